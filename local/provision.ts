@@ -1,0 +1,133 @@
+import type { Admin, ITopicConfig } from 'kafkajs';
+import { ConfigResourceTypes } from 'kafkajs';
+import type { PlatformDefinition, TopicDefinition } from '../shared/platform';
+
+/** One difference between the definition and the broker. */
+export interface TopicDrift {
+  readonly topic: string;
+  readonly setting: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** What {@link provisionTopics} did and found. */
+export interface ProvisionReport {
+  readonly created: readonly string[];
+  readonly existing: readonly string[];
+  readonly drift: readonly TopicDrift[];
+  /** Replication factor applied, after clamping to the broker count. */
+  readonly replicationFactor: number;
+}
+
+/**
+ * The Kafka topic configs a topic of the definition asks for, with the
+ * replication settings clamped to the brokers available (a local
+ * single broker cannot hold 3 replicas).
+ *
+ * @example
+ * ```ts
+ * topicConfigs(topic, 1); // { 'cleanup.policy': 'delete', 'retention.ms': '604800000', 'min.insync.replicas': '1' }
+ * ```
+ */
+export const topicConfigs = (
+  topic: TopicDefinition,
+  brokerCount: number,
+): Record<string, string> => {
+  const rf = Math.min(topic.replicationFactor, brokerCount);
+  return {
+    'cleanup.policy': topic.cleanupPolicy,
+    'retention.ms': String(topic.retentionMs),
+    'min.insync.replicas': String(Math.min(topic.minInSyncReplicas, rf)),
+  };
+};
+
+const describeConfigs = async (
+  admin: Admin,
+  topics: readonly string[],
+): Promise<Map<string, Map<string, string>>> => {
+  const result = new Map<string, Map<string, string>>();
+  if (topics.length === 0) return result;
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+  });
+  for (const resource of described.resources) {
+    result.set(
+      resource.resourceName,
+      new Map(resource.configEntries.map((e) => [e.configName, e.configValue])),
+    );
+  }
+  return result;
+};
+
+/**
+ * Creates on the broker every topic of the definition that is missing, and
+ * reports how existing topics differ from it (partitions, configs). Never
+ * deletes and never alters an existing topic: drift is for a human to resolve.
+ *
+ * @example
+ * ```ts
+ * const report = await provisionTopics(admin, platform);
+ * for (const d of report.drift) console.warn(`${d.topic}: ${d.setting} is ${d.actual}, expected ${d.expected}`);
+ * ```
+ */
+export const provisionTopics = async (
+  admin: Admin,
+  def: PlatformDefinition,
+): Promise<ProvisionReport> => {
+  const { brokers } = await admin.describeCluster();
+  const brokerCount = Math.max(1, brokers.length);
+  const present = new Set(await admin.listTopics());
+  const missing = def.topics.filter((t) => !present.has(t.name));
+  const existing = def.topics.filter((t) => present.has(t.name));
+
+  if (missing.length > 0) {
+    const topics: ITopicConfig[] = missing.map((t) => ({
+      topic: t.name,
+      numPartitions: t.partitions,
+      replicationFactor: Math.min(t.replicationFactor, brokerCount),
+      configEntries: Object.entries(topicConfigs(t, brokerCount)).map(([name, value]) => ({
+        name,
+        value,
+      })),
+    }));
+    try {
+      await admin.createTopics({ topics, waitForLeaders: true });
+    } catch (error) {
+      // Another process may have created some of them meanwhile: only that is tolerated.
+      const after = new Set(await admin.listTopics());
+      if (missing.some((t) => !after.has(t.name))) throw error;
+    }
+  }
+
+  const drift: TopicDrift[] = [];
+  if (existing.length > 0) {
+    const metadata = await admin.fetchTopicMetadata({ topics: existing.map((t) => t.name) });
+    const configs = await describeConfigs(
+      admin,
+      existing.map((t) => t.name),
+    );
+    for (const t of existing) {
+      const partitions = metadata.topics.find((m) => m.name === t.name)?.partitions.length ?? 0;
+      if (partitions !== t.partitions)
+        drift.push({
+          topic: t.name,
+          setting: 'partitions',
+          expected: String(t.partitions),
+          actual: String(partitions),
+        });
+      const actual = configs.get(t.name);
+      for (const [setting, expected] of Object.entries(topicConfigs(t, brokerCount))) {
+        const value = actual?.get(setting) ?? '(unset)';
+        if (value !== expected) drift.push({ topic: t.name, setting, expected, actual: value });
+      }
+    }
+  }
+
+  return {
+    created: missing.map((t) => t.name),
+    existing: existing.map((t) => t.name),
+    drift,
+    replicationFactor: Math.min(3, brokerCount),
+  };
+};

@@ -1,0 +1,8 @@
+import type { LocalService } from './service';
+
+/**
+ * The services `npm start` runs, in start order (stopped in reverse).
+ * Each area registers its own here: the API gateway, the local event
+ * source mappings, the local scheduler.
+ */
+export const localServices: readonly LocalService[] = [];

@@ -1,0 +1,101 @@
+import { XsevenError } from '../errors';
+import type { XsevenErrorOptions } from '../errors';
+
+/** One failing field of a request, e.g. `{ path: 'data.userId', message: 'Required' }`. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * An error with an HTTP status, rendered as application/problem+json.
+ * 4xx are the caller's mistakes (message shown); 5xx never leak internals.
+ *
+ * @example
+ * ```ts
+ * throw new HttpError(404, 'NOT_FOUND', 'topic "x" does not exist');
+ * ```
+ */
+export class HttpError extends XsevenError {
+  public readonly status: number;
+  public readonly issues: readonly FieldIssue[];
+  public readonly headers: Readonly<Record<string, string>>;
+
+  public constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: XsevenErrorOptions & {
+      readonly issues?: readonly FieldIssue[];
+      readonly headers?: Record<string, string>;
+    } = {},
+  ) {
+    super(code, message, options);
+    this.status = status;
+    this.issues = options.issues ?? [];
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** 400: the request is malformed (e.g. not JSON). @example `throw new BadRequestError('body is not valid JSON')` */
+export class BadRequestError extends HttpError {
+  public constructor(message: string, options: XsevenErrorOptions = {}) {
+    super(400, 'BAD_REQUEST', message, options);
+  }
+}
+
+/** 401: no or wrong credentials. @example `throw new UnauthorizedError('bearer token required')` */
+export class UnauthorizedError extends HttpError {
+  public constructor(message = 'authorization required') {
+    super(401, 'UNAUTHORIZED', message, { headers: { 'www-authenticate': 'Bearer' } });
+  }
+}
+
+/** 404. @example `throw new NotFoundError('topic "x" does not exist')` */
+export class NotFoundError extends HttpError {
+  public constructor(message: string) {
+    super(404, 'NOT_FOUND', message);
+  }
+}
+
+/** 409: conflicts with the current state. @example `throw new ConflictError('topic exists')` */
+export class ConflictError extends HttpError {
+  public constructor(message: string, options: XsevenErrorOptions = {}) {
+    super(409, 'CONFLICT', message, options);
+  }
+}
+
+/** 413. @example `throw new PayloadTooLargeError('body exceeds 1048576 bytes')` */
+export class PayloadTooLargeError extends HttpError {
+  public constructor(message: string) {
+    super(413, 'PAYLOAD_TOO_LARGE', message);
+  }
+}
+
+/** 415. @example `throw new UnsupportedMediaTypeError('use application/json')` */
+export class UnsupportedMediaTypeError extends HttpError {
+  public constructor(message: string) {
+    super(415, 'UNSUPPORTED_MEDIA_TYPE', message);
+  }
+}
+
+/** 422: well-formed but violates the schema; names the failing paths. @example `throw new UnprocessableEntityError(issues)` */
+export class UnprocessableEntityError extends HttpError {
+  public constructor(
+    issues: readonly FieldIssue[],
+    message = 'request body does not match the schema',
+  ) {
+    super(422, 'SCHEMA_VIOLATION', message, { issues });
+  }
+}
+
+/** 503: a dependency (Kafka) is unreachable; retriable, with Retry-After. @example `throw new ServiceUnavailableError('Kafka is unreachable', 5)` */
+export class ServiceUnavailableError extends HttpError {
+  public constructor(message: string, retryAfterSeconds = 5, options: XsevenErrorOptions = {}) {
+    super(503, 'SERVICE_UNAVAILABLE', message, {
+      ...options,
+      retriable: true,
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    });
+  }
+}

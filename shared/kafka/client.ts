@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { KafkaConnectionConfig } from './connection-config';
+import { loadKafkaConnectionConfig } from './connection-config';
+
+const saslOptions = (config: KafkaConnectionConfig): SASLOptions | undefined => {
+  if (!config.KAFKA_SECURITY_PROTOCOL.startsWith('SASL')) return undefined;
+  const username = config.KAFKA_SASL_USERNAME ?? '';
+  const password = config.KAFKA_SASL_PASSWORD ?? '';
+  switch (config.KAFKA_SASL_MECHANISM) {
+    case 'SCRAM-SHA-256':
+      return { mechanism: 'scram-sha-256', username, password };
+    case 'SCRAM-SHA-512':
+      return { mechanism: 'scram-sha-512', username, password };
+    case 'AWS_MSK_IAM': {
+      const region = config.AWS_REGION ?? '';
+      return {
+        mechanism: 'oauthbearer',
+        oauthBearerProvider: async () => {
+          // Loaded lazily: only IAM deployments pay for the signer and the AWS SDK.
+          const { generateAuthToken } = await import('aws-msk-iam-sasl-signer-js');
+          const { token } = await generateAuthToken({ region });
+          return { value: token };
+        },
+      };
+    }
+    default:
+      return { mechanism: 'plain', username, password };
+  }
+};
+
+const sslOptions = (config: KafkaConnectionConfig): KafkaConfig['ssl'] => {
+  const tls =
+    config.KAFKA_SECURITY_PROTOCOL === 'SSL' || config.KAFKA_SECURITY_PROTOCOL === 'SASL_SSL';
+  if (!tls) return false;
+  const files = [config.KAFKA_SSL_CAFILE, config.KAFKA_SSL_CERTFILE, config.KAFKA_SSL_KEYFILE];
+  if (files.every((f) => f === undefined)) return true;
+  return {
+    ...(config.KAFKA_SSL_CAFILE ? { ca: [readFileSync(config.KAFKA_SSL_CAFILE, 'utf8')] } : {}),
+    ...(config.KAFKA_SSL_CERTFILE ? { cert: readFileSync(config.KAFKA_SSL_CERTFILE, 'utf8') } : {}),
+    ...(config.KAFKA_SSL_KEYFILE ? { key: readFileSync(config.KAFKA_SSL_KEYFILE, 'utf8') } : {}),
+  };
+};
+
+/**
+ * A kafkajs log creator writing through a Powertools logger (structured JSON).
+ *
+ * @example
+ * ```ts
+ * new Kafka({ brokers, logCreator: kafkajsLogCreator(logger) });
+ * ```
+ */
+export const kafkajsLogCreator =
+  (logger: Logger) =>
+  () =>
+  ({ level, log, namespace }: LogEntry): void => {
+    const { message, ...extra } = log;
+    const entry = { kafkajs: namespace, ...extra };
+    if (level === logLevel.ERROR) logger.error(message, entry);
+    else if (level === logLevel.WARN) logger.warn(message, entry);
+    else if (level === logLevel.INFO) logger.info(message, entry);
+    else logger.debug(message, entry);
+  };
+
+/** Options of {@link createKafka}. */
+export interface CreateKafkaOptions {
+  /** Connection settings. @default loaded from process.env */
+  readonly config?: KafkaConnectionConfig;
+  /** Client id. @default config.KAFKA_CLIENT_ID */
+  readonly clientId?: string;
+  /** Logger for kafkajs' own logs. @default kafkajs logs are silenced */
+  readonly logger?: Logger;
+}
+
+/**
+ * Builds a kafkajs client from validated connection settings: PLAINTEXT,
+ * TLS, SASL PLAIN/SCRAM, or MSK IAM (OAUTHBEARER).
+ *
+ * @example
+ * ```ts
+ * const kafka = createKafka({ clientId: 'publish-api' });
+ * const producer = kafka.producer({ idempotent: true });
+ * ```
+ */
+export const createKafka = (options: CreateKafkaOptions = {}): Kafka => {
+  const config = options.config ?? loadKafkaConnectionConfig();
+  const sasl = saslOptions(config);
+  return new Kafka({
+    clientId: options.clientId ?? config.KAFKA_CLIENT_ID,
+    brokers: config.KAFKA_BOOTSTRAP_SERVERS,
+    ssl: sslOptions(config),
+    ...(sasl ? { sasl } : {}),
+    connectionTimeout: config.KAFKA_CONNECTION_TIMEOUT_MS,
+    requestTimeout: config.KAFKA_REQUEST_TIMEOUT_MS,
+    ...(options.logger
+      ? { logCreator: kafkajsLogCreator(options.logger), logLevel: logLevel.WARN }
+      : { logLevel: logLevel.NOTHING }),
+  });
+};

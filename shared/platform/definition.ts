@@ -1,0 +1,258 @@
+import { EventType } from '../events/event-types';
+import { loadPlatformDefinition } from './load';
+import type { PlatformDefinition, PlatformDefinitionInput } from './schema';
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Topic names of the platform, as constants for code that needs one by name. */
+export const Topic = {
+  ConversationEvents: 'conversation.events',
+  AiResponses: 'ai.responses',
+  BusinessAnalytics: 'business.analytics',
+  SystemMonitoring: 'system.monitoring',
+  UserActions: 'user.actions',
+  WorkflowEvents: 'workflow.events',
+  DeadLetterQueue: 'dead.letter.queue',
+  DeadLetterArchive: 'dead.letter.archive',
+} as const;
+export type Topic = (typeof Topic)[keyof typeof Topic];
+
+const API = '/api/v1/kafka';
+
+/**
+ * The single source of truth of the platform, as written. Both the CDK stack
+ * (infra/) and the local runtime (local/) read it. See docs/platform-definition.md
+ * for the reasoning behind each choice (notably: no compaction, see there).
+ */
+export const platformDefinitionInput = {
+  name: 'xseven-events',
+  apiBasePath: API,
+  topics: [
+    {
+      name: Topic.ConversationEvents,
+      partitions: 3,
+      retentionMs: 7 * DAY_MS,
+      description: 'conversation started, message, ended',
+    },
+    {
+      name: Topic.AiResponses,
+      partitions: 6,
+      retentionMs: 3 * DAY_MS,
+      description: 'AI response generated, model switched',
+    },
+    {
+      name: Topic.BusinessAnalytics,
+      partitions: 2,
+      retentionMs: 30 * DAY_MS,
+      description: 'business metrics updates',
+    },
+    {
+      name: Topic.SystemMonitoring,
+      partitions: 1,
+      retentionMs: 1 * DAY_MS,
+      description: 'system health, errors',
+    },
+    {
+      name: Topic.UserActions,
+      partitions: 3,
+      retentionMs: 7 * DAY_MS,
+      description: 'user actions (unrouted in the seed)',
+    },
+    {
+      name: Topic.WorkflowEvents,
+      partitions: 3,
+      retentionMs: 7 * DAY_MS,
+      description: 'workflow started, completed, failed (unrouted in the seed)',
+    },
+    {
+      name: Topic.DeadLetterQueue,
+      partitions: 1,
+      retentionMs: 7 * DAY_MS,
+      description: 'failed records awaiting retry',
+    },
+    {
+      name: Topic.DeadLetterArchive,
+      partitions: 1,
+      retentionMs: 90 * DAY_MS,
+      description: 'records past their last retry, with history',
+    },
+  ],
+  eventRoutes: [
+    { eventType: EventType.ConversationStarted, topic: Topic.ConversationEvents },
+    { eventType: EventType.ConversationMessage, topic: Topic.ConversationEvents },
+    { eventType: EventType.ConversationEnded, topic: Topic.ConversationEvents },
+    { eventType: EventType.AiResponseGenerated, topic: Topic.AiResponses },
+    { eventType: EventType.AiModelSwitched, topic: Topic.AiResponses },
+    { eventType: EventType.BusinessAnalyticsUpdate, topic: Topic.BusinessAnalytics },
+    { eventType: EventType.UserAction, topic: Topic.UserActions },
+    { eventType: EventType.SystemError, topic: Topic.SystemMonitoring },
+    { eventType: EventType.HealthCheck, topic: Topic.SystemMonitoring },
+    { eventType: EventType.WorkflowStarted, topic: Topic.WorkflowEvents },
+    { eventType: EventType.WorkflowCompleted, topic: Topic.WorkflowEvents },
+    { eventType: EventType.WorkflowFailed, topic: Topic.WorkflowEvents },
+  ],
+  consumers: [
+    {
+      name: 'conversation-log',
+      description: 'keeps the log of each conversation',
+      topics: [Topic.ConversationEvents],
+      handlerModule: 'functions/consumers/conversation-log.ts',
+      consumerGroupId: 'xseven-conversation-log',
+      batchSize: 100,
+      maximumBatchingWindowMs: 500,
+    },
+    {
+      name: 'ai-responses',
+      description: 'tracks AI model usage, tokens and cost',
+      topics: [Topic.AiResponses],
+      handlerModule: 'functions/consumers/ai-responses.ts',
+      consumerGroupId: 'xseven-ai-responses',
+    },
+    {
+      name: 'business-analytics',
+      description: 'aggregates business metrics',
+      topics: [Topic.BusinessAnalytics],
+      handlerModule: 'functions/consumers/business-analytics.ts',
+      consumerGroupId: 'xseven-business-analytics',
+    },
+    {
+      name: 'system-monitoring',
+      description: 'counts errors and health checks, user actions and workflows',
+      topics: [Topic.SystemMonitoring, Topic.UserActions, Topic.WorkflowEvents],
+      handlerModule: 'functions/consumers/system-monitoring.ts',
+      consumerGroupId: 'xseven-system-monitoring',
+    },
+  ],
+  dlq: {
+    topic: Topic.DeadLetterQueue,
+    archiveTopic: Topic.DeadLetterArchive,
+    scheduleMinutes: 5,
+    consumerGroupId: 'xseven-dlq-retry',
+    defaultPolicy: {
+      strategy: {
+        kind: 'exponential',
+        baseDelayMs: 60_000,
+        multiplier: 2,
+        maxDelayMs: HOUR_MS,
+        jitter: 0.2,
+      },
+      maxRetries: 5,
+    },
+    byCategory: {
+      deserialization: { strategy: { kind: 'none' }, maxRetries: 0 },
+      schema_validation: { strategy: { kind: 'none' }, maxRetries: 0 },
+    },
+    byTopic: {},
+  },
+  httpRoutes: [
+    {
+      method: 'POST',
+      path: `${API}/events/conversation`,
+      function: 'publish',
+      summary: 'publish a conversation event (started | message | ended)',
+    },
+    {
+      method: 'POST',
+      path: `${API}/events/ai-response`,
+      function: 'publish',
+      summary: 'publish an ai.response.generated event',
+    },
+    {
+      method: 'POST',
+      path: `${API}/events/business-analytics`,
+      function: 'publish',
+      summary: 'publish a business.analytics.update event',
+    },
+    {
+      method: 'POST',
+      path: `${API}/events/generic`,
+      function: 'publish',
+      summary: 'publish any event type',
+    },
+    {
+      method: 'POST',
+      path: `${API}/events/batch`,
+      function: 'publish',
+      summary: 'publish many events, per-item results',
+    },
+    {
+      method: 'GET',
+      path: `${API}/openapi.json`,
+      function: 'publish',
+      summary: 'OpenAPI 3.1 document',
+    },
+    {
+      method: 'GET',
+      path: `${API}/health`,
+      function: 'management',
+      summary: 'liveness: the broker answers',
+    },
+    {
+      method: 'GET',
+      path: `${API}/status`,
+      function: 'management',
+      summary: 'brokers, topics, groups, alerts',
+    },
+    { method: 'GET', path: `${API}/metrics`, function: 'management', summary: 'metrics as JSON' },
+    { method: 'GET', path: `${API}/topics`, function: 'management', summary: 'list topics' },
+    {
+      method: 'POST',
+      path: `${API}/topics`,
+      function: 'management',
+      mutating: true,
+      summary: 'create a topic',
+    },
+    {
+      method: 'DELETE',
+      path: `${API}/topics/{name}`,
+      function: 'management',
+      mutating: true,
+      summary: 'delete a topic',
+    },
+    {
+      method: 'GET',
+      path: `${API}/consumers`,
+      function: 'management',
+      summary: 'consumer groups and lag',
+    },
+    {
+      method: 'POST',
+      path: `${API}/consumers/{topic}/reset-offset`,
+      function: 'management',
+      mutating: true,
+      summary: 'reset a group offset',
+    },
+    { method: 'GET', path: `${API}/alerts`, function: 'management', summary: 'active alerts' },
+    {
+      method: 'GET',
+      path: `${API}/prometheus-metrics`,
+      function: 'management',
+      summary: 'Prometheus text exposition',
+    },
+    {
+      method: 'GET',
+      path: `${API}/dead-letter-queue/stats`,
+      function: 'management',
+      summary: 'DLQ error analysis',
+    },
+    {
+      method: 'POST',
+      path: `${API}/dead-letter-queue/retry`,
+      function: 'management',
+      mutating: true,
+      summary: 'manual DLQ retry',
+    },
+  ],
+} as const satisfies PlatformDefinitionInput;
+
+/**
+ * The loaded, validated platform definition.
+ *
+ * @example
+ * ```ts
+ * import { platform } from '../shared/platform';
+ * platform.topics.map((t) => t.name);
+ * ```
+ */
+export const platform: PlatformDefinition = loadPlatformDefinition(platformDefinitionInput);

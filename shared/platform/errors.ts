@@ -1,0 +1,25 @@
+import { XsevenError } from '../errors';
+
+/**
+ * The platform definition is invalid. `problems` lists every rule broken,
+ * each naming its culprit (topic, route, consumer...).
+ *
+ * @example
+ * ```ts
+ * throw new PlatformDefinitionError(['topic "a" is defined twice']);
+ * ```
+ */
+export class PlatformDefinitionError extends XsevenError {
+  public readonly problems: readonly string[];
+
+  public constructor(problems: readonly string[]) {
+    super(
+      'PLATFORM_DEFINITION_INVALID',
+      `invalid platform definition:\n- ${problems.join('\n- ')}`,
+      {
+        details: { problems },
+      },
+    );
+    this.problems = problems;
+  }
+}

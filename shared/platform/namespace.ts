@@ -1,0 +1,37 @@
+import { loadPlatformDefinition } from './load';
+import type { PlatformDefinition } from './schema';
+
+/**
+ * A copy of a definition whose topic names and consumer group ids all carry
+ * `prefix`. Tests use it to run the real definition on a shared broker
+ * without interfering with each other; a deployment may use it for
+ * environments sharing one cluster (`XSEVEN_TOPIC_PREFIX`).
+ *
+ * @example
+ * ```ts
+ * const def = withNamespace(platform, `t${Date.now()}-`);
+ * def.topics[0].name; // 't1700000000000-conversation.events'
+ * ```
+ */
+export const withNamespace = (def: PlatformDefinition, prefix: string): PlatformDefinition => {
+  if (prefix === '') return def;
+  const t = (name: string): string => `${prefix}${name}`;
+  return loadPlatformDefinition({
+    ...def,
+    topics: def.topics.map((topic) => ({ ...topic, name: t(topic.name) })),
+    eventRoutes: def.eventRoutes.map((r) => ({ ...r, topic: t(r.topic) })),
+    consumers: def.consumers.map((c) => ({
+      ...c,
+      topics: c.topics.map(t),
+      consumerGroupId: t(c.consumerGroupId),
+      ...(c.onFailureTopic === undefined ? {} : { onFailureTopic: t(c.onFailureTopic) }),
+    })),
+    dlq: {
+      ...def.dlq,
+      topic: t(def.dlq.topic),
+      archiveTopic: t(def.dlq.archiveTopic),
+      consumerGroupId: t(def.dlq.consumerGroupId),
+      byTopic: Object.fromEntries(Object.entries(def.dlq.byTopic).map(([k, v]) => [t(k), v])),
+    },
+  });
+};

@@ -1,0 +1,41 @@
+import type { ConsumerDefinition, PlatformDefinition, TopicDefinition } from './schema';
+import { PlatformDefinitionError } from './errors';
+
+/**
+ * The topic an event type is routed to.
+ *
+ * @example
+ * ```ts
+ * topicForEventType(platform, 'conversation.started'); // 'conversation.events'
+ * ```
+ */
+export const topicForEventType = (def: PlatformDefinition, eventType: string): string => {
+  const route = def.eventRoutes.find((r) => r.eventType === eventType);
+  if (!route) throw new PlatformDefinitionError([`event type "${eventType}" has no topic route`]);
+  return route.topic;
+};
+
+/**
+ * A topic of the definition by name.
+ *
+ * @example
+ * ```ts
+ * findTopic(platform, 'ai.responses')?.partitions; // 6
+ * ```
+ */
+export const findTopic = (def: PlatformDefinition, name: string): TopicDefinition | undefined =>
+  def.topics.find((t) => t.name === name);
+
+/**
+ * A consumer of the definition by name; throws when unknown.
+ *
+ * @example
+ * ```ts
+ * getConsumer(platform, 'conversation-log').consumerGroupId;
+ * ```
+ */
+export const getConsumer = (def: PlatformDefinition, name: string): ConsumerDefinition => {
+  const consumer = def.consumers.find((c) => c.name === name);
+  if (!consumer) throw new PlatformDefinitionError([`consumer "${name}" is not defined`]);
+  return consumer;
+};

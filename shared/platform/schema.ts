@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { EVENT_TYPES } from '../events/event-types';
+
+/** Kafka topic cleanup policies. */
+export const CleanupPolicy = {
+  Delete: 'delete',
+  Compact: 'compact',
+  CompactDelete: 'compact,delete',
+} as const;
+export type CleanupPolicy = (typeof CleanupPolicy)[keyof typeof CleanupPolicy];
+
+/** ESM starting positions, as AWS names them. */
+export const StartingPosition = {
+  TrimHorizon: 'TRIM_HORIZON',
+  Latest: 'LATEST',
+  AtTimestamp: 'AT_TIMESTAMP',
+} as const;
+export type StartingPosition = (typeof StartingPosition)[keyof typeof StartingPosition];
+
+/** Failure categories of a consumed record (see docs/dead-letter-queue.md). */
+export const FailureCategory = {
+  Deserialization: 'deserialization',
+  SchemaValidation: 'schema_validation',
+  Processing: 'processing',
+  Timeout: 'timeout',
+  Dependency: 'dependency',
+} as const;
+export type FailureCategory = (typeof FailureCategory)[keyof typeof FailureCategory];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Kafka's legal topic name: 1..249 chars of [a-zA-Z0-9._-], not "." or "..". */
+export const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]{1,249}$/;
+
+export const topicSchema = z.object({
+  name: z
+    .string()
+    .regex(TOPIC_NAME_PATTERN, 'must be 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"')
+    .refine((n) => n !== '.' && n !== '..', 'must not be "." or ".."'),
+  description: z.string().default(''),
+  partitions: z.number().int().min(1, 'partitions must be at least 1'),
+  replicationFactor: z.number().int().min(1).default(3),
+  minInSyncReplicas: z.number().int().min(1).default(2),
+  retentionMs: z
+    .number()
+    .int()
+    .min(-1)
+    .default(7 * DAY_MS),
+  cleanupPolicy: z
+    .enum(Object.values(CleanupPolicy) as [CleanupPolicy, ...CleanupPolicy[]])
+    .default('delete'),
+  /** Protected topics cannot be deleted through the API without `force`. */
+  protected: z.boolean().default(true),
+});
+
+export const eventRouteSchema = z.object({
+  eventType: z.enum(EVENT_TYPES as [string, ...string[]]),
+  topic: z.string().min(1),
+});
+
+export const consumerSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lower-case kebab-case, at most 63 characters'),
+  description: z.string().default(''),
+  topics: z.array(z.string().min(1)).min(1, 'a consumer needs at least one topic'),
+  /** Handler module, relative to the repository root, exporting `handler`. */
+  handlerModule: z.string().regex(/^functions\/.+\.ts$/, 'must be a functions/*.ts path'),
+  consumerGroupId: z.string().min(1),
+  batchSize: z.number().int().min(1).max(10_000).default(100),
+  maximumBatchingWindowMs: z.number().int().min(0).max(300_000).default(500),
+  startingPosition: z
+    .enum(Object.values(StartingPosition) as [StartingPosition, ...StartingPosition[]])
+    .default('TRIM_HORIZON'),
+  startingPositionTimestamp: z.number().int().min(0).optional(),
+  /** -1 means infinite, as in AWS. */
+  maximumRetryAttempts: z.number().int().min(-1).max(10_000).default(-1),
+  /** -1 means infinite, as in AWS. */
+  maximumRecordAgeSeconds: z.number().int().min(-1).max(604_800).default(-1),
+  bisectBatchOnFunctionError: z.boolean().default(false),
+  reportBatchItemFailures: z.boolean().default(true),
+  /** ESM-level on-failure destination (a Kafka topic of the same cluster, not a source topic). */
+  onFailureTopic: z.string().min(1).optional(),
+  timeoutSeconds: z.number().int().min(1).max(840).default(60),
+  memorySizeMb: z.number().int().min(128).max(10_240).default(512),
+});
+
+export const retryStrategySchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('exponential'),
+    baseDelayMs: z.number().int().min(0),
+    multiplier: z.number().min(1),
+    maxDelayMs: z.number().int().min(0),
+    /** Fraction of the delay randomised (0 = none, 1 = full jitter). */
+    jitter: z.number().min(0).max(1).default(0),
+  }),
+  z.object({ kind: z.literal('fixed'), delayMs: z.number().int().min(0) }),
+  z.object({
+    kind: z.literal('linear'),
+    baseDelayMs: z.number().int().min(0),
+    incrementMs: z.number().int().min(0),
+    maxDelayMs: z.number().int().min(0),
+  }),
+  z.object({ kind: z.literal('none') }),
+]);
+
+export const retryPolicySchema = z.object({
+  strategy: retryStrategySchema,
+  maxRetries: z.number().int().min(0),
+});
+
+export const dlqSchema = z.object({
+  topic: z.string().min(1),
+  archiveTopic: z.string().min(1),
+  /** How often the DLQ-retry function runs, in minutes. */
+  scheduleMinutes: z.number().int().min(1).max(1440).default(5),
+  consumerGroupId: z.string().min(1),
+  defaultPolicy: retryPolicySchema,
+  /** Overrides by failure category (e.g. no retry for deserialization). */
+  byCategory: z
+    .partialRecord(
+      z.enum(Object.values(FailureCategory) as [FailureCategory, ...FailureCategory[]]),
+      retryPolicySchema,
+    )
+    .default({}),
+  /** Overrides by original topic. Take precedence over byCategory. */
+  byTopic: z.record(z.string(), retryPolicySchema).default({}),
+});
+
+export const HttpFunction = { Publish: 'publish', Management: 'management' } as const;
+export type HttpFunction = (typeof HttpFunction)[keyof typeof HttpFunction];
+
+export const httpRouteSchema = z.object({
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
+  /** API Gateway route path, with `{param}` placeholders. */
+  path: z.string().regex(/^\/[A-Za-z0-9._\-/{}]*$/, 'must be an absolute path'),
+  function: z.enum([HttpFunction.Publish, HttpFunction.Management]),
+  /** Mutating management routes need a token locally even without one configured. */
+  mutating: z.boolean().default(false),
+  summary: z.string().default(''),
+});
+
+export const platformSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  apiBasePath: z.string().regex(/^\/[a-z0-9/]*[a-z0-9]$/),
+  topics: z.array(topicSchema).min(1),
+  eventRoutes: z.array(eventRouteSchema),
+  consumers: z.array(consumerSchema),
+  dlq: dlqSchema,
+  httpRoutes: z.array(httpRouteSchema),
+});
+
+/** A platform definition as written (defaults may be omitted). */
+export type PlatformDefinitionInput = z.input<typeof platformSchema>;
+/** A loaded, validated platform definition (all defaults filled). */
+export type PlatformDefinition = z.output<typeof platformSchema>;
+export type TopicDefinition = PlatformDefinition['topics'][number];
+export type ConsumerDefinition = PlatformDefinition['consumers'][number];
+export type EventRoute = PlatformDefinition['eventRoutes'][number];
+export type DlqDefinition = PlatformDefinition['dlq'];
+export type RetryPolicy = z.output<typeof retryPolicySchema>;
+export type RetryStrategy = z.output<typeof retryStrategySchema>;
+export type HttpRouteDefinition = PlatformDefinition['httpRoutes'][number];
