@@ -256,3 +256,18 @@ export const platformDefinitionInput = {
  * ```
  */
 export const platform: PlatformDefinition = loadPlatformDefinition(platformDefinitionInput);
+
+/**
+ * Lambda entry points besides the consumers (whose modules the definition
+ * names). Paths relative to the repository root; each exports `handler`.
+ * The CDK stack bundles them; the local gateway and scheduler invoke them.
+ */
+export const FunctionEntry = {
+  /** API Gateway HTTP API (payload 2.0) handler of the publish routes. */
+  publish: 'functions/publish/handler.ts',
+  /** API Gateway HTTP API (payload 2.0) handler of the management routes. */
+  management: 'functions/management/handler.ts',
+  /** EventBridge-scheduled DLQ retry. */
+  dlqRetry: 'functions/dlq-retry/handler.ts',
+} as const;
+export type FunctionEntry = (typeof FunctionEntry)[keyof typeof FunctionEntry];

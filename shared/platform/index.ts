@@ -1,4 +1,4 @@
-export { platform, platformDefinitionInput, Topic } from './definition';
+export { platform, platformDefinitionInput, Topic, FunctionEntry } from './definition';
 export { loadPlatformDefinition } from './load';
 export { withNamespace } from './namespace';
 export { topicForEventType, findTopic, getConsumer } from './queries';
