@@ -1,0 +1,116 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/**
+ * The platform's metric names (the seed's Prometheus names). The same names
+ * are used for the in-process counters and, without the `kafka_` prefix and
+ * with CamelCase, for CloudWatch EMF.
+ */
+export const MetricName = {
+  ProducerMessagesSent: 'kafka_producer_messages_sent_total',
+  ProducerMessagesFailed: 'kafka_producer_messages_failed_total',
+  ProducerSendDurationSeconds: 'kafka_producer_send_duration_seconds',
+  ProducerBatchSize: 'kafka_producer_batch_size',
+  ConsumerMessagesConsumed: 'kafka_consumer_messages_consumed_total',
+  ConsumerMessagesProcessed: 'kafka_consumer_messages_processed_total',
+  ConsumerProcessingDurationSeconds: 'kafka_consumer_processing_duration_seconds',
+  DlqMessagesSent: 'kafka_dlq_messages_sent_total',
+  DlqMessagesRetried: 'kafka_dlq_messages_retried_total',
+  DlqMessagesArchived: 'kafka_dlq_messages_archived_total',
+  DlqMessagesRefailed: 'kafka_dlq_messages_refailed_total',
+} as const;
+export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+
+/** Labels of one series, e.g. `{ topic: 'ai.responses' }`. */
+export type MetricLabels = Readonly<Record<string, string>>;
+
+/** Sum, count, min and max of one series (a counter uses `sum`). */
+export interface SeriesValue {
+  readonly name: MetricName;
+  readonly labels: MetricLabels;
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+}
+
+const NAMESPACE = process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'XsevenEvents';
+const series = new Map<string, SeriesValue>();
+let emf: Metrics | undefined;
+
+const emfName = (name: MetricName): string =>
+  name
+    .replace(/^kafka_/, '')
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+
+/** EMF is emitted only inside Lambda (locally the in-process series are the source). */
+const emfMetrics = (): Metrics | undefined => {
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME === undefined) return undefined;
+  emf ??= new Metrics({ namespace: NAMESPACE });
+  return emf;
+};
+
+/**
+ * Records a value: adds to the in-process series (what the local runtime
+ * exposes) and, inside Lambda, to the Powertools EMF metrics (CloudWatch is
+ * the source of truth there; flush with {@link flushMetrics}).
+ *
+ * @example
+ * ```ts
+ * recordMetric(MetricName.ProducerMessagesSent, 10, { topic: 'ai.responses' });
+ * recordMetric(MetricName.ProducerSendDurationSeconds, 0.012, { topic });
+ * ```
+ */
+export const recordMetric = (name: MetricName, value: number, labels: MetricLabels = {}): void => {
+  const key = `${name}|${Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}`;
+  const current = series.get(key);
+  if (current) {
+    current.sum += value;
+    current.count += 1;
+    current.min = Math.min(current.min, value);
+    current.max = Math.max(current.max, value);
+  } else {
+    series.set(key, { name, labels: { ...labels }, sum: value, count: 1, min: value, max: value });
+  }
+  const unit = name.endsWith('_seconds') ? MetricUnit.Seconds : MetricUnit.Count;
+  emfMetrics()?.addMetric(emfName(name), unit, value);
+};
+
+/**
+ * The in-process series recorded so far (this process only: in Lambda that
+ * is one container, so never present these as global figures there).
+ *
+ * @example
+ * ```ts
+ * const sent = metricSnapshot().filter((s) => s.name === MetricName.ProducerMessagesSent);
+ * ```
+ */
+export const metricSnapshot = (): readonly SeriesValue[] =>
+  [...series.values()].map((s) => ({ ...s }));
+
+/**
+ * Publishes the stored EMF metrics (inside Lambda; a no-op elsewhere).
+ * Call at the end of each invocation.
+ *
+ * @example
+ * ```ts
+ * try { return await work(); } finally { flushMetrics(); }
+ * ```
+ */
+export const flushMetrics = (): void => {
+  if (emf?.hasStoredMetrics()) emf.publishStoredMetrics();
+};
+
+/**
+ * Clears the in-process series (tests).
+ *
+ * @example
+ * ```ts
+ * resetMetrics();
+ * ```
+ */
+export const resetMetrics = (): void => series.clear();
