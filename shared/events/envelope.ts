@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { EVENT_TYPES } from './event-types';
+import type { EventType } from './event-types';
+import { CURRENT_DATA_VERSION } from './schemas';
+import type { EventData, EventDataInput } from './schemas';
+
+/**
+ * CloudEvents 1.0 structured-mode JSON envelope (specversion, id, source,
+ * type, time, datacontenttype, data) plus the extension attributes
+ * `correlationid` and `dataversion` (CloudEvents extension names are
+ * lower-case alphanumerics). Any CloudEvents reader understands our records.
+ */
+export const envelopeSchema = z.looseObject({
+  specversion: z.literal('1.0'),
+  id: z.string().min(1).max(256),
+  source: z.string().min(1).max(1024),
+  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+  time: z.iso.datetime({ offset: true }),
+  datacontenttype: z.literal('application/json').default('application/json'),
+  subject: z.string().max(1024).optional(),
+  correlationid: z.string().min(1).max(256).optional(),
+  dataversion: z.number().int().min(1).default(CURRENT_DATA_VERSION),
+  data: z.unknown(),
+});
+
+/** An envelope whose data has not been validated against its type yet. */
+export type RawEnvelope = z.output<typeof envelopeSchema>;
+
+/** A validated event of type T. */
+export type EventEnvelope<T extends EventType = EventType> = Omit<RawEnvelope, 'type' | 'data'> & {
+  readonly type: T;
+  readonly data: EventData<T>;
+};
+
+/** What a producer gives to build an envelope. */
+export interface NewEvent<T extends EventType> {
+  readonly type: T;
+  readonly data: EventDataInput<T>;
+  readonly source?: string;
+  readonly id?: string;
+  readonly time?: Date;
+  readonly subject?: string;
+  readonly correlationId?: string;
+}
+
+/** Default `source` of events published by the platform. */
+export const DEFAULT_SOURCE = 'urn:xseven:events';
+
+/**
+ * Builds an envelope (not yet validated: the producer validates before send).
+ *
+ * @example
+ * ```ts
+ * const event = createEnvelope({ type: 'conversation.started', data: { conversation_id: 'c1', user_id: 'u1' } });
+ * event.specversion; // '1.0'
+ * ```
+ */
+export const createEnvelope = <T extends EventType>(event: NewEvent<T>) => ({
+  specversion: '1.0' as const,
+  id: event.id ?? randomUUID(),
+  source: event.source ?? DEFAULT_SOURCE,
+  type: event.type,
+  time: (event.time ?? new Date()).toISOString(),
+  datacontenttype: 'application/json' as const,
+  ...(event.subject === undefined ? {} : { subject: event.subject }),
+  ...(event.correlationId === undefined ? {} : { correlationid: event.correlationId }),
+  dataversion: CURRENT_DATA_VERSION,
+  data: event.data,
+});

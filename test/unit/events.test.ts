@@ -1,0 +1,75 @@
+import {
+  createEnvelope,
+  EVENT_TYPES,
+  EventValidationError,
+  recordKeyFor,
+  validateEvent,
+} from '../../shared/events';
+
+describe('event envelope', () => {
+  it('builds a CloudEvents 1.0 envelope that validates, filling data defaults', () => {
+    const event = validateEvent(
+      createEnvelope({
+        type: 'conversation.message',
+        data: { conversation_id: 'c1', user_id: 'u1', message_content: 'hi' },
+        correlationId: 'corr-1',
+      }),
+    );
+    expect(event).toMatchObject({
+      specversion: '1.0',
+      type: 'conversation.message',
+      correlationid: 'corr-1',
+      dataversion: 1,
+    });
+    expect(event.data).toMatchObject({ message_type: 'user' });
+  });
+
+  it('names every failing path of the data', () => {
+    const bad = createEnvelope({
+      type: 'ai.response.generated',
+      data: { model_name: '', tokens_used: -1 } as never,
+    });
+    expect(() => validateEvent(bad)).toThrow(EventValidationError);
+    try {
+      validateEvent(bad);
+    } catch (error) {
+      const paths = (error as EventValidationError).issues.map((i) => i.path);
+      expect(paths).toEqual(
+        expect.arrayContaining(['data.model_name', 'data.tokens_used', 'data.prompt']),
+      );
+    }
+  });
+
+  it('rejects an unknown type and a wrong specversion', () => {
+    const paths = (input: unknown): string[] => {
+      try {
+        validateEvent(input);
+        return [];
+      } catch (error) {
+        return (error as EventValidationError).issues.map((i) => i.path);
+      }
+    };
+    expect(
+      paths({
+        ...createEnvelope({ type: 'user.action', data: { user_id: 'u', action: 'a' } }),
+        type: 'nope',
+      }),
+    ).toEqual(['type']);
+    expect(
+      paths({
+        ...createEnvelope({ type: 'user.action', data: { user_id: 'u', action: 'a' } }),
+        specversion: '0.3',
+      }),
+    ).toEqual(['specversion']);
+  });
+
+  it('keys events by the entity whose order matters', () => {
+    expect(recordKeyFor('conversation.ended', { conversation_id: 'c9' }, 'e')).toBe('c9');
+    expect(recordKeyFor('business.analytics.update', { business_id: 'b1' }, 'e')).toBe('b1');
+    expect(recordKeyFor('workflow.failed', {}, 'evt-7')).toBe('evt-7');
+  });
+
+  it('has a schema for each of the 12 event types', () => {
+    expect(EVENT_TYPES).toHaveLength(12);
+  });
+});
