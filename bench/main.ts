@@ -1,0 +1,33 @@
+import type { BenchResult, BenchSuite } from './types';
+
+/**
+ * `npm run bench`: runs every suite and prints each figure as a ratio to its
+ * baseline measured in the same run. Suites register here.
+ */
+const suites: readonly BenchSuite[] = [];
+
+const ratioLine = (r: BenchResult): string => {
+  const ratio = r.value / r.baseline;
+  const ok = r.higherIsBetter ? ratio >= r.target : ratio <= r.target;
+  const fmt = (n: number): string => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toPrecision(3));
+  return `${ok ? 'ok  ' : 'MISS'} ${r.name}: ${fmt(r.value)} vs ${fmt(r.baseline)} ${r.unit} = ${ratio.toFixed(2)}x (target ${r.higherIsBetter ? '>=' : '<='} ${r.target}x)`;
+};
+
+const main = async (): Promise<void> => {
+  const only = process.argv[2];
+  let missed = 0;
+  for (const suite of suites.filter((s) => only === undefined || s.name === only)) {
+    console.log(`# ${suite.name}`);
+    for (const result of await suite.run()) {
+      const line = ratioLine(result);
+      if (line.startsWith('MISS')) missed += 1;
+      console.log(line);
+    }
+  }
+  console.log(missed === 0 ? 'all targets met' : `${missed} target(s) missed`);
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
