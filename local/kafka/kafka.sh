@@ -82,6 +82,8 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 delete.topic.enable=true
 log.segment.bytes=16777216
+broker.session.timeout.ms=4000
+broker.heartbeat.interval.ms=1000
 PROPS
 }
 
@@ -180,22 +182,29 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local mode i pid waited
+  local mode pid pidfile waited pids=()
   mode="$(running_mode)"
   if [ "$mode" = docker ]; then
     (cd "$ROOT" && docker compose down) >&2 || true
   fi
+  # Signal every broker first, then wait: a lone survivor would wait for its quorum.
   for pidfile in "$STATE"/node-*/pid; do
     [ -f "$pidfile" ] || continue
     pid="$(cat "$pidfile")"
     if kill -0 "$pid" 2>/dev/null; then
       log "stopping broker pid $pid..."
       kill "$pid" 2>/dev/null || true
-      waited=0
-      while kill -0 "$pid" 2>/dev/null && [ $waited -lt 60 ]; do sleep 0.5; waited=$((waited + 1)); done
-      kill -0 "$pid" 2>/dev/null && { log "forcing pid $pid"; kill -9 "$pid" 2>/dev/null || true; }
+      pids+=("$pid")
     fi
     rm -f "$pidfile"
+  done
+  for pid in "${pids[@]}"; do
+    waited=0
+    while kill -0 "$pid" 2>/dev/null && [ $waited -lt 60 ]; do sleep 0.5; waited=$((waited + 1)); done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "forcing pid $pid"
+      kill -9 "$pid" 2>/dev/null || true
+    fi
   done
   rm -f "$STATE/mode"
   log "stopped"
