@@ -9,6 +9,8 @@ const script = join(__dirname, '..', '..', 'local', 'kafka', 'kafka.sh');
  * it so that teardown stops only what it started.
  */
 export default function globalSetup(): void {
+  // Tests (workers inherit this env) talk to the broker the script manages.
+  process.env.KAFKA_BOOTSTRAP_SERVERS ||= `127.0.0.1:${process.env.XSEVEN_KAFKA_PORT ?? '9092'}`;
   let running = true;
   try {
     execFileSync('bash', [script, 'status'], { stdio: 'ignore' });
