@@ -11,7 +11,7 @@ import type { EventData, EventDataInput } from './schemas';
  * `correlationid` and `dataversion` (CloudEvents extension names are
  * lower-case alphanumerics). Any CloudEvents reader understands our records.
  */
-export const envelopeSchema = z.looseObject({
+const envelopeShape = {
   specversion: z.literal('1.0'),
   id: z.string().min(1).max(256),
   source: z.string().min(1).max(1024),
@@ -22,15 +22,22 @@ export const envelopeSchema = z.looseObject({
   correlationid: z.string().min(1).max(256).optional(),
   dataversion: z.number().int().min(1).default(CURRENT_DATA_VERSION),
   data: z.unknown(),
-});
+};
+
+export const envelopeSchema = z.looseObject(envelopeShape);
+
+/** The CloudEvents attributes of an envelope (without extensions beyond ours). */
+type EnvelopeAttributes = Omit<z.output<z.ZodObject<typeof envelopeShape>>, 'type' | 'data'>;
 
 /** An envelope whose data has not been validated against its type yet. */
 export type RawEnvelope = z.output<typeof envelopeSchema>;
 
 /** A validated event of type T. */
-export type EventEnvelope<T extends EventType = EventType> = Omit<RawEnvelope, 'type' | 'data'> & {
+export type EventEnvelope<T extends EventType = EventType> = EnvelopeAttributes & {
   readonly type: T;
   readonly data: EventData<T>;
+  /** Other CloudEvents extension attributes are kept as they came. */
+  readonly [extension: string]: unknown;
 };
 
 /** What a producer gives to build an envelope. */

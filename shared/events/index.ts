@@ -6,3 +6,5 @@ export type { EventData, EventDataInput } from './schemas';
 export { recordKeyFor } from './keys';
 export { validateEvent } from './validate';
 export { EventValidationError } from './errors';
+export { EventHeader, CLOUDEVENTS_JSON, eventHeaders, toEventRecord } from './record';
+export type { EventRecord } from './record';

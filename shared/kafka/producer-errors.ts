@@ -1,0 +1,70 @@
+import { KafkaUnavailableError, XsevenError } from '../errors';
+import type { XsevenErrorOptions } from '../errors';
+
+/**
+ * Kafka refused the records for a reason a retry cannot fix (record too
+ * large, authorization, invalid topic...). Not retriable.
+ *
+ * @example
+ * ```ts
+ * throw new ProducerSendError('MESSAGE_TOO_LARGE', { cause: err });
+ * ```
+ */
+export class ProducerSendError extends XsevenError {
+  public constructor(message: string, options: Omit<XsevenErrorOptions, 'retriable'> = {}) {
+    super('PRODUCER_SEND_FAILED', message, { ...options, retriable: false });
+  }
+}
+
+/**
+ * The transaction was aborted: none of its records is visible to
+ * read_committed consumers. Retriable when its cause is.
+ *
+ * @example
+ * ```ts
+ * throw new TransactionAbortedError('work failed', { cause: err, retriable: false });
+ * ```
+ */
+export class TransactionAbortedError extends XsevenError {
+  public constructor(message: string, options: XsevenErrorOptions = {}) {
+    super('TRANSACTION_ABORTED', message, options);
+  }
+}
+
+const TRANSIENT_NAMES = new Set(['KafkaJSTimeout', 'KafkaJSLockTimeout']);
+
+/**
+ * Whether a kafkajs error is transient: retriable itself, or retries ran out
+ * on a retriable cause (connection lost, broker down, leader moving).
+ *
+ * @example
+ * ```ts
+ * isTransientKafkaError(new KafkaJSConnectionError('refused')); // true
+ * ```
+ */
+export const isTransientKafkaError = (error: unknown, depth = 0): boolean => {
+  if (!(error instanceof Error) || depth > 5) return false;
+  if ((error as { retriable?: unknown }).retriable === true) return true;
+  if (TRANSIENT_NAMES.has(error.name)) return true;
+  return isTransientKafkaError(error.cause, depth + 1);
+};
+
+/**
+ * Maps a failed send to the platform's errors: our own as they are,
+ * transient Kafka failures to {@link KafkaUnavailableError} (HTTP 503),
+ * anything else to {@link ProducerSendError}.
+ *
+ * @example
+ * ```ts
+ * catch (error) { throw toProducerError(error, 'send'); }
+ * ```
+ */
+export const toProducerError = (error: unknown, operation: string): XsevenError => {
+  if (error instanceof XsevenError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  if (isTransientKafkaError(error))
+    return new KafkaUnavailableError(`Kafka is unavailable (${operation}): ${reason}`, {
+      cause: error,
+    });
+  return new ProducerSendError(`Kafka refused the ${operation}: ${reason}`, { cause: error });
+};

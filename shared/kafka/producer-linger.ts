@@ -1,0 +1,94 @@
+import type { OutgoingRecord, RecordPosition } from './producer-records';
+
+/** Options of {@link LingerQueue}. */
+export interface LingerQueueOptions {
+  /** How long the first waiting record waits for company. */
+  readonly lingerMs: number;
+  /** Pending bytes (keys + values) that flush at once. */
+  readonly batchSizeBytes: number;
+  /** Sends the coalesced records, returning their positions in order. */
+  readonly flush: (records: readonly OutgoingRecord[]) => Promise<RecordPosition[]>;
+}
+
+interface Waiting {
+  readonly records: readonly OutgoingRecord[];
+  readonly resolve: (positions: RecordPosition[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const sizeOf = (records: readonly OutgoingRecord[]): number =>
+  records.reduce(
+    (total, r) =>
+      total +
+      (typeof r.value === 'string' ? Buffer.byteLength(r.value) : r.value.length) +
+      (r.key === null ? 0 : Buffer.byteLength(r.key)),
+    0,
+  );
+
+/**
+ * Coalesces concurrent sends into one produce request, as the Java
+ * client's `linger.ms` and `batch.size`: the first waiting send starts a
+ * timer of `lingerMs`; when it fires, or when the pending bytes reach
+ * `batchSizeBytes`, everything pending is sent together and each caller
+ * gets its own records' positions (or the shared error).
+ *
+ * @example
+ * ```ts
+ * const queue = new LingerQueue({ lingerMs: 5, batchSizeBytes: 16_384, flush: sendNow });
+ * const [a, b] = await Promise.all([queue.add(recordsA), queue.add(recordsB)]); // one request
+ * ```
+ */
+export class LingerQueue {
+  private readonly options: LingerQueueOptions;
+  private waiting: Waiting[] = [];
+  private bytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  public constructor(options: LingerQueueOptions) {
+    this.options = options;
+  }
+
+  /**
+   * Queues records; resolves with their positions once their batch is written.
+   *
+   * @example
+   * ```ts
+   * const positions = await queue.add([{ topic, key, value }]);
+   * ```
+   */
+  public add(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
+    return new Promise<RecordPosition[]>((resolve, reject) => {
+      this.waiting.push({ records, resolve, reject });
+      this.bytes += sizeOf(records);
+      if (this.bytes >= this.options.batchSizeBytes) void this.flushAll();
+      else this.timer ??= setTimeout(() => void this.flushAll(), this.options.lingerMs);
+    });
+  }
+
+  /**
+   * Sends everything pending now.
+   *
+   * @example
+   * ```ts
+   * await queue.flushAll();
+   * ```
+   */
+  public async flushAll(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.waiting;
+    this.waiting = [];
+    this.bytes = 0;
+    if (batch.length === 0) return;
+    try {
+      const positions = await this.options.flush(batch.flatMap((w) => w.records));
+      let start = 0;
+      for (const w of batch) {
+        w.resolve(positions.slice(start, start + w.records.length));
+        start += w.records.length;
+      }
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    }
+  }
+}

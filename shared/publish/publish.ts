@@ -1,0 +1,180 @@
+import { createEnvelope } from '../events/envelope';
+import type { EventEnvelope, NewEvent } from '../events/envelope';
+import type { EventType } from '../events/event-types';
+import { toEventRecord } from '../events/record';
+import type { EventRecord } from '../events/record';
+import type { EventDataInput } from '../events/schemas';
+import { validateEvent } from '../events/validate';
+import { XsevenError } from '../errors';
+import { topicForEventType } from '../platform/queries';
+import type { PlatformDefinition } from '../platform';
+import { DEFAULT_MAX_RECORD_BYTES, defaultPublishContext } from './context';
+import type { PublishContext } from './context';
+import { EventTooLargeError } from './errors';
+
+/** Envelope attributes a publisher may set (all optional). */
+export interface PublishOptions {
+  /** Correlation id carried in the envelope (`correlationid`) and the `ce_correlationid` header. */
+  readonly correlationId?: string;
+  /** CloudEvents `source`. @default 'urn:xseven:events' */
+  readonly source?: string;
+  /** Event id; give a stable one to make a retried publish deduplicable. @default a UUID */
+  readonly id?: string;
+  readonly subject?: string;
+  readonly time?: Date;
+  /** @default the container's context ({@link defaultPublishContext}) */
+  readonly context?: PublishContext;
+}
+
+/** What was published, and where. */
+export interface PublishedEvent {
+  readonly eventId: string;
+  readonly type: EventType;
+  readonly topic: string;
+  readonly partition: number;
+  /** Decimal string: Kafka offsets are 64-bit. */
+  readonly offset: string;
+  readonly key: string;
+  readonly correlationId?: string;
+}
+
+/** A validated event and its record. */
+export interface PreparedEvent {
+  readonly event: EventEnvelope;
+  readonly record: EventRecord;
+}
+
+/** One item of {@link publishEvents}: published, or why not. */
+export type BatchItemResult =
+  | { readonly index: number; readonly ok: true; readonly published: PublishedEvent }
+  | { readonly index: number; readonly ok: false; readonly error: XsevenError };
+
+/**
+ * Builds, validates and routes an event without sending it: throws an
+ * EventValidationError naming the failing paths, or an EventTooLargeError.
+ *
+ * @example
+ * ```ts
+ * const { record } = prepareEvent({ type: 'user.action', data: { user_id: 'u1', action: 'login' } }, platform);
+ * record.topic; // 'user.actions'
+ * ```
+ */
+export const prepareEvent = <T extends EventType>(
+  input: NewEvent<T>,
+  def: PlatformDefinition,
+  maxRecordBytes: number = DEFAULT_MAX_RECORD_BYTES,
+): PreparedEvent => {
+  const event = validateEvent(createEnvelope(input));
+  const record = toEventRecord(event, topicForEventType(def, event.type));
+  const size = Buffer.byteLength(record.value);
+  if (size > maxRecordBytes) throw new EventTooLargeError(size, maxRecordBytes);
+  return { event, record };
+};
+
+const asPlatformError = (error: unknown): XsevenError =>
+  error instanceof XsevenError
+    ? error
+    : new XsevenError('INTERNAL', 'unexpected failure', { cause: error });
+
+const published = (prepared: PreparedEvent, position: { partition: number; offset: string }) => ({
+  eventId: prepared.event.id,
+  type: prepared.event.type,
+  topic: prepared.record.topic,
+  partition: position.partition,
+  offset: position.offset,
+  key: prepared.record.key,
+  ...(prepared.event.correlationid === undefined
+    ? {}
+    : { correlationId: prepared.event.correlationid }),
+});
+
+const newEvent = <T extends EventType>(
+  type: T,
+  data: EventDataInput<T>,
+  options: PublishOptions,
+): NewEvent<T> => ({
+  type,
+  data,
+  ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+  ...(options.source === undefined ? {} : { source: options.source }),
+  ...(options.id === undefined ? {} : { id: options.id }),
+  ...(options.subject === undefined ? {} : { subject: options.subject }),
+  ...(options.time === undefined ? {} : { time: options.time }),
+});
+
+/**
+ * Publishes one event of any type: validates it against its schema, routes
+ * it by the platform definition, keys it for per-entity ordering and waits
+ * for Kafka's acknowledgement (acks=all). Resolves only once written.
+ *
+ * @example
+ * ```ts
+ * const { topic, partition, offset } = await publishEvent(
+ *   'user.action',
+ *   { user_id: 'user_456', action: 'login' },
+ *   { correlationId: 'req-1' },
+ * );
+ * ```
+ */
+export const publishEvent = async <T extends EventType>(
+  type: T,
+  data: EventDataInput<T>,
+  options: PublishOptions = {},
+): Promise<PublishedEvent> => {
+  const context = options.context ?? defaultPublishContext();
+  const prepared = prepareEvent(
+    newEvent(type, data, options),
+    context.platform,
+    context.maxRecordBytes,
+  );
+  const [position] = await context.producer.send([prepared.record]);
+  if (position === undefined) throw new Error('the producer returned no position');
+  return published(prepared, position);
+};
+
+/**
+ * Publishes many events in one produce request. Each item is validated on
+ * its own: invalid items fail alone (their error says why), valid ones are
+ * sent together. If the send fails, every sent item fails with that error:
+ * nothing is reported as published unless Kafka acknowledged it.
+ *
+ * @example
+ * ```ts
+ * const results = await publishEvents([
+ *   { type: 'conversation.started', data: { conversation_id: 'c1', user_id: 'u1' } },
+ *   { type: 'conversation.message', data: { conversation_id: 'c1', user_id: 'u1', message_content: 'hi' } },
+ * ]);
+ * results.every((r) => r.ok); // true
+ * ```
+ */
+export const publishEvents = async (
+  events: readonly NewEvent<EventType>[],
+  options: { readonly context?: PublishContext } = {},
+): Promise<BatchItemResult[]> => {
+  const context = options.context ?? defaultPublishContext();
+  const results: BatchItemResult[] = new Array(events.length);
+  const ready: { index: number; prepared: PreparedEvent }[] = [];
+  events.forEach((input, index) => {
+    try {
+      ready.push({
+        index,
+        prepared: prepareEvent(input, context.platform, context.maxRecordBytes),
+      });
+    } catch (error) {
+      results[index] = { index, ok: false, error: asPlatformError(error) };
+    }
+  });
+  if (ready.length > 0) {
+    try {
+      const positions = await context.producer.send(ready.map((r) => r.prepared.record));
+      ready.forEach(({ index, prepared }, i) => {
+        const position = positions[i] ?? { partition: -1, offset: '-1' };
+        results[index] = { index, ok: true, published: published(prepared, position) };
+      });
+    } catch (error) {
+      for (const { index } of ready)
+        results[index] = { index, ok: false, error: asPlatformError(error) };
+    }
+  }
+  return results;
+};
