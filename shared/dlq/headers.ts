@@ -38,3 +38,20 @@ export type DlqHeader = (typeof DlqHeader)[keyof typeof DlqHeader];
  * which delivery attempt this is (absent on the first delivery = 1).
  */
 export const DELIVERY_ATTEMPT_HEADER = 'xseven-attempt';
+
+/**
+ * Prefix of every DLQ header. A consumer dead-lettering a record again
+ * (after a DLQ retry) replaces the `xseven-dlq-*` headers the record carries
+ * and keeps every other header untouched. A republished record carries
+ * {@link DELIVERY_ATTEMPT_HEADER} and may carry
+ * {@link DlqHeader.FirstFailureTime}, which the consumer keeps.
+ */
+export const DLQ_HEADER_PREFIX = 'xseven-dlq-';
+
+/**
+ * Header carried by a record republished from the DLQ to its original topic:
+ * a JSON array of the failures so far ({@link FailureHistoryEntry} of
+ * shared/dlq/record.ts). The DLQ writer keeps it among the original headers,
+ * so the full history reaches the archive.
+ */
+export const RETRY_HISTORY_HEADER = 'xseven-retry-history';

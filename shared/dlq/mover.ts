@@ -1,0 +1,402 @@
+/**
+ * The DLQ mover: reads the dead-letter queue with its own consumer group and
+ * moves each record out of it atomically — republished to its original
+ * topic, archived, or re-queued (not yet due) — in a Kafka transaction that
+ * also commits the DLQ offset (produce + sendOffsets + commit). A crash
+ * between produce and commit aborts the transaction (the next run's producer,
+ * with the same transactional id, fences it), so nothing is lost and
+ * read_committed readers never see a record twice.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Batch, Consumer, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import type { DlqDefinition } from '../platform/schema';
+import { MetricName, recordMetric } from '../observability/metrics';
+import { retry } from '../retry';
+import { DlqMoveError } from './errors';
+import {
+  ArchiveReason,
+  DlqMoverHeader,
+  decodeDlqRecord,
+  toArchiveMessage,
+  toInvalidArchiveMessage,
+  toRequeueMessage,
+  toRetryMessage,
+} from './record';
+import type { ConsumedRecord, DlqRecord } from './record';
+import { isExhausted, nextRetryTime, policyFor } from './retry-policy';
+import type { RandomSource } from './retry-strategies';
+
+/** What happens to one DLQ record. */
+export type MoveDecision =
+  | { readonly action: 'retry' }
+  | { readonly action: 'archive'; readonly reason: ArchiveReason }
+  | { readonly action: 'requeue'; readonly dueAt: Date };
+
+/** Decides the fate of one decoded DLQ record. */
+export type DecideMove = (record: DlqRecord, now: Date) => MoveDecision;
+
+/** One record moved out of the DLQ. */
+export interface MovedRecord {
+  readonly action: MoveDecision['action'];
+  readonly dlqPartition: number;
+  readonly dlqOffset: string;
+  readonly originalTopic?: string | undefined;
+  readonly eventId?: string | undefined;
+  readonly category?: string | undefined;
+  /** Failed attempts so far. */
+  readonly attempt?: number | undefined;
+  readonly reason?: ArchiveReason | undefined;
+  readonly dueAt?: string | undefined;
+}
+
+/** Test and instrumentation hooks of a run. */
+export interface MoverHooks {
+  /** Called after a transaction's records and offsets are sent, before its commit. */
+  readonly beforeCommit?: (moved: readonly MovedRecord[]) => Promise<void>;
+}
+
+/** Options of {@link runDlqMover}. */
+export interface DlqMoverOptions {
+  readonly kafka: Kafka;
+  readonly dlq: DlqDefinition;
+  readonly logger: Logger;
+  /** Epoch ms after which no new transaction starts. */
+  readonly deadline: number;
+  readonly now?: () => Date;
+  readonly random?: RandomSource;
+  /** Replaces the scheduled policy decision (manual retry). */
+  readonly decide?: DecideMove;
+  readonly hooks?: MoverHooks;
+  /** @default `${dlq.consumerGroupId}-mover` (stable: a restart fences a crashed run) */
+  readonly transactionalId?: string;
+  /** @default 100 */
+  readonly maxRecordsPerTransaction?: number;
+  /** Stop after this long without progress once consuming. @default 3000 */
+  readonly idleMs?: number;
+}
+
+/** Counts and details of one run. */
+export interface DlqMoverResult {
+  readonly read: number;
+  readonly retried: number;
+  readonly archived: number;
+  readonly requeued: number;
+  readonly moved: readonly MovedRecord[];
+  /** Every DLQ record present at the start was handled. */
+  readonly complete: boolean;
+}
+
+/**
+ * The scheduled policy: archive when the record's policy is exhausted,
+ * republish when its next-retry time has come, re-queue otherwise.
+ *
+ * @example
+ * ```ts
+ * const decide = policyDecision(platform.dlq);
+ * decide(record, new Date()); // { action: 'retry' }
+ * ```
+ */
+export const policyDecision =
+  (dlq: DlqDefinition, random: RandomSource = Math.random): DecideMove =>
+  (record, now) => {
+    const policy = policyFor(dlq, { topic: record.originalTopic, category: record.category });
+    if (isExhausted(policy, record.attempt))
+      return {
+        action: 'archive',
+        reason:
+          policy.strategy.kind === 'none' || policy.maxRetries === 0
+            ? ArchiveReason.NotRetriable
+            : ArchiveReason.RetriesExhausted,
+      };
+    const dueAt =
+      record.nextRetryTime ??
+      nextRetryTime(policy, record.attempt, record.lastFailureTime, random) ??
+      record.lastFailureTime;
+    return dueAt.getTime() <= now.getTime() ? { action: 'retry' } : { action: 'requeue', dueAt };
+  };
+
+interface PlannedMove {
+  readonly output: { readonly topic: string; readonly message: Message };
+  readonly moved: MovedRecord;
+  readonly refailed: boolean;
+}
+
+const planMove = (
+  dlq: DlqDefinition,
+  partition: number,
+  message: ConsumedRecord,
+  decide: DecideMove,
+  now: Date,
+): PlannedMove => {
+  let record: DlqRecord;
+  try {
+    record = decodeDlqRecord({ topic: dlq.topic, partition }, message);
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : String(error);
+    return {
+      output: { topic: dlq.archiveTopic, message: toInvalidArchiveMessage(message, problem, now) },
+      moved: {
+        action: 'archive',
+        dlqPartition: partition,
+        dlqOffset: message.offset,
+        reason: ArchiveReason.InvalidDlqRecord,
+      },
+      refailed: false,
+    };
+  }
+  const decision = decide(record, now);
+  const base = {
+    dlqPartition: partition,
+    dlqOffset: message.offset,
+    originalTopic: record.originalTopic,
+    eventId: record.eventId,
+    category: record.category,
+    attempt: record.attempt,
+  };
+  const refailed = record.attempt > 1 && record.rawHeaders[DlqMoverHeader.Requeues] === undefined;
+  switch (decision.action) {
+    case 'retry':
+      return {
+        output: { topic: record.originalTopic, message: toRetryMessage(record) },
+        moved: { ...base, action: 'retry' },
+        refailed,
+      };
+    case 'archive':
+      return {
+        output: {
+          topic: dlq.archiveTopic,
+          message: toArchiveMessage(record, decision.reason, now),
+        },
+        moved: { ...base, action: 'archive', reason: decision.reason },
+        refailed,
+      };
+    case 'requeue': {
+      const requeues = Number(record.rawHeaders[DlqMoverHeader.Requeues]?.toString('utf8') ?? '0');
+      const message = toRequeueMessage(record, decision.dueAt);
+      return {
+        output: {
+          topic: dlq.topic,
+          message: {
+            ...message,
+            headers: {
+              ...message.headers,
+              [DlqMoverHeader.Requeues]: String((Number.isFinite(requeues) ? requeues : 0) + 1),
+            },
+          },
+        },
+        moved: { ...base, action: 'requeue', dueAt: decision.dueAt.toISOString() },
+        refailed,
+      };
+    }
+  }
+};
+
+const groupByTopic = (plans: readonly PlannedMove[]): TopicMessages[] => {
+  const byTopic = new Map<string, Message[]>();
+  for (const { output } of plans) {
+    const list = byTopic.get(output.topic) ?? [];
+    list.push(output.message);
+    byTopic.set(output.topic, list);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+};
+
+const recordMoveMetrics = (plans: readonly PlannedMove[]): void => {
+  for (const { moved, refailed } of plans) {
+    const labels = { topic: moved.originalTopic ?? 'unknown' };
+    if (moved.action === 'retry') recordMetric(MetricName.DlqMessagesRetried, 1, labels);
+    if (moved.action === 'archive')
+      recordMetric(MetricName.DlqMessagesArchived, 1, {
+        ...labels,
+        reason: moved.reason ?? 'unknown',
+      });
+    if (refailed) recordMetric(MetricName.DlqMessagesRefailed, 1, labels);
+  }
+};
+
+/**
+ * The offsets to read up to: the DLQ's high watermarks now, per partition
+ * whose committed offset (of the retry group) is below them.
+ */
+const pendingPartitions = async (
+  kafka: Kafka,
+  dlq: DlqDefinition,
+): Promise<Map<number, number>> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const marks = await admin.fetchTopicOffsets(dlq.topic);
+    // The group coordinator may move (NOT_COORDINATOR) right after a run: kafkajs' admin does not retry it.
+    const committed = await retry(
+      () => admin.fetchOffsets({ groupId: dlq.consumerGroupId, topics: [dlq.topic] }),
+      { retries: 5, baseDelayMs: 100, maxDelayMs: 1000 },
+    );
+    const committedOf = new Map(
+      (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+    );
+    const pending = new Map<number, number>();
+    for (const mark of marks) {
+      const from = Math.max(committedOf.get(mark.partition) ?? -1, Number(mark.low));
+      if (from < Number(mark.high)) pending.set(mark.partition, Number(mark.high));
+    }
+    return pending;
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+/**
+ * One run of the DLQ mover: handles every record in the DLQ at the start of
+ * the run (records re-queued by the run itself wait for the next one), until
+ * done or until `deadline`. Throws {@link DlqMoveError} when a transaction
+ * fails (nothing of that transaction moved; the next run resumes).
+ *
+ * @example
+ * ```ts
+ * const result = await runDlqMover({ kafka, dlq: platform.dlq, logger, deadline: Date.now() + 60_000 });
+ * logger.info('dlq run', { retried: result.retried, archived: result.archived });
+ * ```
+ */
+export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverResult> => {
+  const { kafka, dlq, logger, deadline } = options;
+  const now = options.now ?? ((): Date => new Date());
+  const decide = options.decide ?? policyDecision(dlq, options.random);
+  const maxPerTx = options.maxRecordsPerTransaction ?? 100;
+  const idleMs = options.idleMs ?? 3000;
+  const moved: MovedRecord[] = [];
+  let read = 0;
+
+  const stopAt = await pendingPartitions(kafka, dlq);
+  if (stopAt.size === 0) return summarize(moved, 0, true);
+
+  const producer: Producer = kafka.producer({
+    transactionalId: options.transactionalId ?? `${dlq.consumerGroupId}-mover`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  const consumer: Consumer = kafka.consumer({
+    groupId: dlq.consumerGroupId,
+    readUncommitted: false,
+    maxWaitTimeInMs: 250,
+  });
+  const position = new Map<number, number>();
+  let failure: unknown;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let lastProgress = Date.now();
+
+  const allDone = (): boolean =>
+    [...stopAt].every(([partition, high]) => (position.get(partition) ?? -1) >= high);
+
+  const eachBatch = async ({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+  }: {
+    batch: Batch;
+    resolveOffset: (offset: string) => void;
+    heartbeat: () => Promise<void>;
+    isRunning: () => boolean;
+  }): Promise<void> => {
+    const stop = stopAt.get(batch.partition) ?? 0;
+    const messages = batch.messages.filter((m) => Number(m.offset) < stop);
+    let handledAll = true;
+    for (let i = 0; i < messages.length; i += maxPerTx) {
+      if (!isRunning() || failure !== undefined || Date.now() >= deadline) {
+        handledAll = false;
+        break;
+      }
+      const chunk = messages.slice(i, i + maxPerTx);
+      const at = now();
+      const plans = chunk.map((m) => planMove(dlq, batch.partition, m, decide, at));
+      const last = chunk[chunk.length - 1]?.offset ?? '0';
+      const tx = await producer.transaction();
+      try {
+        await tx.sendBatch({ topicMessages: groupByTopic(plans) });
+        await tx.sendOffsets({
+          consumerGroupId: dlq.consumerGroupId,
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [{ partition: batch.partition, offset: String(Number(last) + 1) }],
+            },
+          ],
+        });
+        await options.hooks?.beforeCommit?.(plans.map((p) => p.moved));
+        await tx.commit();
+      } catch (error) {
+        await tx.abort().catch(() => undefined);
+        failure = error;
+        handledAll = false;
+        break;
+      }
+      read += chunk.length;
+      moved.push(...plans.map((p) => p.moved));
+      recordMoveMetrics(plans);
+      resolveOffset(last);
+      position.set(batch.partition, Number(last) + 1);
+      lastProgress = Date.now();
+      await heartbeat();
+    }
+    const remainingBeyondStop = batch.messages.length > messages.length;
+    if (handledAll && !remainingBeyondStop) {
+      // Control records (transaction markers) after the last message count as read.
+      position.set(
+        batch.partition,
+        Math.max(position.get(batch.partition) ?? -1, Number(batch.lastOffset()) + 1),
+      );
+      lastProgress = Date.now();
+    } else if (handledAll) {
+      position.set(batch.partition, Math.max(position.get(batch.partition) ?? -1, stop));
+    }
+    if (failure !== undefined || allDone() || Date.now() >= deadline) finish();
+  };
+
+  const watchdog = setInterval(() => {
+    if (Date.now() >= deadline || Date.now() - lastProgress >= idleMs) finish();
+  }, 100);
+  try {
+    // Fences any crashed run of the same transactional id: its open transaction is aborted.
+    await producer.connect();
+    const init = await producer.transaction();
+    await init.abort();
+    await consumer.connect();
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      lastProgress = Date.now();
+    });
+    await consumer.subscribe({ topic: dlq.topic, fromBeginning: true });
+    lastProgress = Date.now() + 10_000; // allow for the group join
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch,
+    });
+    await finished;
+  } finally {
+    clearInterval(watchdog);
+    await consumer.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+  }
+  if (failure !== undefined) {
+    logger.error('dlq move failed; the transaction was aborted', { error: failure });
+    throw new DlqMoveError('moving records out of the dead-letter queue failed', {
+      cause: failure,
+    });
+  }
+  return summarize(moved, read, allDone());
+};
+
+const summarize = (
+  moved: readonly MovedRecord[],
+  read: number,
+  complete: boolean,
+): DlqMoverResult => ({
+  read,
+  retried: moved.filter((m) => m.action === 'retry').length,
+  archived: moved.filter((m) => m.action === 'archive').length,
+  requeued: moved.filter((m) => m.action === 'requeue').length,
+  moved,
+  complete,
+});

@@ -1,0 +1,160 @@
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createDlqRetryHandler } from '../../../functions/dlq-retry/handler';
+import {
+  DELIVERY_ATTEMPT_HEADER,
+  DlqHeader,
+  RETRY_HISTORY_HEADER,
+} from '../../../shared/dlq/headers';
+import { DlqMoverHeader } from '../../../shared/dlq/record';
+import { createLogger } from '../../../shared/observability/logger';
+import { testKafka } from '../../support/kafka';
+import {
+  dlqPlatform,
+  header,
+  invocation,
+  readAll,
+  syntheticFailure,
+  writeFailure,
+} from './support';
+
+const logger = createLogger('dlq-retry-test');
+
+describe('DLQ retry run (real broker)', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    kafka = testKafka('dlq-mover-test');
+    admin = kafka.admin();
+    producer = kafka.producer({ idempotent: true });
+    await Promise.all([admin.connect(), producer.connect()]);
+  });
+  afterAll(async () => {
+    await Promise.all([admin.disconnect(), producer.disconnect()]);
+  });
+
+  it('republishes a due record to its original topic with its key, value and headers plus the next attempt', async () => {
+    const def = await dlqPlatform(admin, {
+      strategy: { kind: 'fixed', delayMs: 0 },
+      maxRetries: 3,
+    });
+    const topic = def.topics[0]!.name;
+    await writeFailure(producer, def, syntheticFailure(topic, 'e1'));
+
+    const run = createDlqRetryHandler({ kafka, platform: def, logger, idleMs: 1500 });
+    const summary = await run({}, invocation());
+    expect(summary).toMatchObject({
+      read: 1,
+      retried: 1,
+      archived: 0,
+      requeued: 0,
+      complete: true,
+    });
+
+    const [retried, ...others] = await readAll(kafka, admin, [topic]);
+    expect(others).toHaveLength(0);
+    expect(retried?.message.key?.toString()).toBe('key-e1');
+    expect(retried?.message.value?.toString()).toBe(JSON.stringify({ id: 'e1' }));
+    expect(header(retried!.message, 'x-trace')).toBe('trace-e1');
+    expect(header(retried!.message, DELIVERY_ATTEMPT_HEADER)).toBe('2');
+    expect(header(retried!.message, DlqHeader.OriginalTopic)).toBeUndefined();
+    const history = JSON.parse(header(retried!.message, RETRY_HISTORY_HEADER) ?? '[]') as unknown[];
+    expect(history).toEqual([expect.objectContaining({ attempt: 1, category: 'processing' })]);
+
+    const again = await run({}, invocation());
+    expect(again).toMatchObject({ read: 0, retried: 0 });
+    expect(await readAll(kafka, admin, [topic])).toHaveLength(1);
+  });
+
+  it('keeps a record that is not yet due in the DLQ and republishes it once its time has come', async () => {
+    const def = await dlqPlatform(admin, {
+      strategy: { kind: 'fixed', delayMs: 4000 },
+      maxRetries: 3,
+    });
+    const topic = def.topics[0]!.name;
+    await writeFailure(producer, def, syntheticFailure(topic, 'late'));
+
+    const run = createDlqRetryHandler({ kafka, platform: def, logger, idleMs: 1500 });
+    const early = await run({}, invocation());
+    expect(early).toMatchObject({ read: 1, retried: 0, requeued: 1 });
+    expect(await readAll(kafka, admin, [topic])).toHaveLength(0);
+    const dlq = await readAll(kafka, admin, [def.dlq.topic]);
+    expect(dlq.map((r) => header(r.message, DlqMoverHeader.Requeues))).toEqual([undefined, '1']);
+
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const due = await run({}, invocation());
+    expect(due).toMatchObject({ read: 1, retried: 1, requeued: 0 });
+    const republished = await readAll(kafka, admin, [topic]);
+    expect(republished.map((r) => r.message.key?.toString())).toEqual(['key-late']);
+  });
+
+  it('archives a record past its retries with its history, and a non-retriable one at once', async () => {
+    const def = await dlqPlatform(admin, {
+      strategy: { kind: 'fixed', delayMs: 0 },
+      maxRetries: 1,
+    });
+    const topic = def.topics[0]!.name;
+    await writeFailure(
+      producer,
+      def,
+      syntheticFailure(topic, 'spent', {
+        headers: {
+          [DELIVERY_ATTEMPT_HEADER]: '2',
+          [DlqHeader.FirstFailureTime]: '2025-01-01T00:00:00.000Z',
+          [RETRY_HISTORY_HEADER]: JSON.stringify([
+            {
+              attempt: 1,
+              time: '2025-01-01T00:00:00.000Z',
+              category: 'timeout',
+              errorMessage: 'slow',
+            },
+          ]),
+        },
+      }),
+    );
+    await writeFailure(
+      producer,
+      def,
+      syntheticFailure(topic, 'bad', { category: 'deserialization' }),
+    );
+
+    const summary = await createDlqRetryHandler({ kafka, platform: def, logger, idleMs: 1500 })(
+      {},
+      invocation(),
+    );
+    expect(summary).toMatchObject({ read: 2, retried: 0, archived: 2 });
+    const archive = await readAll(kafka, admin, [def.dlq.archiveTopic]);
+    const byId = new Map(archive.map((r) => [header(r.message, DlqHeader.EventId), r.message]));
+    const spent = byId.get('spent')!;
+    expect(header(spent, DlqMoverHeader.ArchiveReason)).toBe('retries_exhausted');
+    expect(header(spent, DlqHeader.FirstFailureTime)).toBe('2025-01-01T00:00:00.000Z');
+    expect(JSON.parse(header(spent, DlqHeader.History) ?? '[]')).toEqual([
+      expect.objectContaining({ attempt: 1, category: 'timeout', errorMessage: 'slow' }),
+      expect.objectContaining({ attempt: 2, category: 'processing' }),
+    ]);
+    expect(spent.value?.toString()).toBe(JSON.stringify({ id: 'spent' }));
+    expect(header(byId.get('bad')!, DlqMoverHeader.ArchiveReason)).toBe('not_retriable');
+    expect(await readAll(kafka, admin, [topic])).toHaveLength(0);
+  });
+
+  it('archives a DLQ record without the DLQ headers instead of dropping it', async () => {
+    const def = await dlqPlatform(admin, {
+      strategy: { kind: 'fixed', delayMs: 0 },
+      maxRetries: 1,
+    });
+    await producer.send({
+      topic: def.dlq.topic,
+      messages: [{ key: 'k', value: 'not a dlq record', headers: { [DlqHeader.Attempt]: 'x' } }],
+    });
+    const summary = await createDlqRetryHandler({ kafka, platform: def, logger, idleMs: 1500 })(
+      {},
+      invocation(),
+    );
+    expect(summary).toMatchObject({ read: 1, archived: 1 });
+    const [archived] = await readAll(kafka, admin, [def.dlq.archiveTopic]);
+    expect(archived?.message.value?.toString()).toBe('not a dlq record');
+    expect(header(archived!.message, DlqMoverHeader.ArchiveReason)).toBe('invalid_dlq_record');
+    expect(header(archived!.message, DlqHeader.ErrorMessage)).toMatch(/xseven-dlq-original-topic/);
+  });
+});
