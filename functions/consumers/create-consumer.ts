@@ -1,0 +1,135 @@
+import { appendFile } from 'node:fs/promises';
+import middy from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
+import type { Context, MSKEvent } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { EventBus } from '../../shared/consumer/bus';
+import { ConsumerConfigError } from '../../shared/consumer/errors';
+import { processBatch } from '../../shared/consumer/process-batch';
+import type { BatchOutcome, BatchResponse } from '../../shared/consumer/process-batch';
+import { createDlqWriter } from '../../shared/dlq/writer';
+import type { DlqWriter } from '../../shared/dlq/writer';
+import { createLogger } from '../../shared/observability/logger';
+import { flushMetrics } from '../../shared/observability/metrics';
+import { platform as basePlatform, withNamespace } from '../../shared/platform';
+import type { ConsumerDefinition, PlatformDefinition } from '../../shared/platform';
+import { loadConsumerEnv } from './consumer-env';
+import { dlqProducer } from './dlq-producer';
+
+/** Options of {@link createConsumerHandler}. */
+export interface ConsumerHandlerOptions {
+  /** The consumer's name in the platform definition. */
+  readonly consumer: string;
+  /** The event bus with the consumer's handlers. */
+  readonly bus: EventBus;
+  /** @default the definition namespaced by XSEVEN_TOPIC_PREFIX */
+  readonly platform?: PlatformDefinition;
+  /** @default a kafkajs producer from the KAFKA_* environment, reused across invocations */
+  readonly dlqWriter?: DlqWriter;
+  readonly logger?: Logger;
+  /** @default XSEVEN_MAX_RECORD_BYTES or 1 MiB */
+  readonly maxRecordBytes?: number;
+  /** @default XSEVEN_CONSUMER_RESERVE_MS or 1000 */
+  readonly reserveMs?: number;
+  /** Environment to read (tests). @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Each invocation's outcome, by its context, for the after-middlewares. */
+type Outcomes = WeakMap<object, BatchOutcome>;
+
+/**
+ * Flushes the EMF metrics after every invocation, failed or not.
+ *
+ * @example
+ * ```ts
+ * middy(handler).use(metricsFlusher());
+ * ```
+ */
+export const metricsFlusher = (): MiddlewareObj => ({
+  after: function flushMetricsAfter() {
+    flushMetrics();
+  },
+  onError: function flushMetricsOnError() {
+    flushMetrics();
+  },
+});
+
+/**
+ * Appends the ids of the processed events to a journal file before the
+ * invocation returns (so before the ESM commits): a local, at-least-once
+ * record of what each consumer handled.
+ *
+ * @example
+ * ```ts
+ * middy(handler).use(handledJournal('/tmp/handled.log', 'conversation-log', outcomes));
+ * ```
+ */
+export const handledJournal = (
+  path: string,
+  consumer: string,
+  outcomes: Outcomes,
+): MiddlewareObj<unknown, unknown, Error, Context> => ({
+  after: async function appendHandledIds(request) {
+    const ids = outcomes.get(request.context)?.processedEventIds ?? [];
+    if (ids.length > 0) await appendFile(path, ids.map((id) => `${consumer} ${id}\n`).join(''));
+  },
+});
+
+const consumerOf = (def: PlatformDefinition, name: string): ConsumerDefinition => {
+  const consumer = def.consumers.find((c) => c.name === name);
+  if (!consumer)
+    throw new ConsumerConfigError(`consumer "${name}" is not in the platform definition`);
+  return consumer;
+};
+
+/**
+ * A middy-wrapped Lambda handler for MSK events: decodes, validates and
+ * routes each record through `bus`, dead-letters failed records (awaited)
+ * and returns `{ batchItemFailures }`. The same handler runs in AWS and
+ * under the local ESM.
+ *
+ * @example
+ * ```ts
+ * const bus = new EventBus().subscribe('conversation.started', conversationLog);
+ * export const handler = createConsumerHandler({ consumer: 'conversation-log', bus });
+ * ```
+ */
+export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
+  const env = loadConsumerEnv(options.env);
+  const def = options.platform ?? withNamespace(basePlatform, env.XSEVEN_TOPIC_PREFIX);
+  const consumer = consumerOf(def, options.consumer);
+  const logger = options.logger ?? createLogger(consumer.name);
+  const dlq =
+    options.dlqWriter ??
+    createDlqWriter({ producer: () => dlqProducer(consumer.name, logger), dlq: def.dlq });
+  const outcomes: Outcomes = new WeakMap();
+
+  const handle = async (event: MSKEvent, context: Context): Promise<BatchResponse> => {
+    const outcome = await processBatch(event, context, {
+      bus: options.bus,
+      dlq,
+      logger,
+      consumerGroup: consumer.consumerGroupId,
+      functionName: context.functionName || consumer.name,
+      reportBatchItemFailures: consumer.reportBatchItemFailures,
+      maxRecordBytes: options.maxRecordBytes ?? env.XSEVEN_MAX_RECORD_BYTES,
+      reserveMs: options.reserveMs ?? env.XSEVEN_CONSUMER_RESERVE_MS,
+    });
+    outcomes.set(context, outcome);
+    logger.info('batch processed', {
+      processed: outcome.processedEventIds.length,
+      deadLettered: outcome.deadLettered,
+      redeliver: outcome.unprocessed,
+    });
+    return outcome.response;
+  };
+
+  const wrapped = middy<MSKEvent, BatchResponse, Error, Context>(handle)
+    .use(injectLambdaContext(logger))
+    .use(metricsFlusher());
+  if (env.XSEVEN_HANDLED_LOG !== undefined)
+    wrapped.use(handledJournal(env.XSEVEN_HANDLED_LOG, consumer.name, outcomes));
+  return wrapped;
+};

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import type { MSKEvent } from 'aws-lambda';
+import { ValidationError } from '../errors';
+import { RecordDeserializationError } from './errors';
+
+/** Event sources that deliver the MSK event shape. */
+export const KafkaEventSource = {
+  Msk: 'aws:kafka',
+  SelfManaged: 'SelfManagedKafka',
+} as const;
+export type KafkaEventSource = (typeof KafkaEventSource)[keyof typeof KafkaEventSource];
+
+/**
+ * The raw (still encoded) MSK / self-managed Kafka event, as Lambda delivers
+ * it. No transforms: bytes are decoded by {@link decodeRecord}, so that a
+ * poison record fails alone instead of failing the whole event.
+ */
+export const mskEventSchema = z.object({
+  eventSource: z.enum([KafkaEventSource.Msk, KafkaEventSource.SelfManaged]),
+  eventSourceArn: z.string().optional(),
+  bootstrapServers: z.string().nullish(),
+  records: z.record(z.string(), z.array(z.unknown())),
+});
+
+/** The coordinates of a record: without them it cannot even be dead-lettered. */
+const coordinatesSchema = z.object({
+  topic: z.string().min(1),
+  partition: z.number().int().min(0),
+  offset: z.number().int().min(0),
+});
+
+/**
+ * Header bytes: AWS's poller is Java, whose bytes are signed (-128..127);
+ * unsigned 0..255 is accepted too.
+ */
+const headerBytesSchema = z.array(z.number().int().min(-128).max(255));
+
+const payloadSchema = z.object({
+  timestamp: z.number(),
+  timestampType: z.string().default('CREATE_TIME'),
+  key: z.string().nullish(),
+  value: z.string().nullish(),
+  headers: z.array(z.record(z.string(), headerBytesSchema)).nullish(),
+});
+
+/** One header of a record, bytes decoded. Order and duplicates are kept. */
+export interface RecordHeader {
+  readonly name: string;
+  readonly value: Buffer;
+}
+
+/** A record of an MSK event with key, value and header bytes decoded. */
+export interface DecodedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly timestampType: string;
+  /** `null` when the record has no key. */
+  readonly key: Buffer | null;
+  /** `null` for a tombstone. */
+  readonly value: Buffer | null;
+  readonly headers: readonly RecordHeader[];
+}
+
+/** A record whose coordinates are known but whose bytes did not decode. */
+export interface UndecodableRecord {
+  readonly record: DecodedRecord;
+  readonly error: RecordDeserializationError;
+}
+
+/**
+ * Strict base64: AWS always pads, and Node's decoder silently skips invalid
+ * characters, so compare the decoded length with the encoded one.
+ */
+const decodeBase64 = (text: string, field: string): Buffer => {
+  const buffer = Buffer.from(text, 'base64');
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  if (text.length % 4 !== 0 || buffer.length !== (text.length / 4) * 3 - padding)
+    throw new RecordDeserializationError(`record ${field} is not valid base64`);
+  return buffer;
+};
+
+/**
+ * Header bytes as a Buffer. `Buffer.from` keeps the low 8 bits, so signed
+ * Java bytes (-61) and unsigned ones (195) give the same byte.
+ *
+ * @example
+ * ```ts
+ * headerBytes([-61, -87]).toString(); // 'é'
+ * ```
+ */
+export const headerBytes = (bytes: readonly number[]): Buffer => Buffer.from(bytes as number[]);
+
+const rawHeaders = (
+  headers: readonly Record<string, readonly number[]>[] | null | undefined,
+): RecordHeader[] => {
+  const out: RecordHeader[] = [];
+  for (const header of headers ?? [])
+    for (const name in header) out.push({ name, value: headerBytes(header[name] ?? []) });
+  return out;
+};
+
+/**
+ * Iterates the records of an MSK event in delivery order ("topic-partition"
+ * groups, each in offset order).
+ *
+ * @example
+ * ```ts
+ * for (const raw of eventRecords(event)) decodeRecord(raw);
+ * ```
+ */
+export const eventRecords = (event: Pick<MSKEvent, 'records'>): unknown[] =>
+  Object.values(event.records).flat();
+
+/**
+ * Decodes one raw record: base64 key and value, header byte arrays
+ * (tolerating signed bytes). Returns the decoded record, or the record's
+ * salvageable bytes with a {@link RecordDeserializationError} when its bytes
+ * are not decodable. Throws a ValidationError when the record lacks its
+ * coordinates (topic, partition, offset): such an event is not from Kafka.
+ *
+ * @example
+ * ```ts
+ * const out = decodeRecord({ topic: 't', partition: 0, offset: 1, timestamp: 0,
+ *   timestampType: 'CREATE_TIME', value: 'eyJhIjoxfQ==', headers: [] });
+ * if ('error' in out) dlq(out); else out.value?.toString(); // '{"a":1}'
+ * ```
+ */
+export const decodeRecord = (raw: unknown): DecodedRecord | UndecodableRecord => {
+  const coordinates = coordinatesSchema.safeParse(raw);
+  if (!coordinates.success)
+    throw new ValidationError(
+      `malformed MSK record: ${coordinates.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  const { topic, partition, offset } = coordinates.data;
+  const payload = payloadSchema.safeParse(raw);
+  if (!payload.success) {
+    const fallback = raw as { timestamp?: unknown; value?: unknown };
+    return {
+      record: {
+        topic,
+        partition,
+        offset,
+        timestamp: typeof fallback.timestamp === 'number' ? fallback.timestamp : 0,
+        timestampType: 'CREATE_TIME',
+        key: null,
+        value: Buffer.from(JSON.stringify(raw)),
+        headers: [],
+      },
+      error: new RecordDeserializationError(
+        `malformed record: ${payload.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      ),
+    };
+  }
+  const { timestamp, timestampType, key, value, headers } = payload.data;
+  const base = { topic, partition, offset, timestamp, timestampType, headers: rawHeaders(headers) };
+  const decodeOrKeep = (text: string | null | undefined, field: string) => {
+    if (text == null) return { bytes: null };
+    try {
+      return { bytes: decodeBase64(text, field) };
+    } catch (error) {
+      // Keep the text's own bytes: they are all there is of the original.
+      return { bytes: Buffer.from(text), error: error as RecordDeserializationError };
+    }
+  };
+  const k = decodeOrKeep(key, 'key');
+  const v = decodeOrKeep(value, 'value');
+  const record = { ...base, key: k.bytes, value: v.bytes };
+  const error = v.error ?? k.error;
+  return error === undefined ? record : { record, error };
+};
+
+/**
+ * Validates the outer shape of an MSK event (not its records).
+ *
+ * @example
+ * ```ts
+ * const event = parseMskEvent(input); // throws ValidationError if not an MSK event
+ * ```
+ */
+export const parseMskEvent = (input: unknown): z.output<typeof mskEventSchema> => {
+  const parsed = mskEventSchema.safeParse(input);
+  if (!parsed.success)
+    throw new ValidationError(
+      `not an MSK event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+};

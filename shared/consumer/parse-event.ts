@@ -1,0 +1,74 @@
+import { isUtf8 } from 'node:buffer';
+import type { EventEnvelope } from '../events/envelope';
+import { EventValidationError } from '../events/errors';
+import { validateEvent } from '../events/validate';
+import { RecordDeserializationError, RecordSchemaError } from './errors';
+
+/**
+ * Default largest record value the consumer accepts: Kafka's default
+ * `max.message.bytes` (1 MiB plus record overhead).
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 1_048_588;
+
+/**
+ * Turns a record value into a validated event: size limit, UTF-8, JSON,
+ * envelope and data schema. Throws {@link RecordDeserializationError} for
+ * bytes that are not an event and {@link RecordSchemaError} for events that
+ * do not match their schema (including unknown types and versions).
+ *
+ * @example
+ * ```ts
+ * const event = parseEventValue(Buffer.from(JSON.stringify(envelope)));
+ * event.type; // 'conversation.started'
+ * ```
+ */
+export const parseEventValue = (
+  value: Buffer | null,
+  maxBytes: number = DEFAULT_MAX_RECORD_BYTES,
+): EventEnvelope => {
+  if (value === null) throw new RecordDeserializationError('record has no value (tombstone)');
+  if (value.length > maxBytes)
+    throw new RecordDeserializationError(
+      `record value of ${value.length} bytes exceeds the limit of ${maxBytes} bytes`,
+    );
+  if (!isUtf8(value)) throw new RecordDeserializationError('record value is not valid UTF-8');
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString('utf8'));
+  } catch (error) {
+    throw new RecordDeserializationError(
+      `record value is not valid JSON: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  try {
+    return validateEvent(json);
+  } catch (error) {
+    if (error instanceof EventValidationError)
+      throw new RecordSchemaError(error.message, {
+        cause: error,
+        details: { issues: error.issues },
+      });
+    throw error;
+  }
+};
+
+/**
+ * The event id of a record value, if it is JSON with a string `id` (used to
+ * label dead letters even when validation failed).
+ *
+ * @example
+ * ```ts
+ * eventIdOf(Buffer.from('{"id":"e1"}')); // 'e1'
+ * ```
+ */
+export const eventIdOf = (value: Buffer | null): string | undefined => {
+  if (value === null) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value.toString('utf8'));
+    const id = (parsed as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+};
