@@ -1,0 +1,159 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import {
+  KafkaDlq,
+  ManagedKafkaEventSource,
+  S3OnFailureDestination,
+} from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { ConsumerDefinition, PlatformDefinition } from '../../shared/platform';
+import { InfraConfigError } from '../errors';
+import type { FunctionFactory } from './function-factory';
+import { grantKafkaAccess } from './kafka-access';
+import type { KafkaCluster } from './kafka-cluster';
+import type { PlatformFunction } from './platform-function';
+import { accept, acceptWildcardResource } from '../nag-suppressions';
+
+/**
+ * The consumer group id of the event source mapping of `consumer` on `topic`.
+ * An MSK event source mapping reads one topic, and AWS requires every
+ * mapping's group id to be unique: a single-topic consumer keeps its id, a
+ * consumer of several topics gets one group per topic, `<groupId>.<topic>`.
+ *
+ * @example
+ * ```ts
+ * esmConsumerGroupId({ consumerGroupId: 'g', topics: ['a'] }, 'a');      // 'g'
+ * esmConsumerGroupId({ consumerGroupId: 'g', topics: ['a', 'b'] }, 'b'); // 'g.b'
+ * ```
+ */
+export const esmConsumerGroupId = (
+  consumer: Pick<ConsumerDefinition, 'consumerGroupId' | 'topics'>,
+  topic: string,
+): string =>
+  consumer.topics.length === 1 ? consumer.consumerGroupId : `${consumer.consumerGroupId}.${topic}`;
+
+/** AWS's own batching window for Kafka when none is set. */
+const AWS_DEFAULT_KAFKA_WINDOW_MS = 500;
+
+/**
+ * The ESM batching window of a consumer. CloudFormation takes whole seconds;
+ * AWS's Kafka default (500 ms, also the definition's default) is had by
+ * leaving it unset.
+ *
+ * @example
+ * ```ts
+ * batchingWindow({ name: 'a', maximumBatchingWindowMs: 2000 }); // { maxBatchingWindow: Duration.seconds(2) }
+ * ```
+ */
+export const batchingWindow = (
+  consumer: Pick<ConsumerDefinition, 'name' | 'maximumBatchingWindowMs'>,
+): { maxBatchingWindow?: Duration } => {
+  const ms = consumer.maximumBatchingWindowMs;
+  if (ms === AWS_DEFAULT_KAFKA_WINDOW_MS) return {};
+  if (ms % 1000 !== 0)
+    throw new InfraConfigError(
+      `consumer "${consumer.name}": maximumBatchingWindowMs ${ms} cannot be deployed; AWS takes whole seconds (or the 500 ms default)`,
+    );
+  return { maxBatchingWindow: Duration.seconds(ms / 1000) };
+};
+
+/** One consumer's function and the mappings feeding it. */
+export interface ConsumerResources {
+  readonly consumer: ConsumerDefinition;
+  readonly fn: PlatformFunction;
+  readonly eventSources: readonly ManagedKafkaEventSource[];
+}
+
+/** Properties of {@link PlatformConsumers}. */
+export interface PlatformConsumersProps {
+  /** The (namespaced) definition whose consumers to deploy. */
+  readonly definition: PlatformDefinition;
+  readonly kafka: KafkaCluster;
+  readonly functions: FunctionFactory;
+  /** Last-resort on-failure destination of consumers without an `onFailureTopic`. */
+  readonly failureBucket: IBucket;
+}
+
+/**
+ * One function per consumer of the definition and one MSK event source
+ * mapping per topic it reads, with the definition's batch size, batching
+ * window, starting position, retry limits and consumer group; data-plane IAM
+ * scoped to the cluster, its topics, its groups and the DLQ topic it writes.
+ * Every mapping has an on-failure destination: the consumer's Kafka topic
+ * when the definition names one (provisioned pollers), else the S3 bucket.
+ *
+ * @example
+ * ```ts
+ * const consumers = new PlatformConsumers(this, 'Consumers', { definition, kafka, functions, failureBucket });
+ * consumers.resources.map((r) => r.fn.functionName);
+ * ```
+ */
+export class PlatformConsumers extends Construct {
+  public readonly resources: readonly ConsumerResources[];
+
+  public constructor(scope: Construct, id: string, props: PlatformConsumersProps) {
+    super(scope, id);
+    this.resources = props.definition.consumers.map((consumer) => this.deploy(consumer, props));
+    const s3Reason =
+      'granted by S3OnFailureDestination (Lambda writes failed batches through the function role); limited to the one failure bucket';
+    accept(
+      this.resources.map((r) => r.fn),
+      ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map(
+        (action) => ({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: s3Reason }),
+      ),
+    );
+    for (const r of this.resources)
+      acceptWildcardResource(r.fn, `${props.failureBucket.bucketArn}/*`, s3Reason);
+  }
+
+  private deploy(consumer: ConsumerDefinition, props: PlatformConsumersProps): ConsumerResources {
+    const { kafka, definition } = props;
+    const fn = props.functions.create(this, `Consumer:${consumer.name}`, {
+      entry: consumer.handlerModule,
+      description: `xseven consumer ${consumer.name}: ${consumer.description}`.slice(0, 256),
+      timeout: Duration.seconds(consumer.timeoutSeconds),
+      memorySize: consumer.memorySizeMb,
+      environment: { XSEVEN_CONSUMER_NAME: consumer.name },
+    });
+    const groups = consumer.topics.map((t) => esmConsumerGroupId(consumer, t));
+    grantKafkaAccess(fn, kafka.arns, {
+      read: { topics: consumer.topics, groups },
+      // Failed records go to the DLQ topic (handler) or the on-failure topic (ESM).
+      write: [definition.dlq.topic, ...(consumer.onFailureTopic ? [consumer.onFailureTopic] : [])],
+    });
+
+    const onFailure: IEventSourceDlq =
+      consumer.onFailureTopic === undefined
+        ? new S3OnFailureDestination(props.failureBucket)
+        : new KafkaDlq(consumer.onFailureTopic);
+    const eventSources = consumer.topics.map((topic) => {
+      const source = new ManagedKafkaEventSource({
+        clusterArn: kafka.clusterArn,
+        topic,
+        consumerGroupId: esmConsumerGroupId(consumer, topic),
+        batchSize: consumer.batchSize,
+        ...batchingWindow(consumer),
+        startingPosition: StartingPosition[consumer.startingPosition],
+        ...(consumer.startingPositionTimestamp === undefined
+          ? {}
+          : { startingPositionTimestamp: Math.floor(consumer.startingPositionTimestamp / 1000) }),
+        retryAttempts: consumer.maximumRetryAttempts,
+        ...(consumer.maximumRecordAgeSeconds === -1
+          ? {}
+          : { maxRecordAge: Duration.seconds(consumer.maximumRecordAgeSeconds) }),
+        bisectBatchOnError: consumer.bisectBatchOnFunctionError,
+        reportBatchItemFailures: consumer.reportBatchItemFailures,
+        onFailure,
+        // A Kafka on-failure destination needs provisioned pollers.
+        ...(consumer.onFailureTopic === undefined
+          ? {}
+          : { provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 10 } }),
+      });
+      fn.addEventSource(source);
+      return source;
+    });
+    return { consumer, fn, eventSources };
+  }
+}

@@ -1,0 +1,69 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import { FunctionEntry } from '../../shared/platform';
+import type { PlatformDefinition } from '../../shared/platform';
+import type { FunctionFactory } from './function-factory';
+import { grantKafkaAccess } from './kafka-access';
+import type { KafkaCluster } from './kafka-cluster';
+import type { PlatformFunction } from './platform-function';
+import { acceptWildcardResource } from '../nag-suppressions';
+
+/** Properties of {@link DlqRetry}. */
+export interface DlqRetryProps {
+  /** The (namespaced) definition. */
+  readonly definition: PlatformDefinition;
+  readonly kafka: KafkaCluster;
+  readonly functions: FunctionFactory;
+  /** Prefix of the transactional ids the function uses (`<prefix>*`). */
+  readonly transactionalIdPrefix: string;
+}
+
+/**
+ * The dead-letter retry function, run by an EventBridge schedule every
+ * `dlq.scheduleMinutes` of the definition. It reads the DLQ topic in its
+ * consumer group and moves records back to their original topic or to the
+ * archive in Kafka transactions, so it may write every topic of the
+ * definition.
+ *
+ * @example
+ * ```ts
+ * new DlqRetry(this, 'DlqRetry', { definition, kafka, functions, transactionalIdPrefix: 'xseven-events-' });
+ * ```
+ */
+export class DlqRetry extends Construct {
+  public readonly fn: PlatformFunction;
+  public readonly rule: Rule;
+
+  public constructor(scope: Construct, id: string, props: DlqRetryProps) {
+    super(scope, id);
+    const { dlq } = props.definition;
+    // One run may not outlast the next: leave a minute of slack, within Lambda's 15.
+    const timeoutMinutes = Math.min(14, Math.max(1, dlq.scheduleMinutes - 1));
+    this.fn = props.functions.create(this, 'Function', {
+      entry: FunctionEntry.dlqRetry,
+      description: 'xseven DLQ retry: re-publishes or archives dead-lettered records',
+      timeout: Duration.minutes(timeoutMinutes),
+      memorySize: 512,
+      environment: { XSEVEN_TRANSACTIONAL_ID_PREFIX: props.transactionalIdPrefix },
+      // Never two runs at once: the retry group would rebalance between them.
+      reservedConcurrentExecutions: 1,
+    });
+    grantKafkaAccess(this.fn, props.kafka.arns, {
+      read: { topics: [dlq.topic], groups: [dlq.consumerGroupId] },
+      write: props.definition.topics.map((t) => t.name),
+      transactionalIds: [`${props.transactionalIdPrefix}*`],
+    });
+    acceptWildcardResource(
+      this.fn,
+      props.kafka.arns.transactionalId(`${props.transactionalIdPrefix}*`),
+      'transactional ids carry a per-container suffix (one producer per warm container); the prefix pins them to this platform',
+    );
+    this.rule = new Rule(this, 'Schedule', {
+      description: `runs the DLQ retry every ${dlq.scheduleMinutes} minutes`,
+      schedule: Schedule.rate(Duration.minutes(dlq.scheduleMinutes)),
+    });
+    this.rule.addTarget(new LambdaFunction(this.fn, { retryAttempts: 0 }));
+  }
+}

@@ -1,0 +1,89 @@
+import { Duration } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { KafkaCluster } from './kafka-cluster';
+import type { PlatformNetwork } from './network';
+import { PlatformFunction } from './platform-function';
+
+/** Settings shared by every function of one stack. */
+export interface FunctionFactoryProps {
+  readonly projectRoot: string;
+  readonly network: PlatformNetwork;
+  readonly kafka: KafkaCluster;
+  readonly logRetention: RetentionDays;
+  /** POWERTOOLS_SERVICE_NAME (also the `service` dimension of the EMF metrics). */
+  readonly serviceName: string;
+  /** POWERTOOLS_METRICS_NAMESPACE. */
+  readonly metricsNamespace: string;
+  /** XSEVEN_TOPIC_PREFIX. */
+  readonly topicPrefix: string;
+}
+
+/** What differs between the functions of the platform. */
+export interface FunctionSpec {
+  /** Entry module, relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * Creates the platform's functions inside the VPC with the functions'
+ * security group and the environment every function reads: the Kafka
+ * connection (MSK IAM over TLS), the topic prefix and Powertools settings.
+ *
+ * @example
+ * ```ts
+ * const fns = new FunctionFactory({ projectRoot, network, kafka, logRetention, serviceName, metricsNamespace, topicPrefix: '' });
+ * const publish = fns.create(this, 'Publish', { entry: FunctionEntry.publish, description: 'publish API' });
+ * ```
+ */
+export class FunctionFactory {
+  public constructor(private readonly props: FunctionFactoryProps) {}
+
+  /** The environment every function gets. */
+  public get environment(): Record<string, string> {
+    const p = this.props;
+    return {
+      KAFKA_BOOTSTRAP_SERVERS: p.kafka.bootstrapServers,
+      KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+      KAFKA_SASL_MECHANISM: 'AWS_MSK_IAM',
+      KAFKA_CLIENT_ID: p.serviceName,
+      XSEVEN_TOPIC_PREFIX: p.topicPrefix,
+      XSEVEN_MSK_CLUSTER_ARN: p.kafka.clusterArn,
+      POWERTOOLS_SERVICE_NAME: p.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: p.metricsNamespace,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    };
+  }
+
+  /**
+   * A {@link PlatformFunction} for `spec` in the platform's VPC.
+   *
+   * @example
+   * ```ts
+   * fns.create(this, 'DlqRetry', { entry: FunctionEntry.dlqRetry, description: 'DLQ retry', timeout: Duration.minutes(5) });
+   * ```
+   */
+  public create(scope: Construct, id: string, spec: FunctionSpec): PlatformFunction {
+    const p = this.props;
+    return new PlatformFunction(scope, id, {
+      projectRoot: p.projectRoot,
+      entry: spec.entry,
+      description: spec.description,
+      logRetention: p.logRetention,
+      timeout: spec.timeout ?? Duration.seconds(30),
+      memorySize: spec.memorySize ?? 512,
+      vpc: p.network.vpc,
+      vpcSubnets: p.network.privateSubnets,
+      securityGroups: [p.network.functionsSecurityGroup],
+      environment: { ...this.environment, ...spec.environment },
+      ...(spec.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: spec.reservedConcurrentExecutions }),
+    });
+  }
+}

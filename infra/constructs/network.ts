@@ -1,0 +1,136 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  FlowLogDestination,
+  FlowLogTrafficType,
+  IpAddresses,
+  Peer,
+  Port,
+  SecurityGroup,
+  SubnetType,
+  Vpc,
+} from 'aws-cdk-lib/aws-ec2';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** MSK broker port for IAM-authenticated clients inside the VPC. */
+export const MSK_IAM_PORT = 9098;
+
+/** Properties of a {@link PlatformNetwork}. */
+export interface PlatformNetworkProps {
+  /** Import this VPC instead of creating one. */
+  readonly vpcId?: string;
+  /** AZs of the imported VPC, one per private subnet. */
+  readonly availabilityZones?: readonly string[];
+  /** Private (egress) subnets of the imported VPC. */
+  readonly privateSubnetIds?: readonly string[];
+  /** NAT gateways of a new VPC. */
+  readonly natGateways: number;
+  /** Retention of the VPC flow logs of a new VPC. */
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * The platform's network: a new VPC over three AZs (public subnets with NAT,
+ * private subnets for brokers and functions, flow logs) or an imported one;
+ * a security group for the functions and one for the brokers that admits
+ * only the functions (and itself: the MSK event source pollers run with the
+ * cluster's security group).
+ *
+ * @example
+ * ```ts
+ * const net = new PlatformNetwork(this, 'Network', { natGateways: 1, logRetention });
+ * net.functionsSecurityGroup; // give it to every function in the VPC
+ * ```
+ */
+export class PlatformNetwork extends Construct {
+  public readonly vpc: IVpc;
+  public readonly privateSubnets: SubnetSelection;
+  public readonly functionsSecurityGroup: SecurityGroup;
+  public readonly clusterSecurityGroup: SecurityGroup;
+
+  public constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
+    super(scope, id);
+    this.vpc = props.vpcId === undefined ? this.newVpc(props) : this.importVpc(props);
+    this.privateSubnets = { subnetType: SubnetType.PRIVATE_WITH_EGRESS };
+
+    this.functionsSecurityGroup = new SecurityGroup(this, 'Functions', {
+      vpc: this.vpc,
+      description: 'xseven functions: HTTPS to AWS APIs and IAM Kafka to the brokers only',
+      allowAllOutbound: false,
+    });
+    this.clusterSecurityGroup = new SecurityGroup(this, 'Brokers', {
+      vpc: this.vpc,
+      description: 'xseven MSK brokers: IAM Kafka port from the platform functions only',
+      allowAllOutbound: false,
+    });
+    this.openBrokersTo(this.functionsSecurityGroup, this.clusterSecurityGroup);
+    this.functionsSecurityGroup.addEgressRule(
+      Peer.anyIpv4(),
+      Port.tcp(443),
+      'HTTPS to AWS APIs (CloudWatch, MSK control plane, STS)',
+    );
+    // Event source mapping pollers run in the cluster's subnets with its
+    // security group: they reach the brokers through it and AWS over HTTPS.
+    this.clusterSecurityGroup.addIngressRule(
+      this.clusterSecurityGroup,
+      Port.tcp(MSK_IAM_PORT),
+      'ESM pollers (cluster security group) to the brokers',
+    );
+    this.clusterSecurityGroup.addEgressRule(
+      this.clusterSecurityGroup,
+      Port.tcp(MSK_IAM_PORT),
+      'ESM pollers to the brokers',
+    );
+    this.clusterSecurityGroup.addEgressRule(
+      Peer.anyIpv4(),
+      Port.tcp(443),
+      'ESM pollers to the Lambda and STS endpoints',
+    );
+  }
+
+  /**
+   * Lets `clients` reach the brokers guarded by `brokers` on the IAM port
+   * (also used for the security group of an existing cluster).
+   *
+   * @example
+   * ```ts
+   * net.openBrokersTo(net.functionsSecurityGroup, existingClusterSg);
+   * ```
+   */
+  public openBrokersTo(clients: SecurityGroup, brokers: ISecurityGroup): void {
+    brokers.addIngressRule(clients, Port.tcp(MSK_IAM_PORT), 'platform functions to the brokers');
+    clients.addEgressRule(brokers, Port.tcp(MSK_IAM_PORT), 'IAM Kafka to the brokers');
+  }
+
+  private newVpc(props: PlatformNetworkProps): Vpc {
+    const flowLogs = new LogGroup(this, 'FlowLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    return new Vpc(this, 'Vpc', {
+      ipAddresses: IpAddresses.cidr('10.40.0.0/16'),
+      maxAzs: 3,
+      natGateways: props.natGateways,
+      subnetConfiguration: [
+        { name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'private', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+      ],
+      flowLogs: {
+        all: {
+          destination: FlowLogDestination.toCloudWatchLogs(flowLogs),
+          trafficType: FlowLogTrafficType.ALL,
+        },
+      },
+    });
+  }
+
+  private importVpc(props: PlatformNetworkProps): IVpc {
+    return Vpc.fromVpcAttributes(this, 'Vpc', {
+      vpcId: props.vpcId ?? '',
+      availabilityZones: [...(props.availabilityZones ?? [])],
+      privateSubnetIds: [...(props.privateSubnetIds ?? [])],
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** Properties of a {@link PlatformFunction}. */
+export interface PlatformFunctionProps extends Omit<
+  NodejsFunctionProps,
+  'entry' | 'handler' | 'runtime' | 'architecture' | 'bundling' | 'projectRoot' | 'logGroup'
+> {
+  /** Absolute path of the repository root (holds package-lock.json). */
+  readonly projectRoot: string;
+  /** Entry module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  /** Retention of the function's log group. */
+  readonly logRetention: RetentionDays;
+}
+
+/** Runtime every function of the platform runs on. */
+export const PLATFORM_RUNTIME = Runtime.NODEJS_22_X;
+
+/**
+ * A Lambda function of the platform with the shared defaults: Node.js 22 on
+ * arm64, bundled by the local esbuild (never Docker), minified with source
+ * maps, X-Ray tracing, and its own log group with a retention.
+ *
+ * @example
+ * ```ts
+ * new PlatformFunction(this, 'Publish', {
+ *   projectRoot, entry: 'functions/publish/handler.ts', logRetention: RetentionDays.ONE_MONTH,
+ * });
+ * ```
+ */
+export class PlatformFunction extends NodejsFunction {
+  public constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
+    const { projectRoot, entry, logRetention, environment, ...rest } = props;
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      timeout: Duration.seconds(30),
+      memorySize: 512,
+      tracing: Tracing.ACTIVE,
+      ...rest,
+      entry: join(projectRoot, entry),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      runtime: PLATFORM_RUNTIME,
+      architecture: Architecture.ARM_64,
+      logGroup,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        forceDockerBundling: false,
+        // The AWS SDK v3 is part of the nodejs22.x runtime.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+  }
+}

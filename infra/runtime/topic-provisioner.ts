@@ -1,0 +1,48 @@
+import type { CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
+import type { Admin } from 'kafkajs';
+import { createKafka } from '../../shared/kafka/client';
+import { createLogger } from '../../shared/observability/logger';
+import { ensureTopic, parseTopicProperties, removeTopic } from './topic-operations';
+
+const logger = createLogger('xseven-topic-provisioner');
+
+/**
+ * Runs `work` with a connected kafkajs admin client (MSK IAM from the
+ * environment: KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, ...).
+ */
+const withAdmin = async <T>(work: (admin: Admin) => Promise<T>): Promise<T> => {
+  const admin = createKafka({ clientId: 'xseven-topic-provisioner', logger }).admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+/**
+ * CloudFormation custom resource (CDK Provider framework) managing one Kafka
+ * topic with the kafkajs admin client, for clusters where AWS::MSK::Topic is
+ * not available (MSK Serverless, existing clusters, Kafka < 3.6).
+ * Create/Update create the topic or reconcile partitions and configs;
+ * Delete removes it only when the stack asked not to retain topics.
+ *
+ * @example
+ * ```ts
+ * await handler({ RequestType: 'Create', ResourceProperties: { TopicName: 'a', Partitions: '3', ... } } as CdkCustomResourceEvent);
+ * ```
+ */
+export const handler = async (
+  event: CdkCustomResourceEvent,
+): Promise<CdkCustomResourceResponse> => {
+  const props = parseTopicProperties(event.ResourceProperties);
+  const topic = props.TopicName;
+  if (event.RequestType === 'Delete') {
+    const deleted = await withAdmin((admin) => removeTopic(admin, props));
+    logger.info('topic delete request', { topic, deleted, retained: props.RetainOnDelete });
+    return { PhysicalResourceId: event.PhysicalResourceId };
+  }
+  const action = await withAdmin((admin) => ensureTopic(admin, props));
+  logger.info('topic reconciled', { topic, action, requestType: event.RequestType });
+  return { PhysicalResourceId: topic, Data: { TopicName: topic, Action: action } };
+};

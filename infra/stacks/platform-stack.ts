@@ -1,0 +1,248 @@
+import { join } from 'node:path';
+import { CfnOutput, Fn, Stack, Token } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { FunctionEntry, platform, withNamespace } from '../../shared/platform';
+import type { PlatformDefinition } from '../../shared/platform';
+import type { InfraConfig } from '../config';
+import { InfraConfigError } from '../errors';
+import { PlatformConsumers } from '../constructs/consumers';
+import { DlqRetry } from '../constructs/dlq-retry';
+import { FailureBucket } from '../constructs/failure-bucket';
+import { FunctionFactory } from '../constructs/function-factory';
+import { PlatformHttpApi } from '../constructs/http-api';
+import { grantKafkaAccess } from '../constructs/kafka-access';
+import { KafkaCluster } from '../constructs/kafka-cluster';
+import { PlatformNetwork } from '../constructs/network';
+import { PlatformObservability } from '../constructs/observability';
+import type { PlatformFunction } from '../constructs/platform-function';
+import { PlatformTopics } from '../constructs/topics';
+import {
+  accept,
+  acceptWildcardResource,
+  suppressPlatformFindings,
+  XRAY_REASON,
+} from '../nag-suppressions';
+
+/** Repository root (this file is infra/stacks/platform-stack.ts). */
+export const PROJECT_ROOT = join(__dirname, '..', '..');
+
+/** CloudWatch namespace of the platform's EMF metrics (shared/observability/metrics.ts). */
+export const METRICS_NAMESPACE = 'XsevenEvents';
+
+/** Properties of {@link PlatformStack}. */
+export interface PlatformStackProps extends StackProps {
+  /** Validated deployment settings (see infra/config.ts). */
+  readonly config: InfraConfig;
+  /** The platform definition. @default the project's definition */
+  readonly definition?: PlatformDefinition;
+  /** Repository root holding functions/ and package-lock.json. @default PROJECT_ROOT */
+  readonly projectRoot?: string;
+}
+
+const RETENTIONS = Object.values(RetentionDays).filter(
+  (v): v is RetentionDays => typeof v === 'number',
+);
+
+/**
+ * The CloudWatch Logs retention for `days`: the shortest allowed one that
+ * keeps logs at least that long.
+ *
+ * @example
+ * ```ts
+ * logRetentionFor(30); // RetentionDays.ONE_MONTH
+ * ```
+ */
+export const logRetentionFor = (days: number): RetentionDays => {
+  const allowed = RETENTIONS.filter((r) => r >= days).sort((a, b) => a - b)[0];
+  if (allowed === undefined)
+    throw new InfraConfigError(`xseven:logRetentionDays: ${days} exceeds the longest retention`);
+  return allowed;
+};
+
+/**
+ * The whole platform on AWS, built from the platform definition: network,
+ * Kafka cluster (existing, provisioned or serverless), topics, one function
+ * and event source mapping per consumer topic, the scheduled DLQ retry, the
+ * HTTP API with the definition's routes, and alarms with a dashboard.
+ *
+ * @example
+ * ```ts
+ * new PlatformStack(app, 'XsevenEvents', { config: parseInfraConfig({ clusterMode: 'serverless' }) });
+ * ```
+ */
+export class PlatformStack extends Stack {
+  /** The namespaced definition the stack was built from. */
+  public readonly definition: PlatformDefinition;
+  public readonly kafka: KafkaCluster;
+  public readonly consumers: PlatformConsumers;
+  public readonly publishFunction: PlatformFunction;
+  public readonly managementFunction: PlatformFunction;
+  public readonly dlqRetry: DlqRetry;
+  public readonly httpApi: PlatformHttpApi;
+  public readonly observability: PlatformObservability;
+
+  public constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const projectRoot = props.projectRoot ?? PROJECT_ROOT;
+    const definition = withNamespace(props.definition ?? platform, config.topicPrefix);
+    this.definition = definition;
+    const logRetention = logRetentionFor(config.logRetentionDays);
+    const serviceName = definition.name;
+    const transactionalIdPrefix = `${config.topicPrefix}${definition.name}-`;
+
+    const network = new PlatformNetwork(this, 'Network', {
+      ...(config.vpcId === undefined
+        ? {}
+        : {
+            vpcId: config.vpcId,
+            availabilityZones: config.availabilityZones ?? [],
+            privateSubnetIds: config.privateSubnetIds ?? [],
+          }),
+      natGateways: config.natGateways,
+      logRetention,
+    });
+    this.kafka = new KafkaCluster(this, 'Kafka', { config, network, logRetention });
+    const functions = new FunctionFactory({
+      projectRoot,
+      network,
+      kafka: this.kafka,
+      logRetention,
+      serviceName,
+      metricsNamespace: METRICS_NAMESPACE,
+      topicPrefix: config.topicPrefix,
+    });
+
+    const topics = new PlatformTopics(this, 'Topics', {
+      definition,
+      kafka: this.kafka,
+      functions,
+      removal: config.topicRemoval,
+    });
+    const failures = new FailureBucket(this, 'Failures');
+    this.consumers = new PlatformConsumers(this, 'Consumers', {
+      definition,
+      kafka: this.kafka,
+      functions,
+      failureBucket: failures.bucket,
+    });
+    // Event source mappings need their topics.
+    this.consumers.node.addDependency(topics);
+
+    this.publishFunction = functions.create(this, 'Publish', {
+      entry: FunctionEntry.publish,
+      description: 'xseven publish API: validates events and produces them to Kafka',
+    });
+    grantKafkaAccess(this.publishFunction, this.kafka.arns, {
+      write: [...new Set(definition.eventRoutes.map((r) => r.topic))],
+    });
+
+    this.managementFunction = functions.create(this, 'Management', {
+      entry: FunctionEntry.management,
+      description: 'xseven management API: topics, groups, offsets, DLQ, metrics, alerts',
+      environment: { POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE },
+    });
+    this.grantManagement(this.managementFunction, definition, config.topicPrefix);
+
+    this.dlqRetry = new DlqRetry(this, 'DlqRetry', {
+      definition,
+      kafka: this.kafka,
+      functions,
+      transactionalIdPrefix,
+    });
+    this.dlqRetry.node.addDependency(topics);
+
+    this.httpApi = new PlatformHttpApi(this, 'Http', {
+      routes: definition.httpRoutes,
+      handlers: { publish: this.publishFunction, management: this.managementFunction },
+      config,
+      logRetention,
+    });
+
+    const consumerFns = this.consumers.resources.map((r) => ({ name: r.consumer.name, fn: r.fn }));
+    this.observability = new PlatformObservability(this, 'Observability', {
+      platformName: definition.name,
+      metricsNamespace: METRICS_NAMESPACE,
+      serviceName,
+      consumers: consumerFns,
+      functions: [
+        ...consumerFns,
+        { name: 'publish', fn: this.publishFunction },
+        { name: 'management', fn: this.managementFunction },
+        { name: 'dlq-retry', fn: this.dlqRetry.fn },
+        ...(topics.provisioner ? [{ name: 'topic-provisioner', fn: topics.provisioner }] : []),
+      ],
+      api: this.httpApi.api,
+      offsetLagThreshold: config.offsetLagThreshold,
+      apiLatencyP99Ms: config.apiLatencyP99Ms,
+      ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'ClusterArn', { value: this.kafka.clusterArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn });
+    new CfnOutput(this, 'FailureBucketName', { value: failures.bucket.bucketName });
+
+    suppressPlatformFindings(this, new Set([this.managementFunction]));
+  }
+
+  /**
+   * Three AZs even when the stack is environment-agnostic (offline synth):
+   * CDK would otherwise assume two, and a three-AZ MSK cluster needs three.
+   */
+  public override get availabilityZones(): string[] {
+    if (!Token.isUnresolved(this.region)) return super.availabilityZones;
+    return [0, 1, 2].map((i) => Fn.select(i, Fn.getAzs()));
+  }
+
+  private grantManagement(fn: PlatformFunction, def: PlatformDefinition, prefix: string): void {
+    grantKafkaAccess(fn, this.kafka.arns, {
+      // The API creates, lists and deletes topics and resets groups by name,
+      // within the platform's namespace.
+      adminTopics: [`${prefix}*`],
+      adminGroups: [`${prefix}*`],
+      write: def.topics.map((t) => t.name),
+    });
+    // Offset reset stops and restarts the consumers' event source mappings.
+    const mappings = this.consumers.resources.flatMap((r) =>
+      r.eventSources.map((s) => s.eventSourceMappingArn),
+    );
+    if (mappings.length > 0)
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
+          resources: mappings,
+        }),
+      );
+    // Listing mappings and reading metrics cannot be scoped to a resource.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:ListEventSourceMappings', 'cloudwatch:GetMetricData'],
+        resources: ['*'],
+      }),
+    );
+    accept(
+      [fn],
+      [
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: `lambda:ListEventSourceMappings and cloudwatch:GetMetricData have no resource-level permissions; ${XRAY_REASON}`,
+        },
+      ],
+    );
+    const namespace = prefix === '' ? 'the cluster' : `the "${prefix}" namespace`;
+    acceptWildcardResource(
+      fn,
+      this.kafka.arns.topic(`${prefix}*`),
+      `the management API lists, creates and deletes topics by name, anywhere in ${namespace} (protected topics are refused by the function)`,
+    );
+    acceptWildcardResource(
+      fn,
+      this.kafka.arns.group(`${prefix}*`),
+      `the management API lists consumer groups and resets their offsets by name, anywhere in ${namespace}`,
+    );
+  }
+}
