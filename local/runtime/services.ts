@@ -1,3 +1,4 @@
+import { apiGatewayService } from '../gateway/service';
 import { dlqRetrySchedulerService } from '../scheduler/dlq-retry-scheduler';
 import type { LocalService } from './service';
 
@@ -6,4 +7,4 @@ import type { LocalService } from './service';
  * Each area registers its own here: the API gateway, the local event
  * source mappings, the local scheduler.
  */
-export const localServices: readonly LocalService[] = [dlqRetrySchedulerService];
+export const localServices: readonly LocalService[] = [apiGatewayService, dlqRetrySchedulerService];

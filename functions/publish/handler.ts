@@ -1,0 +1,99 @@
+import middy from '@middy/core';
+import httpEventNormalizer from '@middy/http-event-normalizer';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { MiddlewareObj } from '@middy/core';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { NotFoundError } from '../../shared/http/errors';
+import { problemJsonErrors } from '../../shared/http/problem-middleware';
+import { createLogger } from '../../shared/observability/logger';
+import { flushMetrics } from '../../shared/observability/metrics';
+import { defaultPublishContext } from '../../shared/publish/context';
+import type { PublishContext } from '../../shared/publish/context';
+import { jsonRequestBody } from './json-body';
+import type { JsonBodyEvent } from './json-body';
+import { BATCH_ROUTE, PUBLISH_ROUTES } from './routes';
+
+/** Largest body of a single-event request (a record may not exceed 1 MB anyway). */
+export const MAX_EVENT_BODY_BYTES = 1024 * 1024;
+/** Largest body of a batch request (Lambda's synchronous payload limit is 6 MB). */
+export const MAX_BATCH_BODY_BYTES = 5 * 1024 * 1024;
+
+/** Options of {@link createPublishHandler}. */
+export interface PublishHandlerOptions {
+  /** @default the container's context (definition under XSEVEN_TOPIC_PREFIX, container producer) */
+  readonly context?: () => PublishContext;
+  readonly logger?: Logger;
+}
+
+const routeOf = (event: APIGatewayProxyEventV2, basePath: string): string => {
+  const key =
+    event.routeKey && event.routeKey !== '$default'
+      ? event.routeKey
+      : `${event.requestContext?.http?.method ?? 'GET'} ${event.rawPath ?? ''}`;
+  const [method = '', path = ''] = key.split(' ');
+  return `${method} ${path.startsWith(basePath) ? path.slice(basePath.length) : path}`;
+};
+
+/** Publishes the stored EMF metrics after every invocation, success or not. */
+const flushMetricsAfter = (): MiddlewareObj => {
+  const flushMetricsAfterInvocation = (): void => flushMetrics();
+  return { after: flushMetricsAfterInvocation, onError: flushMetricsAfterInvocation };
+};
+
+/**
+ * Builds the publish Lambda (API Gateway HTTP API, payload format 2.0):
+ * the publish routes of the platform definition and the OpenAPI document.
+ * Errors are application/problem+json; the caller's mistakes are 4xx,
+ * Kafka being unreachable is 503 with Retry-After.
+ *
+ * @example
+ * ```ts
+ * export const handler = createPublishHandler({ context: () => ({ platform, producer }) });
+ * ```
+ */
+export const createPublishHandler = (options: PublishHandlerOptions = {}) => {
+  const logger = options.logger ?? createLogger('xseven-publish');
+  const context = options.context ?? defaultPublishContext;
+  let openApiDocument: Promise<unknown> | undefined;
+  const openApi = (): Promise<unknown> => {
+    // Loaded on first request only: keeps the publish path's cold start small.
+    openApiDocument ??= import('./openapi').then(({ buildOpenApiDocument }) =>
+      buildOpenApiDocument(context().platform),
+    );
+    return openApiDocument;
+  };
+  const basePath = (): string => context().platform.apiBasePath;
+
+  const route = async (event: JsonBodyEvent): Promise<APIGatewayProxyStructuredResultV2> => {
+    const key = routeOf(event, basePath());
+    const implementation = PUBLISH_ROUTES[key];
+    if (implementation === undefined) throw new NotFoundError(`no route ${key}`);
+    return implementation(event, { context, logger, openApi });
+  };
+
+  return middy<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(
+      problemJsonErrors({ logger }) as MiddlewareObj<
+        JsonBodyEvent,
+        APIGatewayProxyStructuredResultV2
+      >,
+    )
+    .use(flushMetricsAfter())
+    .use(httpHeaderNormalizer())
+    .use(httpEventNormalizer())
+    .use(
+      jsonRequestBody({
+        maxBytes: (event) =>
+          routeOf(event, basePath()) === BATCH_ROUTE ? MAX_BATCH_BODY_BYTES : MAX_EVENT_BODY_BYTES,
+      }),
+    )
+    .handler(route);
+};
+
+/** The publish Lambda's entry point. */
+export const handler = createPublishHandler();

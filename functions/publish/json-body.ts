@@ -1,0 +1,70 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import {
+  BadRequestError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../../shared/http/errors';
+
+/** An HTTP API event whose JSON body was parsed by {@link jsonRequestBody}. */
+export type JsonBodyEvent = APIGatewayProxyEventV2 & { jsonBody?: unknown };
+
+/** Options of {@link jsonRequestBody}. */
+export interface JsonRequestBodyOptions {
+  /** Largest body in bytes for a request, by its route key. */
+  readonly maxBytes: (event: APIGatewayProxyEventV2) => number;
+}
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Middy middleware reading the JSON body of POST/PUT/PATCH requests into
+ * `event.jsonBody`, answering the caller's mistakes as the HTTP spec says:
+ * 413 when larger than allowed, 415 when not `application/json` (or
+ * `+json`), 400 when missing or not valid JSON. (middy's own
+ * http-json-body-parser answers 415 for malformed JSON; RFC 9110 wants 400.)
+ * Expects lower-cased headers (use @middy/http-header-normalizer before it).
+ *
+ * @example
+ * ```ts
+ * middy(handler).use(httpHeaderNormalizer()).use(jsonRequestBody({ maxBytes: () => 1_048_576 }));
+ * ```
+ */
+export const jsonRequestBody = (
+  options: JsonRequestBodyOptions,
+): MiddlewareObj<JsonBodyEvent, APIGatewayProxyStructuredResultV2> => {
+  const jsonRequestBodyBefore = (
+    request: Request<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, Context>,
+  ): void => {
+    const { event } = request;
+    if (!BODY_METHODS.has(event.requestContext?.http?.method ?? '')) return;
+    const raw = event.body ?? '';
+    const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+    const limit = options.maxBytes(event);
+    if (bytes.length > limit)
+      throw new PayloadTooLargeError(
+        `the body is ${bytes.length} bytes; at most ${limit} are allowed`,
+      );
+    const contentType = event.headers?.['content-type'];
+    if (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType.trim()))
+      throw new UnsupportedMediaTypeError(
+        `content-type must be application/json, not ${contentType === undefined ? 'missing' : `"${contentType}"`}`,
+      );
+    if (bytes.length === 0)
+      throw new BadRequestError('the request body is empty; send a JSON object');
+    const text = bytes.toString('utf8');
+    try {
+      event.jsonBody = JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new BadRequestError(
+        `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  };
+  return { before: jsonRequestBodyBefore };
+};

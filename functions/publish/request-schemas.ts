@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { EVENT_TYPES } from '../../shared/events/event-types';
+import type { EventType } from '../../shared/events/event-types';
+import {
+  aiResponseGeneratedV1,
+  businessAnalyticsUpdateV1,
+  conversationEndedV1,
+  conversationMessageV1,
+  conversationStartedV1,
+} from '../../shared/events/schemas';
+
+/**
+ * Request and response bodies of the publish API, as zod schemas: the
+ * handler validates with them and the OpenAPI document is generated from
+ * them. Bodies are the seed's: the event's data fields at the top level
+ * (snake_case), plus optional envelope attributes.
+ */
+
+/** Envelope attributes any publish body may carry. */
+export const envelopeOptionsShape = {
+  /** Correlation id; else the `x-correlation-id` header; else the API request id. */
+  correlation_id: z.string().min(1).max(256).optional(),
+  /** CloudEvents source. */
+  source: z.string().min(1).max(1024).optional(),
+  /** Event id; a stable one makes a retried request deduplicable downstream. */
+  event_id: z.string().min(1).max(256).optional(),
+};
+
+/** The conversation route's actions. */
+export const ConversationAction = {
+  Started: 'started',
+  Message: 'message',
+  Ended: 'ended',
+} as const;
+export type ConversationAction = (typeof ConversationAction)[keyof typeof ConversationAction];
+
+/** The event type of each conversation action. */
+export const CONVERSATION_EVENT_TYPE: Readonly<Record<ConversationAction, EventType>> = {
+  started: 'conversation.started',
+  message: 'conversation.message',
+  ended: 'conversation.ended',
+};
+
+export const conversationRequestSchema = z.discriminatedUnion(
+  'action',
+  [
+    conversationStartedV1.extend({ action: z.literal('started'), ...envelopeOptionsShape }),
+    conversationMessageV1.extend({ action: z.literal('message'), ...envelopeOptionsShape }),
+    conversationEndedV1.extend({ action: z.literal('ended'), ...envelopeOptionsShape }),
+  ],
+  { error: () => 'must be one of "started", "message", "ended"' },
+);
+
+export const aiResponseRequestSchema = aiResponseGeneratedV1.extend(envelopeOptionsShape);
+
+export const businessAnalyticsRequestSchema =
+  businessAnalyticsUpdateV1.extend(envelopeOptionsShape);
+
+export const genericEventRequestSchema = z.object({
+  event_type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+  data: z.record(z.string(), z.unknown()),
+  subject: z.string().min(1).max(1024).optional(),
+  ...envelopeOptionsShape,
+});
+
+/** Most events one batch request may carry. */
+export const MAX_BATCH_EVENTS = 500;
+
+/** The batch body; each item is a generic event, validated on its own. */
+export const batchRequestSchema = z.object({
+  events: z
+    .array(z.unknown())
+    .min(1, 'must hold at least one event')
+    .max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`),
+});
+
+/** Response of a published event. */
+export const publishedResponseSchema = z.object({
+  status: z.literal('published'),
+  event_id: z.string(),
+  event_type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+  topic: z.string(),
+  partition: z.number().int(),
+  offset: z.string().describe('decimal string (64-bit offset)'),
+  key: z.string(),
+  correlation_id: z.string().optional(),
+});
+export type PublishedResponse = z.infer<typeof publishedResponseSchema>;
+
+const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
+
+/** application/problem+json (RFC 9457) with the failing fields of a 422. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  code: z.string(),
+  errors: z.array(fieldIssueSchema).optional(),
+});
+
+/** One item of a batch response. */
+export const batchItemResponseSchema = z.union([
+  publishedResponseSchema.extend({ index: z.number().int(), http_status: z.literal(200) }),
+  z.object({
+    index: z.number().int(),
+    status: z.literal('failed'),
+    http_status: z.number().int(),
+    error: problemSchema.omit({ instance: true }),
+  }),
+]);
+export type BatchItemResponse = z.infer<typeof batchItemResponseSchema>;
+
+export const batchResponseSchema = z.object({
+  published: z.number().int(),
+  failed: z.number().int(),
+  results: z.array(batchItemResponseSchema),
+});

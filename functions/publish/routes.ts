@@ -1,0 +1,237 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { NewEvent } from '../../shared/events/envelope';
+import type { EventType } from '../../shared/events/event-types';
+import {
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  UnprocessableEntityError,
+} from '../../shared/http/errors';
+import type { FieldIssue, HttpError } from '../../shared/http/errors';
+import { jsonResponse, problemResponse, toHttpError } from '../../shared/http/problem';
+import { publishEvents } from '../../shared/publish/publish';
+import type { BatchItemResult, PublishedEvent } from '../../shared/publish/publish';
+import type { PublishContext } from '../../shared/publish/context';
+import { EventTooLargeError } from '../../shared/publish/errors';
+import { KafkaUnavailableError } from '../../shared/errors';
+import type { XsevenError } from '../../shared/errors';
+import type { JsonBodyEvent } from './json-body';
+import {
+  aiResponseRequestSchema,
+  batchRequestSchema,
+  businessAnalyticsRequestSchema,
+  CONVERSATION_EVENT_TYPE,
+  conversationRequestSchema,
+  genericEventRequestSchema,
+} from './request-schemas';
+import type { BatchItemResponse, PublishedResponse } from './request-schemas';
+
+/** What the routes need. */
+export interface RouteDependencies {
+  readonly context: () => PublishContext;
+  readonly logger: Logger;
+  /** The OpenAPI document (built on first request). */
+  readonly openApi: () => Promise<unknown>;
+}
+
+type RouteHandler = (
+  event: JsonBodyEvent,
+  deps: RouteDependencies,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const issuesOf = (error: z.ZodError, prefix = ''): FieldIssue[] =>
+  error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.') || '(root)',
+    message: issue.message,
+  }));
+
+const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new UnprocessableEntityError(issuesOf(parsed.error));
+  return parsed.data;
+};
+
+const correlationIdOf = (event: JsonBodyEvent, fromBody: string | undefined): string => {
+  if (fromBody !== undefined) return fromBody;
+  const header = event.headers?.['x-correlation-id']?.trim();
+  if (header !== undefined && header !== '') {
+    if (header.length > 256)
+      throw new UnprocessableEntityError([
+        { path: 'headers.x-correlation-id', message: 'must be at most 256 characters' },
+      ]);
+    return header;
+  }
+  return event.requestContext?.requestId ?? crypto.randomUUID();
+};
+
+/** Envelope attributes split from a body's data fields. */
+interface EnvelopeOptions {
+  readonly correlation_id?: string | undefined;
+  readonly source?: string | undefined;
+  readonly event_id?: string | undefined;
+  readonly subject?: string | undefined;
+}
+
+const newEvent = (
+  event: JsonBodyEvent,
+  type: EventType,
+  data: Record<string, unknown>,
+  options: EnvelopeOptions,
+): NewEvent<EventType> => ({
+  type,
+  data: data as NewEvent<EventType>['data'],
+  correlationId: correlationIdOf(event, options.correlation_id),
+  ...(options.source === undefined ? {} : { source: options.source }),
+  ...(options.event_id === undefined ? {} : { id: options.event_id }),
+  ...(options.subject === undefined ? {} : { subject: options.subject }),
+});
+
+/** Seconds a caller should wait before retrying when Kafka is unavailable. */
+const RETRY_AFTER_SECONDS = 5;
+
+/** The HTTP error of a failed publish: too large is 413, Kafka down 503, the rest as shared/http maps them. */
+const httpErrorOf = (error: XsevenError): HttpError => {
+  if (error instanceof EventTooLargeError) return new PayloadTooLargeError(error.message);
+  if (error instanceof KafkaUnavailableError)
+    return new ServiceUnavailableError(
+      'Kafka is unavailable; nothing was published, retry later',
+      RETRY_AFTER_SECONDS,
+      { cause: error },
+    );
+  return toHttpError(error);
+};
+
+const responseOf = (p: PublishedEvent): PublishedResponse => ({
+  status: 'published',
+  event_id: p.eventId,
+  event_type: p.type,
+  topic: p.topic,
+  partition: p.partition,
+  offset: p.offset,
+  key: p.key,
+  ...(p.correlationId === undefined ? {} : { correlation_id: p.correlationId }),
+});
+
+const publishOne = async (
+  input: NewEvent<EventType>,
+  deps: RouteDependencies,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  const [result] = await publishEvents([input], { context: deps.context() });
+  if (result === undefined) throw new Error('no publish result');
+  if (!result.ok) throw httpErrorOf(result.error);
+  deps.logger.info('event published', {
+    eventId: result.published.eventId,
+    eventType: result.published.type,
+    topic: result.published.topic,
+    partition: result.published.partition,
+    offset: result.published.offset,
+  });
+  return jsonResponse(200, responseOf(result.published), {
+    'x-correlation-id': result.published.correlationId ?? '',
+  });
+};
+
+const conversation: RouteHandler = (event, deps) => {
+  const { action, correlation_id, source, event_id, ...data } = parseBody(
+    conversationRequestSchema,
+    event.jsonBody,
+  );
+  return publishOne(
+    newEvent(event, CONVERSATION_EVENT_TYPE[action], data, { correlation_id, source, event_id }),
+    deps,
+  );
+};
+
+const aiResponse: RouteHandler = (event, deps) => {
+  const { correlation_id, source, event_id, ...data } = parseBody(
+    aiResponseRequestSchema,
+    event.jsonBody,
+  );
+  return publishOne(
+    newEvent(event, 'ai.response.generated', data, { correlation_id, source, event_id }),
+    deps,
+  );
+};
+
+const businessAnalytics: RouteHandler = (event, deps) => {
+  const { correlation_id, source, event_id, ...data } = parseBody(
+    businessAnalyticsRequestSchema,
+    event.jsonBody,
+  );
+  return publishOne(
+    newEvent(event, 'business.analytics.update', data, { correlation_id, source, event_id }),
+    deps,
+  );
+};
+
+const generic: RouteHandler = (event, deps) => {
+  const { event_type, data, ...options } = parseBody(genericEventRequestSchema, event.jsonBody);
+  return publishOne(newEvent(event, event_type, data, options), deps);
+};
+
+const failedItem = (index: number, error: HttpError): BatchItemResponse => {
+  const { instance: _instance, ...problem } = JSON.parse(problemResponse(error).body ?? '{}') as {
+    instance?: string;
+  } & Extract<BatchItemResponse, { status: 'failed' }>['error'];
+  return { index, status: 'failed', http_status: error.status, error: problem };
+};
+
+/**
+ * The batch route: each item is validated and answered on its own, as
+ * Confluent's REST Proxy does; 200 when all were published, 207 when some
+ * failed, 503 when none was published because Kafka is unavailable.
+ */
+const batch: RouteHandler = async (event, deps) => {
+  const { events } = parseBody(batchRequestSchema, event.jsonBody);
+  const responses: BatchItemResponse[] = new Array(events.length);
+  const valid: { index: number; input: NewEvent<EventType> }[] = [];
+  events.forEach((item, index) => {
+    const parsed = genericEventRequestSchema.safeParse(item);
+    if (!parsed.success) {
+      responses[index] = failedItem(index, new UnprocessableEntityError(issuesOf(parsed.error)));
+      return;
+    }
+    const { event_type, data, ...options } = parsed.data;
+    valid.push({ index, input: newEvent(event, event_type, data, options) });
+  });
+  const results: BatchItemResult[] =
+    valid.length === 0
+      ? []
+      : await publishEvents(
+          valid.map((v) => v.input),
+          { context: deps.context() },
+        );
+  let unavailable: HttpError | undefined;
+  results.forEach((result, i) => {
+    const index = valid[i]?.index ?? i;
+    if (result.ok) {
+      responses[index] = { ...responseOf(result.published), index, http_status: 200 };
+      return;
+    }
+    const httpError = httpErrorOf(result.error);
+    if (httpError.status === 503) unavailable ??= httpError;
+    responses[index] = failedItem(index, httpError);
+  });
+  const published = responses.filter((r) => r.http_status === 200).length;
+  const failed = responses.length - published;
+  deps.logger.info('batch published', { published, failed });
+  if (published === 0 && unavailable !== undefined)
+    return problemResponse(unavailable, event.rawPath);
+  return jsonResponse(failed === 0 ? 200 : 207, { published, failed, results: responses });
+};
+
+const openApi: RouteHandler = async (_event, deps) => jsonResponse(200, await deps.openApi());
+
+/** The publish function's routes, by method and path below the API base path. */
+export const PUBLISH_ROUTES: Readonly<Record<string, RouteHandler>> = {
+  'POST /events/conversation': conversation,
+  'POST /events/ai-response': aiResponse,
+  'POST /events/business-analytics': businessAnalytics,
+  'POST /events/generic': generic,
+  'POST /events/batch': batch,
+  'GET /openapi.json': openApi,
+};
+
+/** The route key of a batch request, whose body may be larger. */
+export const BATCH_ROUTE = 'POST /events/batch';

@@ -1,0 +1,215 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { FunctionEntry } from '../../shared/platform';
+import type { HttpFunction, PlatformDefinition } from '../../shared/platform';
+import { API_GATEWAY_MAX_BODY_BYTES, API_GATEWAY_TIMEOUT_MS } from './config';
+import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './event';
+import type { GatewayResponse } from './event';
+import { routeMatcher } from './routes';
+
+/** An HTTP API handler (payload 2.0). */
+export type HttpApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+
+/** Options of {@link startGateway}. */
+export interface GatewayOptions {
+  readonly platform: PlatformDefinition;
+  readonly port: number;
+  readonly host: string;
+  readonly logger: Logger;
+  /** Loads a function's handler. @default imports FunctionEntry[fn] from the repository, on first use */
+  readonly loadHandler?: (fn: HttpFunction) => Promise<HttpApiHandler>;
+  /** @default API Gateway's 10 MB */
+  readonly maxBodyBytes?: number;
+  /** @default API Gateway's 30 s */
+  readonly timeoutMs?: number;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  readonly stop: () => Promise<void>;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * Imports a function's module by its path in the definition, as Lambda
+ * loads only its own bundle: a route loads only its function.
+ *
+ * @example
+ * ```ts
+ * const handler = await importHandler('publish');
+ * ```
+ */
+export const importHandler = async (fn: HttpFunction): Promise<HttpApiHandler> => {
+  const module = (await import(join(ROOT, FunctionEntry[fn]))) as { handler?: unknown };
+  if (typeof module.handler !== 'function')
+    throw new Error(`${FunctionEntry[fn]} does not export a handler function`);
+  return module.handler as HttpApiHandler;
+};
+
+/** API Gateway's own error answers (`{"message": ...}`), which it gives before any Lambda runs. */
+const gatewayError = (
+  statusCode: number,
+  message: string,
+  headers: Record<string, string> = {},
+): GatewayResponse => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', ...headers },
+  cookies: [],
+  body: Buffer.from(JSON.stringify({ message })),
+});
+
+/** Reads a request body, or reports that it exceeds `limit` bytes. */
+const readBody = (request: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> =>
+  new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      request.resume();
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+const write = (response: ServerResponse, result: GatewayResponse): void => {
+  response.statusCode = result.statusCode;
+  for (const [name, value] of Object.entries(result.headers)) response.setHeader(name, value);
+  if (result.cookies.length > 0) response.setHeader('set-cookie', [...result.cookies]);
+  response.setHeader('content-length', result.body.length);
+  response.end(result.body);
+};
+
+/**
+ * Starts the local API gateway: a node HTTP server that matches the
+ * definition's HTTP routes, turns each request into an API Gateway HTTP API
+ * payload-2.0 event, invokes the route's function handler (the very module
+ * Lambda runs) and maps its result back. Like API Gateway it answers 404 /
+ * 405 for unknown routes, 413 above 10 MB, 503 after 30 s, and 500 when the
+ * function fails.
+ *
+ * @example
+ * ```ts
+ * const gateway = await startGateway({ platform, port: 8000, host: '127.0.0.1', logger });
+ * // curl http://localhost:8000/api/v1/kafka/openapi.json
+ * await gateway.stop();
+ * ```
+ */
+export const startGateway = async (options: GatewayOptions): Promise<RunningGateway> => {
+  const match = routeMatcher(options.platform);
+  const load = options.loadHandler ?? importHandler;
+  const limit = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
+  const timeoutMs = options.timeoutMs ?? API_GATEWAY_TIMEOUT_MS;
+  const { logger } = options;
+  // Successful loads are kept (a warm container); a failed load is tried again next time.
+  const handlers = new Map<HttpFunction, Promise<HttpApiHandler>>();
+  const handlerFor = (fn: HttpFunction): Promise<HttpApiHandler> => {
+    let loading = handlers.get(fn);
+    if (loading === undefined) {
+      loading = load(fn);
+      handlers.set(fn, loading);
+      loading.catch(() => handlers.delete(fn));
+    }
+    return loading;
+  };
+
+  const invoke = async (request: IncomingMessage): Promise<GatewayResponse> => {
+    const method = request.method ?? 'GET';
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const matched = match(method, path);
+    if ('status' in matched) {
+      await readBody(request, limit).catch(() => undefined);
+      return matched.status === 404
+        ? gatewayError(404, 'Not Found')
+        : gatewayError(405, 'Method Not Allowed', { allow: matched.allowed.join(', ') });
+    }
+    const body = await readBody(request, limit);
+    if (body === 'too-large') return gatewayError(413, 'Request Entity Too Large');
+    const event = toHttpApiEvent({
+      method,
+      url: request.url ?? '/',
+      headers: request.headers,
+      body,
+      routeKey: matched.routeKey,
+      pathParameters: matched.pathParameters,
+      sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+    });
+    const fn = matched.route.function;
+    let handler: HttpApiHandler;
+    try {
+      handler = await handlerFor(fn);
+    } catch (error) {
+      logger.error('function could not be loaded', { function: fn, error });
+      return gatewayError(500, 'Internal Server Error');
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    try {
+      const result = await Promise.race([handler(event, lambdaContext(fn, timeoutMs)), timeout]);
+      if (result === 'timeout') return gatewayError(503, 'Service Unavailable');
+      return fromHttpApiResult(result);
+    } catch (error) {
+      logger.error('function failed', { function: fn, routeKey: matched.routeKey, error });
+      return gatewayError(500, 'Internal Server Error');
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const server = createServer((request, response) => {
+    const started = Date.now();
+    invoke(request)
+      .catch((error: unknown) => {
+        logger.error('gateway failed', { error });
+        return gatewayError(500, 'Internal Server Error');
+      })
+      .then((result) => {
+        write(response, result);
+        logger.debug('request', {
+          method: request.method,
+          path: request.url,
+          status: result.statusCode,
+          ms: Date.now() - started,
+        });
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shown = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  return {
+    url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`,
+    port,
+    server,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+};
