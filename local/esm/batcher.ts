@@ -1,0 +1,183 @@
+import { partitionKey } from './msk-event';
+import type { PendingRecord } from './msk-event';
+
+/** Options of {@link Batcher}. */
+export interface BatcherOptions {
+  /** Largest number of records per invocation (ESM BatchSize). */
+  readonly batchSize: number;
+  /** How long a partial batch waits for more records (ESM MaximumBatchingWindow). */
+  readonly windowMs: number;
+  /** Largest event payload, estimated per record. */
+  readonly maxPayloadBytes: number;
+  /** Fixed bytes of every event besides its records. */
+  readonly overheadBytes: number;
+  /** Records buffered at most before `waitForRoom` blocks the fetchers. */
+  readonly maxBuffered: number;
+  /** Delivers one batch (retries included); rejects only when stopped. */
+  readonly deliver: (records: readonly PendingRecord[]) => Promise<void>;
+  /** Called after a batch is delivered, with the next offset to commit per partition. */
+  readonly committed: (offsets: ReadonlyMap<string, PendingRecord>) => Promise<void>;
+  readonly onError: (error: unknown) => void;
+}
+
+/**
+ * An upper bound of the bytes a record adds to the JSON event: base64 of key
+ * and value, four characters per (signed) header byte, and the fixed fields.
+ * Cheap enough for the hot path; the exact size is checked at invocation.
+ *
+ * @example
+ * ```ts
+ * estimateRecordBytes(record); // >= the bytes of its JSON
+ * ```
+ */
+export const estimateRecordBytes = (r: PendingRecord): number => {
+  let bytes = 160 + r.topic.length * 2;
+  bytes += Math.ceil((r.key?.length ?? 0) / 3) * 4 + Math.ceil((r.value?.length ?? 0) / 3) * 4;
+  for (const [name, value] of Object.entries(r.headers)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+      bytes += name.length + 8 + (typeof v === 'string' ? Buffer.byteLength(v) : v.length) * 5;
+  }
+  return bytes;
+};
+
+interface OpenBatch {
+  readonly records: PendingRecord[];
+  bytes: number;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Gathers fetched records of all partitions into ESM batches (by size,
+ * payload and batching window) and delivers them one at a time, in fetch
+ * order, so each partition stays in order and a failing batch blocks what
+ * follows it. Offsets are handed to `committed` only after delivery.
+ *
+ * @example
+ * ```ts
+ * const batcher = new Batcher({ batchSize: 100, windowMs: 500, ... });
+ * batcher.add(records);
+ * await batcher.waitForRoom();
+ * ```
+ */
+export class Batcher {
+  readonly #options: BatcherOptions;
+  #open: OpenBatch | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #buffered = 0;
+  #stopped = false;
+  readonly #roomWaiters: (() => void)[] = [];
+
+  public constructor(options: BatcherOptions) {
+    this.#options = options;
+  }
+
+  /** Records buffered or being delivered. */
+  public get buffered(): number {
+    return this.#buffered;
+  }
+
+  /**
+   * Adds fetched records (in partition order).
+   *
+   * @example
+   * ```ts
+   * batcher.add(batch.messages.map(toPending));
+   * ```
+   */
+  public add(records: readonly PendingRecord[]): void {
+    if (this.#stopped) return;
+    const { batchSize, maxPayloadBytes, overheadBytes, windowMs } = this.#options;
+    for (const record of records) {
+      const size = estimateRecordBytes(record);
+      const open = this.#open;
+      if (open && (open.records.length >= batchSize || open.bytes + size > maxPayloadBytes))
+        this.#seal();
+      if (this.#open === undefined) {
+        const created: OpenBatch = { records: [], bytes: overheadBytes };
+        if (windowMs > 0) created.timer = setTimeout(() => this.#sealIf(created), windowMs);
+        else setImmediate(() => this.#sealIf(created));
+        this.#open = created;
+      }
+      this.#open.records.push(record);
+      this.#open.bytes += size;
+      this.#buffered += 1;
+    }
+    if (this.#open && this.#open.records.length >= batchSize) this.#seal();
+  }
+
+  /**
+   * Resolves when fewer than `maxBuffered` records are pending (backpressure
+   * for the fetchers), or at once when stopped.
+   *
+   * @example
+   * ```ts
+   * await batcher.waitForRoom();
+   * ```
+   */
+  public waitForRoom(): Promise<void> {
+    if (this.#stopped || this.#buffered < this.#options.maxBuffered) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+  }
+
+  /**
+   * Resolves when everything added so far has been delivered (or dropped by stop).
+   *
+   * @example
+   * ```ts
+   * batcher.flush(); await batcher.drained();
+   * ```
+   */
+  public async drained(): Promise<void> {
+    if (this.#open) this.#seal();
+    await this.#chain;
+  }
+
+  /**
+   * Stops: open records are dropped (never committed, so delivered again later).
+   *
+   * @example
+   * ```ts
+   * batcher.stop(); await batcher.drained();
+   * ```
+   */
+  public stop(): void {
+    this.#stopped = true;
+    if (this.#open?.timer) clearTimeout(this.#open.timer);
+    if (this.#open) this.#buffered -= this.#open.records.length;
+    this.#open = undefined;
+    for (const wake of this.#roomWaiters.splice(0)) wake();
+  }
+
+  #sealIf(batch: OpenBatch): void {
+    if (this.#open === batch) this.#seal();
+  }
+
+  #seal(): void {
+    const batch = this.#open;
+    if (batch === undefined) return;
+    this.#open = undefined;
+    if (batch.timer) clearTimeout(batch.timer);
+    const { deliver, committed, onError } = this.#options;
+    this.#chain = this.#chain.then(async () => {
+      try {
+        if (this.#stopped) return;
+        await deliver(batch.records);
+        const last = new Map<string, PendingRecord>();
+        for (const r of batch.records) {
+          const key = partitionKey(r);
+          const seen = last.get(key);
+          if (seen === undefined || seen.offset < r.offset) last.set(key, r);
+        }
+        await committed(last);
+      } catch (error) {
+        // Nothing after a failed batch may be committed: stop, let the owner restart.
+        this.stop();
+        onError(error);
+      } finally {
+        this.#buffered -= batch.records.length;
+        while (this.#buffered < this.#options.maxBuffered && this.#roomWaiters.length > 0)
+          this.#roomWaiters.shift()?.();
+      }
+    });
+  }
+}

@@ -1,0 +1,258 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { MSKEvent } from 'aws-lambda';
+import type { ConsumerDefinition } from '../../shared/platform/schema';
+import { Batcher } from './batcher';
+import { deliverBatch } from './delivery';
+import type { InvocationOutcome, LambdaHandler } from './delivery';
+import { EsmStoppedError } from './errors';
+import { MAX_PAYLOAD_BYTES, eventOverheadBytes } from './msk-event';
+import type { EventSourceInfo, PendingRecord } from './msk-event';
+import { createDiscard } from './on-failure';
+
+/** Options of {@link ConsumerEsm}. */
+export interface ConsumerEsmOptions {
+  readonly consumer: ConsumerDefinition;
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  readonly handler: LambdaHandler;
+  readonly source: EventSourceInfo;
+  /** Producer for the on-failure topic (connected lazily, shared). */
+  readonly producer: () => Promise<Producer>;
+  /** Observes every invocation (tests, debugging). */
+  readonly onInvocation?: (event: MSKEvent, outcome: InvocationOutcome) => void;
+  /** Delay before retry n of a failed batch. @default 100 ms doubling, capped at 5 s */
+  readonly backoffMs?: (retry: number) => number;
+  readonly maxPayloadBytes?: number;
+}
+
+const TIMESTAMP_LOG_APPEND_TIME = 1;
+
+const toPending = (topic: string, partition: number, message: KafkaMessage): PendingRecord => {
+  const context = (message as { batchContext?: { timestampType?: number } }).batchContext;
+  return {
+    topic,
+    partition,
+    offset: Number(message.offset),
+    timestamp: Number(message.timestamp),
+    timestampType:
+      context?.timestampType === TIMESTAMP_LOG_APPEND_TIME ? 'LOG_APPEND_TIME' : 'CREATE_TIME',
+    key: message.key,
+    value: message.value,
+    headers: message.headers ?? {},
+  };
+};
+
+/** Whether the group has no committed offset on any partition of the topics. */
+const groupHasNoOffsets = async (admin: Admin, groupId: string, topics: string[]) => {
+  const offsets = await admin.fetchOffsets({ groupId, topics });
+  return offsets.every((t) => t.partitions.every((p) => Number(p.offset) < 0));
+};
+
+/**
+ * The local event source mapping of one consumer: a kafkajs consumer group
+ * (the consumer's group id) feeding the consumer's handler with AWS's event
+ * shape and semantics (see local/esm/delivery.ts and docs/consumers.md).
+ * Offsets are committed only after a batch is delivered.
+ *
+ * @example
+ * ```ts
+ * const esm = new ConsumerEsm({ consumer, kafka, logger, handler, source, producer });
+ * await esm.start();
+ * await esm.stop();
+ * ```
+ */
+export class ConsumerEsm {
+  readonly #options: ConsumerEsmOptions;
+  #consumer: Consumer | undefined;
+  #batcher: Batcher | undefined;
+  #controller: AbortController | undefined;
+  #restarting = false;
+
+  public constructor(options: ConsumerEsmOptions) {
+    this.#options = options;
+  }
+
+  /** The consumer group of this ESM. */
+  public get groupId(): string {
+    return this.#options.consumer.consumerGroupId;
+  }
+
+  /** Whether the ESM is consuming. */
+  public get running(): boolean {
+    return this.#consumer !== undefined;
+  }
+
+  /**
+   * Joins the group and starts delivering. The starting position applies
+   * only when the group has no committed offsets, as in AWS.
+   *
+   * @example
+   * ```ts
+   * await esm.start();
+   * ```
+   */
+  public async start(): Promise<void> {
+    if (this.#consumer) return;
+    const { consumer: def, kafka, logger } = this.#options;
+    const controller = new AbortController();
+    this.#controller = controller;
+    await this.#applyStartingPosition();
+    const consumer = kafka.consumer({
+      groupId: def.consumerGroupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: Math.min(Math.max(def.maximumBatchingWindowMs, 100), 1_000),
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    const batcher = new Batcher({
+      batchSize: def.batchSize,
+      windowMs: def.maximumBatchingWindowMs,
+      maxPayloadBytes: this.#options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
+      overheadBytes: eventOverheadBytes(this.#options.source),
+      maxBuffered: Math.max(def.batchSize * 2, 1_000),
+      deliver: (records) => deliverBatch(records, this.#deliveryDeps(controller.signal)),
+      committed: (last) => this.#commit(consumer, last),
+      onError: (error) => this.#onBatchError(error),
+    });
+    this.#consumer = consumer;
+    this.#batcher = batcher;
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [...def.topics],
+      fromBeginning: def.startingPosition !== 'LATEST',
+    });
+    const partitions = await this.#partitionCount();
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.max(1, Math.min(partitions, 64)),
+      eachBatch: (payload) => this.#eachBatch(batcher, payload),
+    });
+    logger.info('local ESM started', {
+      consumer: def.name,
+      groupId: def.consumerGroupId,
+      topics: def.topics,
+      batchSize: def.batchSize,
+      batchingWindowMs: def.maximumBatchingWindowMs,
+    });
+  }
+
+  /**
+   * Stops delivering and leaves the group (no active member afterwards).
+   * A pending batch is not committed: it is delivered again on restart.
+   *
+   * @example
+   * ```ts
+   * await esm.stop();
+   * ```
+   */
+  public async stop(): Promise<void> {
+    const consumer = this.#consumer;
+    if (!consumer) return;
+    this.#consumer = undefined;
+    this.#controller?.abort();
+    this.#batcher?.stop();
+    await this.#batcher?.drained();
+    await consumer.disconnect();
+    this.#options.logger.info('local ESM stopped', { consumer: this.#options.consumer.name });
+  }
+
+  async #eachBatch(batcher: Batcher, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const records = batch.messages
+      .filter((m) => !(m as { isControlRecord?: boolean }).isControlRecord)
+      .map((m) => toPending(batch.topic, batch.partition, m));
+    batcher.add(records);
+    const last = batch.messages[batch.messages.length - 1];
+    if (last) resolveOffset(last.offset);
+    while (
+      isRunning() &&
+      batcher.buffered >= Math.max(this.#options.consumer.batchSize * 2, 1_000)
+    ) {
+      await Promise.race([batcher.waitForRoom(), new Promise((r) => setTimeout(r, 2_000))]);
+      await heartbeat().catch(() => undefined);
+    }
+  }
+
+  async #commit(consumer: Consumer, last: ReadonlyMap<string, PendingRecord>): Promise<void> {
+    const offsets = [...last.values()].map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      offset: String(r.offset + 1),
+    }));
+    try {
+      await consumer.commitOffsets(offsets);
+    } catch (error) {
+      // A rebalance took the partition: its new owner delivers from the last commit.
+      this.#options.logger.warn('offset commit failed; records will be delivered again', {
+        consumer: this.#options.consumer.name,
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  #deliveryDeps(signal: AbortSignal) {
+    const { consumer, handler, source, logger, producer, onInvocation, backoffMs } = this.#options;
+    return {
+      consumer,
+      handler,
+      source,
+      signal,
+      discard: createDiscard({ consumer, producer, logger, signal }),
+      ...(onInvocation ? { onInvocation } : {}),
+      ...(backoffMs ? { backoffMs } : {}),
+      ...(this.#options.maxPayloadBytes ? { maxPayloadBytes: this.#options.maxPayloadBytes } : {}),
+    };
+  }
+
+  #onBatchError(error: unknown): void {
+    if (error instanceof EsmStoppedError) return;
+    const { logger, consumer } = this.#options;
+    logger.error('local ESM batch failed unexpectedly; restarting from the committed offsets', {
+      consumer: consumer.name,
+      error: (error as Error).message,
+    });
+    if (this.#restarting) return;
+    this.#restarting = true;
+    void this.stop()
+      .then(() => this.start())
+      .catch((e: unknown) => logger.error('local ESM restart failed', { error: e }))
+      .finally(() => {
+        this.#restarting = false;
+      });
+  }
+
+  async #partitionCount(): Promise<number> {
+    const admin = this.#options.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({
+        topics: [...this.#options.consumer.topics],
+      });
+      return topics.reduce((n, t) => n + t.partitions.length, 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async #applyStartingPosition(): Promise<void> {
+    const { consumer: def, kafka } = this.#options;
+    if (def.startingPosition !== 'AT_TIMESTAMP') return;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      if (!(await groupHasNoOffsets(admin, def.consumerGroupId, [...def.topics]))) return;
+      for (const topic of def.topics) {
+        const partitions = await admin.fetchTopicOffsetsByTimestamp(
+          topic,
+          def.startingPositionTimestamp ?? 0,
+        );
+        await admin.setOffsets({ groupId: def.consumerGroupId, topic, partitions });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

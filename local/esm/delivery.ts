@@ -1,0 +1,264 @@
+import { z } from 'zod';
+import type { MSKEvent } from 'aws-lambda';
+import type { ConsumerDefinition } from '../../shared/platform/schema';
+import { EsmStoppedError, FunctionInvocationError } from './errors';
+import { createLambdaContext } from './lambda-context';
+import type { LocalContext } from './lambda-context';
+import { MAX_PAYLOAD_BYTES, buildMskEvent, partitionKey, recordPayloadBytes } from './msk-event';
+import type { EventSourceInfo, PendingRecord } from './msk-event';
+
+/** A Lambda handler as the local ESM invokes it. */
+export type LambdaHandler = (event: MSKEvent, context: LocalContext) => Promise<unknown>;
+
+/** Why records left the ESM without success. */
+export const DiscardReason = {
+  RetriesExhausted: 'retries_exhausted',
+  RecordAgeExceeded: 'record_age_exceeded',
+} as const;
+export type DiscardReason = (typeof DiscardReason)[keyof typeof DiscardReason];
+
+/** What the delivery loop needs. */
+export interface DeliveryDependencies {
+  readonly consumer: ConsumerDefinition;
+  readonly handler: LambdaHandler;
+  readonly source: EventSourceInfo;
+  /** Records that are given up: written to the on-failure topic, or logged as discarded. */
+  readonly discard: (
+    records: readonly PendingRecord[],
+    reason: DiscardReason,
+    error: string,
+  ) => Promise<void>;
+  readonly onInvocation?: (event: MSKEvent, outcome: InvocationOutcome) => void;
+  readonly signal: AbortSignal;
+  readonly now?: () => number;
+  /** Delay before retry number `n` (1-based). @default 100 ms doubling, capped at 5 s */
+  readonly backoffMs?: (retry: number) => number;
+  readonly maxPayloadBytes?: number;
+}
+
+/** What one invocation came to. */
+export type InvocationOutcome =
+  | { readonly kind: 'success' }
+  | { readonly kind: 'partial'; readonly retryFrom: ReadonlyMap<string, number> }
+  | { readonly kind: 'error'; readonly error: string };
+
+const batchResponseSchema = z
+  .object({
+    batchItemFailures: z
+      .array(
+        z.object({
+          itemIdentifier: z.object({
+            partition: z.string(),
+            offset: z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]),
+          }),
+        }),
+      )
+      .nullish(),
+  })
+  .nullish();
+
+const defaultBackoff = (retry: number): number => Math.min(5_000, 100 * 2 ** (retry - 1));
+
+const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+
+/**
+ * Reads a ReportBatchItemFailures response: empty or null is success; an
+ * item that is not in the batch (or a malformed response) fails the whole
+ * batch, as in AWS. Otherwise each partition is retried from its lowest
+ * failed offset.
+ *
+ * @example
+ * ```ts
+ * readBatchResponse({ batchItemFailures: [{ itemIdentifier: { partition: 't-0', offset: 5 } }] }, records);
+ * ```
+ */
+export const readBatchResponse = (
+  response: unknown,
+  records: readonly PendingRecord[],
+): InvocationOutcome => {
+  const parsed = batchResponseSchema.safeParse(response);
+  if (!parsed.success) return { kind: 'error', error: 'invalid batchItemFailures response' };
+  const failures = parsed.data?.batchItemFailures ?? [];
+  if (failures.length === 0) return { kind: 'success' };
+  const known = new Set(records.map((r) => `${partitionKey(r)}@${r.offset}`));
+  const retryFrom = new Map<string, number>();
+  for (const { itemIdentifier: item } of failures) {
+    if (!known.has(`${item.partition}@${item.offset}`))
+      return {
+        kind: 'error',
+        error: `batchItemFailures names ${item.partition}@${item.offset}, which is not in the batch`,
+      };
+    retryFrom.set(item.partition, Math.min(retryFrom.get(item.partition) ?? Infinity, item.offset));
+  }
+  return { kind: 'partial', retryFrom };
+};
+
+/**
+ * Invokes the handler once with AWS's event shape and a Lambda-like
+ * context, enforcing the function timeout and the 6 MB payload limit.
+ *
+ * @example
+ * ```ts
+ * const outcome = await invokeOnce(records, deps);
+ * ```
+ */
+export const invokeOnce = async (
+  records: readonly PendingRecord[],
+  deps: DeliveryDependencies,
+): Promise<InvocationOutcome> => {
+  const event = buildMskEvent(records, deps.source);
+  const limit = deps.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+  const size = Buffer.byteLength(JSON.stringify(event));
+  if (size > limit) {
+    const outcome = {
+      kind: 'error',
+      error: `Request payload size (${size} bytes) exceeded maximum allowed payload size (${limit} bytes)`,
+    } as const;
+    deps.onInvocation?.(event, outcome);
+    return outcome;
+  }
+  const { consumer } = deps;
+  const context = createLambdaContext({
+    functionName: consumer.name,
+    timeoutSeconds: consumer.timeoutSeconds,
+    memorySizeMb: consumer.memorySizeMb,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new FunctionInvocationError(
+            `Task timed out after ${consumer.timeoutSeconds.toFixed(2)} seconds`,
+          ),
+        ),
+      context.timeoutMs,
+    );
+  });
+  let outcome: InvocationOutcome;
+  try {
+    const response = await Promise.race([deps.handler(event, context), timeout]);
+    outcome = consumer.reportBatchItemFailures
+      ? readBatchResponse(response, records)
+      : { kind: 'success' };
+  } catch (error) {
+    outcome = { kind: 'error', error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+  deps.onInvocation?.(event, outcome);
+  return outcome;
+};
+
+const afterPartialSuccess = (
+  records: readonly PendingRecord[],
+  retryFrom: ReadonlyMap<string, number>,
+): PendingRecord[] =>
+  records.filter((r) => {
+    const from = retryFrom.get(partitionKey(r));
+    return from !== undefined && r.offset >= from;
+  });
+
+/**
+ * Delivers a batch the way AWS's Kafka ESM does, resolving once every
+ * record has succeeded or been given up: the whole batch is retried on a
+ * function error (the partitions stay blocked); with
+ * BisectBatchOnFunctionError it is split in halves instead (splitting does
+ * not count as a retry); a ReportBatchItemFailures response retries each
+ * failed partition from its lowest failed offset; MaximumRetryAttempts and
+ * MaximumRecordAgeInSeconds (-1 = infinite) give records up to
+ * `deps.discard`. Rejects with {@link EsmStoppedError} when stopped: nothing
+ * may be committed then.
+ *
+ * @example
+ * ```ts
+ * await deliverBatch(records, deps);
+ * await commit(records);
+ * ```
+ */
+export const deliverBatch = async (
+  batch: readonly PendingRecord[],
+  deps: DeliveryDependencies,
+  retriesSoFar = 0,
+): Promise<void> => {
+  const now = deps.now ?? Date.now;
+  const backoff = deps.backoffMs ?? defaultBackoff;
+  const { consumer } = deps;
+  let records = [...batch];
+  let retries = retriesSoFar;
+  for (;;) {
+    if (deps.signal.aborted) throw new EsmStoppedError(consumer.name);
+    if (consumer.maximumRecordAgeSeconds !== -1) {
+      const oldest = now() - consumer.maximumRecordAgeSeconds * 1000;
+      const expired = records.filter((r) => r.timestamp < oldest);
+      if (expired.length > 0) {
+        await deps.discard(
+          expired,
+          DiscardReason.RecordAgeExceeded,
+          `older than ${consumer.maximumRecordAgeSeconds} s`,
+        );
+        records = records.filter((r) => r.timestamp >= oldest);
+      }
+    }
+    if (records.length === 0) return;
+    const outcome = await invokeOnce(records, deps);
+    if (outcome.kind === 'success') return;
+    if (outcome.kind === 'partial') {
+      records = afterPartialSuccess(records, outcome.retryFrom);
+    } else if (consumer.bisectBatchOnFunctionError && records.length > 1) {
+      const middle = Math.ceil(records.length / 2);
+      await deliverBatch(records.slice(0, middle), deps, retries);
+      await deliverBatch(records.slice(middle), deps, retries);
+      return;
+    }
+    retries += 1;
+    if (consumer.maximumRetryAttempts !== -1 && retries > consumer.maximumRetryAttempts) {
+      const error = outcome.kind === 'error' ? outcome.error : 'records reported as failed';
+      await deps.discard(records, DiscardReason.RetriesExhausted, error);
+      return;
+    }
+    await abortableSleep(backoff(retries), deps.signal);
+  }
+};
+
+/**
+ * Splits records (in fetch order) into batches of at most `batchSize`
+ * records and `maxPayloadBytes` of event payload.
+ *
+ * @example
+ * ```ts
+ * for (const batch of splitBatches(records, 100, MAX_PAYLOAD_BYTES, 512)) await deliverBatch(batch, deps);
+ * ```
+ */
+export const splitBatches = (
+  records: readonly PendingRecord[],
+  batchSize: number,
+  maxPayloadBytes: number,
+  overheadBytes: number,
+): PendingRecord[][] => {
+  const batches: PendingRecord[][] = [];
+  let current: PendingRecord[] = [];
+  let bytes = overheadBytes;
+  for (const record of records) {
+    const size = recordPayloadBytes(record);
+    if (current.length > 0 && (current.length >= batchSize || bytes + size > maxPayloadBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = overheadBytes;
+    }
+    current.push(record);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+};

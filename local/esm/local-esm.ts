@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Kafka, Producer } from 'kafkajs';
+import type { MSKEvent } from 'aws-lambda';
+import type { PlatformDefinition } from '../../shared/platform/schema';
+import { registerEsmControl } from '../runtime/esm-control';
+import type { EsmControl } from '../runtime/esm-control';
+import { ConsumerEsm } from './consumer-esm';
+import type { InvocationOutcome, LambdaHandler } from './delivery';
+import { EsmConfigError } from './errors';
+
+const REPO_ROOT = join(__dirname, '..', '..');
+
+/**
+ * Loads a consumer's handler module (a path of the definition, e.g.
+ * `functions/consumers/conversation-log.ts`) and returns its `handler`.
+ *
+ * @example
+ * ```ts
+ * const handler = await loadHandler('functions/consumers/conversation-log.ts');
+ * ```
+ */
+export const loadHandler = async (handlerModule: string): Promise<LambdaHandler> => {
+  const mod = (await import(join(REPO_ROOT, handlerModule))) as { handler?: unknown };
+  if (typeof mod.handler !== 'function')
+    throw new EsmConfigError(`${handlerModule} does not export a handler function`);
+  return mod.handler as LambdaHandler;
+};
+
+/** Options of {@link startLocalEsm}. */
+export interface LocalEsmOptions {
+  readonly platform: PlatformDefinition;
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  /** Brokers, for the events' `bootstrapServers`. */
+  readonly brokers: readonly string[];
+  /** Only these consumers (by name). @default every consumer of the definition */
+  readonly consumers?: readonly string[];
+  /** Handlers by consumer name, instead of loading the definition's modules. */
+  readonly handlers?: Readonly<Record<string, LambdaHandler>>;
+  readonly onInvocation?: (consumer: string, event: MSKEvent, outcome: InvocationOutcome) => void;
+  readonly backoffMs?: (retry: number) => number;
+  /** Register with the management API's ESM control. @default true */
+  readonly register?: boolean;
+}
+
+/** The running local ESMs. */
+export interface RunningLocalEsm extends EsmControl {
+  readonly esms: readonly ConsumerEsm[];
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * Starts one local event source mapping per consumer of the definition and
+ * registers them with the ESM control, so the management API can pause a
+ * group (it then has no active member) to reset its offsets.
+ *
+ * @example
+ * ```ts
+ * const esm = await startLocalEsm({ platform, kafka, logger, brokers: ['127.0.0.1:9092'] });
+ * await esm.stop();
+ * ```
+ */
+export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLocalEsm> => {
+  const { platform, kafka, logger } = options;
+  const selected = platform.consumers.filter(
+    (c) => options.consumers === undefined || options.consumers.includes(c.name),
+  );
+  let producer: Promise<Producer> | undefined;
+  const sharedProducer = (): Promise<Producer> => {
+    producer ??= (async () => {
+      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await p.connect();
+      return p;
+    })();
+    producer.catch(() => {
+      producer = undefined;
+    });
+    return producer;
+  };
+  const esms: ConsumerEsm[] = [];
+  for (const consumer of selected) {
+    const handler =
+      options.handlers?.[consumer.name] ?? (await loadHandler(consumer.handlerModule));
+    const onInvocation = options.onInvocation;
+    esms.push(
+      new ConsumerEsm({
+        consumer,
+        kafka,
+        logger,
+        handler,
+        producer: sharedProducer,
+        source: {
+          eventSourceArn: `arn:aws:kafka:local:000000000000:cluster/${platform.name}/${consumer.name}`,
+          bootstrapServers: options.brokers.join(','),
+        },
+        ...(onInvocation
+          ? { onInvocation: (event, outcome) => onInvocation(consumer.name, event, outcome) }
+          : {}),
+        ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
+      }),
+    );
+  }
+  await Promise.all(esms.map((esm) => esm.start()));
+  const byGroup = (groupId: string): ConsumerEsm | undefined =>
+    esms.find((esm) => esm.groupId === groupId);
+  const control: EsmControl = {
+    owns: (groupId) => byGroup(groupId) !== undefined,
+    pause: async (groupId) => {
+      await byGroup(groupId)?.stop();
+    },
+    resume: async (groupId) => {
+      await byGroup(groupId)?.start();
+    },
+  };
+  if (options.register !== false) registerEsmControl(control);
+  return {
+    ...control,
+    esms,
+    stop: async () => {
+      if (options.register !== false) registerEsmControl(undefined);
+      await Promise.all(esms.map((esm) => esm.stop()));
+      if (producer) await (await producer.catch(() => undefined))?.disconnect();
+    },
+  };
+};

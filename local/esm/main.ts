@@ -1,0 +1,52 @@
+/**
+ * `tsx local/esm/main.ts`: runs the local event source mappings alone
+ * (without the gateway and scheduler), e.g. to debug a consumer.
+ * XSEVEN_ESM_CONSUMERS=conversation-log,ai-responses limits the consumers.
+ */
+import { z } from 'zod';
+import { parseEnv } from '../../shared/config/env';
+import { createKafka } from '../../shared/kafka/client';
+import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';
+import { createLogger } from '../../shared/observability/logger';
+import { platform, withNamespace } from '../../shared/platform';
+import { startLocalEsm } from './local-esm';
+
+const envSchema = z.object({
+  XSEVEN_ESM_CONSUMERS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c !== ''),
+    )
+    .optional(),
+});
+
+const main = async (): Promise<void> => {
+  const logger = createLogger('xseven-local-esm');
+  const config = loadKafkaConnectionConfig();
+  const { XSEVEN_ESM_CONSUMERS: consumers } = parseEnv(envSchema);
+  const def = withNamespace(platform, config.XSEVEN_TOPIC_PREFIX);
+  const kafka = createKafka({ config, clientId: 'xseven-local-esm', logger });
+  const esm = await startLocalEsm({
+    platform: def,
+    kafka,
+    logger,
+    brokers: config.KAFKA_BOOTSTRAP_SERVERS,
+    ...(consumers ? { consumers } : {}),
+  });
+  logger.info('local ESM running; Ctrl-C stops it', {
+    consumers: esm.esms.map((e) => e.groupId),
+  });
+  const shutdown = (): void => {
+    void esm.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Message, Producer } from 'kafkajs';
+import { DlqHeader } from '../../shared/dlq/headers';
+import type { ConsumerDefinition } from '../../shared/platform/schema';
+import type { DiscardReason } from './delivery';
+import type { PendingRecord } from './msk-event';
+
+/** Header naming why the ESM gave a record up ({@link DiscardReason}). */
+export const ESM_DISCARD_REASON_HEADER = 'xseven-esm-discard-reason';
+
+/**
+ * The message the ESM writes to its on-failure topic for a record it gave
+ * up: the original key, value and headers, plus where it came from and why
+ * (the DLQ header names, so the same tools read both).
+ *
+ * @example
+ * ```ts
+ * await producer.send({ topic: consumer.onFailureTopic, messages: records.map((r) => onFailureMessage(r, consumer, reason, error, now)) });
+ * ```
+ */
+export const onFailureMessage = (
+  record: PendingRecord,
+  consumer: ConsumerDefinition,
+  reason: DiscardReason,
+  error: string,
+  now: Date,
+): Message => ({
+  key: record.key,
+  value: record.value,
+  headers: {
+    ...record.headers,
+    [DlqHeader.OriginalTopic]: record.topic,
+    [DlqHeader.OriginalPartition]: String(record.partition),
+    [DlqHeader.OriginalOffset]: String(record.offset),
+    [DlqHeader.OriginalTimestamp]: new Date(record.timestamp).toISOString(),
+    [DlqHeader.ConsumerGroup]: consumer.consumerGroupId,
+    [DlqHeader.FunctionName]: consumer.name,
+    [DlqHeader.ErrorMessage]: error.slice(0, 2000),
+    [DlqHeader.LastFailureTime]: now.toISOString(),
+    [ESM_DISCARD_REASON_HEADER]: reason,
+  },
+});
+
+/** What {@link createDiscard} needs. */
+export interface DiscardOptions {
+  readonly consumer: ConsumerDefinition;
+  readonly producer: () => Promise<Producer>;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  readonly retryDelayMs?: number;
+}
+
+/**
+ * What the ESM does with records it gives up: with an on-failure topic, write
+ * them there (retrying until it succeeds or the ESM stops: the offsets are
+ * committed only after); without one, AWS drops them, and so do we, loudly.
+ *
+ * @example
+ * ```ts
+ * const discard = createDiscard({ consumer, producer, logger, signal });
+ * await discard(records, 'retries_exhausted', 'boom');
+ * ```
+ */
+export const createDiscard =
+  (options: DiscardOptions) =>
+  async (
+    records: readonly PendingRecord[],
+    reason: DiscardReason,
+    error: string,
+  ): Promise<void> => {
+    const { consumer, logger } = options;
+    const topic = consumer.onFailureTopic;
+    const summary = {
+      consumer: consumer.name,
+      reason,
+      error,
+      records: records.map((r) => `${r.topic}-${r.partition}@${r.offset}`),
+    };
+    if (topic === undefined) {
+      logger.error('records discarded (no on-failure destination)', summary);
+      return;
+    }
+    for (;;) {
+      try {
+        const producer = await options.producer();
+        const now = new Date();
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: records.map((r) => onFailureMessage(r, consumer, reason, error, now)),
+        });
+        logger.warn('records sent to the on-failure destination', { ...summary, topic });
+        return;
+      } catch (writeError) {
+        if (options.signal.aborted) throw writeError;
+        logger.error('on-failure destination unwritable; retrying', {
+          topic,
+          error: (writeError as Error).message,
+        });
+        await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 1_000));
+      }
+    }
+  };

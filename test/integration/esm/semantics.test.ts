@@ -1,0 +1,301 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { DlqHeader } from '../../../shared/dlq/headers';
+import type { PlatformDefinition } from '../../../shared/platform';
+import { ESM_DISCARD_REASON_HEADER } from '../../../local/esm/on-failure';
+import { eventually } from '../../support/eventually';
+import { readMessages, testKafka } from '../../support/kafka';
+import { committed, platformWith, produce, recordingHandler, sleep, startEsm } from './helpers';
+
+const CONSUMER = 'business-analytics';
+const topicOf = (def: PlatformDefinition): string =>
+  def.consumers.find((c) => c.name === CONSUMER)?.topics[0] ?? '';
+const groupOf = (def: PlatformDefinition): string =>
+  def.consumers.find((c) => c.name === CONSUMER)?.consumerGroupId ?? '';
+const values = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ value: `v${from + i}`, partition: 0 }));
+
+describe('local ESM semantics on the real broker', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    kafka = testKafka('esm-semantics');
+    admin = kafka.admin();
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin.disconnect();
+  });
+
+  it('delivers batches of at most BatchSize in partition order and commits after success', async () => {
+    const def = await platformWith(admin, CONSUMER, {
+      batchSize: 40,
+      maximumBatchingWindowMs: 100,
+    });
+    await produce(kafka, topicOf(def), values(130));
+    const { handler, calls } = recordingHandler();
+    const esm = await startEsm(kafka, def, CONSUMER, handler);
+    try {
+      await eventually(async () =>
+        expect((await committed(admin, groupOf(def), topicOf(def)))[0]).toBe(130),
+      );
+    } finally {
+      await esm.stop();
+    }
+    for (const call of calls) expect(call.offsets.length).toBeLessThanOrEqual(40);
+    expect(calls.flatMap((c) => c.offsets)).toEqual(
+      Array.from({ length: 130 }, (_, i) => `${topicOf(def)}-0@${i}`),
+    );
+  });
+
+  it('retries the whole batch on a function error without committing, until it succeeds', async () => {
+    const def = await platformWith(admin, CONSUMER, { batchSize: 10, maximumBatchingWindowMs: 0 });
+    await produce(kafka, topicOf(def), values(5));
+    let release = false;
+    const { handler, calls } = recordingHandler(() => {
+      if (!release) throw new Error('downstream is down');
+      return { batchItemFailures: [] };
+    });
+    const esm = await startEsm(kafka, def, CONSUMER, handler);
+    try {
+      await eventually(async () => expect(calls.length).toBeGreaterThanOrEqual(3));
+      expect((await committed(admin, groupOf(def), topicOf(def)))[0]).toBe(-1);
+      for (const call of calls) expect(call.offsets).toEqual(calls[0]?.offsets);
+      release = true;
+      await eventually(async () =>
+        expect((await committed(admin, groupOf(def), topicOf(def)))[0]).toBe(5),
+      );
+    } finally {
+      await esm.stop();
+    }
+  });
+
+  it('gives up after MaximumRetryAttempts and writes the records to the on-failure topic', async () => {
+    const def = await platformWith(
+      admin,
+      CONSUMER,
+      {
+        batchSize: 10,
+        maximumBatchingWindowMs: 0,
+        maximumRetryAttempts: 2,
+        onFailureTopic: 'esm.failures',
+      },
+      ['esm.failures'],
+    );
+    const failures = def.consumers.find((c) => c.name === CONSUMER)?.onFailureTopic ?? '';
+    await produce(
+      kafka,
+      topicOf(def),
+      values(3).map((m) => ({ ...m, key: 'k', headers: { h: 'x' } })),
+    );
+    const { handler, calls } = recordingHandler(() => {
+      throw new Error('always fails');
+    });
+    const esm = await startEsm(kafka, def, CONSUMER, handler);
+    try {
+      await eventually(async () =>
+        expect((await committed(admin, groupOf(def), topicOf(def)))[0]).toBe(3),
+      );
+    } finally {
+      await esm.stop();
+    }
+    expect(calls).toHaveLength(3); // first attempt + 2 retries
+    const out = await readMessages(kafka, [failures], 3);
+    expect(out.map((m) => m.message.value?.toString())).toEqual(['v0', 'v1', 'v2']);
+    const headers = out[0]?.message.headers ?? {};
+    expect(headers.h?.toString()).toBe('x');
+    expect(headers[DlqHeader.OriginalTopic]?.toString()).toBe(topicOf(def));
+    expect(headers[DlqHeader.OriginalOffset]?.toString()).toBe('0');
+    expect(headers[DlqHeader.ErrorMessage]?.toString()).toBe('always fails');
+    expect(headers[ESM_DISCARD_REASON_HEADER]?.toString()).toBe('retries_exhausted');
+  });
+
+  it('bisects a failing batch so only the poison record is given up', async () => {
+    const def = await platformWith(
+      admin,
+      CONSUMER,
+      {
+        batchSize: 8,
+        maximumBatchingWindowMs: 300,
+        maximumRetryAttempts: 0,
+        bisectBatchOnFunctionError: true,
+        onFailureTopic: 'esm.failures',
+      },
+      ['esm.failures'],
+    );
+    const failures = def.consumers.find((c) => c.name === CONSUMER)?.onFailureTopic ?? '';
+    await produce(kafka, topicOf(def), values(8));
+    const handled: string[] = [];
+    const { handler, calls } = recordingHandler((event) => {
+      const vs = Object.values(event.records)
+        .flat()
+        .map((r) => Buffer.from(r.value, 'base64').toString());
+      if (vs.includes('v5')) throw new Error('poison v5');
+      handled.push(...vs);
+      return { batchItemFailures: [] };
+    });
+    const esm = await startEsm(kafka, def, CONSUMER, handler);
+    try {
+      await eventually(async () =>
+        expect((await committed(admin, groupOf(def), topicOf(def)))[0]).toBe(8),
+      );
+    } finally {
+      await esm.stop();
+    }
+    expect(handled).toEqual(['v0', 'v1', 'v2', 'v3', 'v4', 'v6', 'v7']);
+    expect(calls.map((c) => c.offsets.length)).toEqual([8, 4, 4, 2, 1, 1, 2]);
+    const out = await readMessages(kafka, [failures], 1);
+    expect(out.map((m) => m.message.value?.toString())).toEqual(['v5']);
+  });
+
+  it('retries a partition from its lowest reported batch item failure', async () => {
+    const def = await platformWith(admin, CONSUMER, {
+      batchSize: 10,
+      maximumBatchingWindowMs: 300,
+    });
+    const topic = topicOf(def);
+    await produce(kafka, topic, values(6));
+    const { handler, calls } = recordingHandler((_event, call) =>
+      call === 1
+        ? {
+            batchItemFailures: [
+              { itemIdentifier: { partition: `${topic}-0`, offset: 3 } },
+              { itemIdentifier: { partition: `${topic}-0`, offset: 4 } },
+            ],
+          }
+        : { batchItemFailures: [] },
+    );
+    const esm = await startEsm(kafka, def, CONSUMER, handler);
+    try {
+      await eventually(async () =>
+        expect((await committed(admin, groupOf(def), topic))[0]).toBe(6),
+      );
+    } finally {
+      await esm.stop();
+    }
+    expect(calls.map((c) => c.offsets.map((o) => Number(o.split('@')[1])))).toEqual([
+      [0, 1, 2, 3, 4, 5],
+      [3, 4, 5],
+    ]);
+  });
+
+  it('fails the whole batch when batchItemFailures names a record not in the batch', async () => {
+    const def = await platformWith(admin, CONSUMER, {
+      batchSize: 10,
+      maximumBatchingWindowMs: 300,
+    });
+    const topic = topicOf(def);
+    await produce(kafka, topic, values(2));
+    const { handler, calls } = recordingHandler((_event, call) =>
+      call === 1
+        ? { batchItemFailures: [{ itemIdentifier: { partition: `${topic}-0`, offset: 99 } }] }
+        : null,
+    );
+    const esm = await startEsm(kafka, def, CONSUMER, handler);
+    try {
+      await eventually(async () =>
+        expect((await committed(admin, groupOf(def), topic))[0]).toBe(2),
+      );
+    } finally {
+      await esm.stop();
+    }
+    expect(calls.map((c) => c.offsets.length)).toEqual([2, 2]);
+  });
+
+  it('gives records older than MaximumRecordAge to the on-failure topic without invoking', async () => {
+    const def = await platformWith(
+      admin,
+      CONSUMER,
+      {
+        batchSize: 10,
+        maximumBatchingWindowMs: 0,
+        maximumRecordAgeSeconds: 60,
+        onFailureTopic: 'esm.failures',
+      },
+      ['esm.failures'],
+    );
+    const failures = def.consumers.find((c) => c.name === CONSUMER)?.onFailureTopic ?? '';
+    const old = String(Date.now() - 3_600_000);
+    await produce(kafka, topicOf(def), [
+      { value: 'old', partition: 0, timestamp: old },
+      { value: 'new', partition: 0 },
+    ]);
+    const { handler, calls } = recordingHandler();
+    const esm = await startEsm(kafka, def, CONSUMER, handler);
+    try {
+      await eventually(async () =>
+        expect((await committed(admin, groupOf(def), topicOf(def)))[0]).toBe(2),
+      );
+    } finally {
+      await esm.stop();
+    }
+    expect(
+      calls.flatMap((c) =>
+        Object.values(c.event.records)
+          .flat()
+          .map((r) => Buffer.from(r.value, 'base64').toString()),
+      ),
+    ).toEqual(['new']);
+    const out = await readMessages(kafka, [failures], 1);
+    expect(out[0]?.message.headers?.[ESM_DISCARD_REASON_HEADER]?.toString()).toBe(
+      'record_age_exceeded',
+    );
+  });
+
+  it('starts at LATEST only when the group has no offsets, and resumes from its offsets otherwise', async () => {
+    const def = await platformWith(admin, CONSUMER, {
+      batchSize: 10,
+      maximumBatchingWindowMs: 0,
+      startingPosition: 'LATEST',
+    });
+    await produce(kafka, topicOf(def), values(3));
+    const first = recordingHandler();
+    let esm = await startEsm(kafka, def, CONSUMER, first.handler);
+    await sleep(1_500);
+    await produce(kafka, topicOf(def), values(2, 3));
+    try {
+      await eventually(async () =>
+        expect((await committed(admin, groupOf(def), topicOf(def)))[0]).toBe(5),
+      );
+    } finally {
+      await esm.stop();
+    }
+    expect(first.calls.flatMap((c) => c.offsets.map((o) => o.split('@')[1]))).toEqual(['3', '4']);
+    // TRIM_HORIZON now: ignored, the group has offsets.
+    const trim = {
+      ...def,
+      consumers: def.consumers.map((c) => ({ ...c, startingPosition: 'TRIM_HORIZON' as const })),
+    };
+    await produce(kafka, topicOf(def), values(1, 5));
+    const second = recordingHandler();
+    esm = await startEsm(kafka, trim, CONSUMER, second.handler);
+    try {
+      await eventually(async () =>
+        expect((await committed(admin, groupOf(def), topicOf(def)))[0]).toBe(6),
+      );
+    } finally {
+      await esm.stop();
+    }
+    expect(second.calls.flatMap((c) => c.offsets.map((o) => o.split('@')[1]))).toEqual(['5']);
+  });
+
+  it('pauses by leaving the group (no active member) and resumes from the committed offsets', async () => {
+    const def = await platformWith(admin, CONSUMER, { batchSize: 10, maximumBatchingWindowMs: 0 });
+    const { handler, calls } = recordingHandler();
+    const esm = await startEsm(kafka, def, CONSUMER, handler);
+    try {
+      expect(esm.owns(groupOf(def))).toBe(true);
+      expect(esm.owns('someone-else')).toBe(false);
+      await esm.pause(groupOf(def));
+      const { groups } = await admin.describeGroups([groupOf(def)]);
+      expect(groups[0]?.members).toHaveLength(0);
+      await produce(kafka, topicOf(def), values(2));
+      await sleep(500);
+      expect(calls).toHaveLength(0);
+      await esm.resume(groupOf(def));
+      await eventually(async () => expect(calls.flatMap((c) => c.offsets)).toHaveLength(2));
+    } finally {
+      await esm.stop();
+    }
+  });
+});
