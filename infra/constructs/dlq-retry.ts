@@ -8,7 +8,6 @@ import type { FunctionFactory } from './function-factory';
 import { grantKafkaAccess } from './kafka-access';
 import type { KafkaCluster } from './kafka-cluster';
 import type { PlatformFunction } from './platform-function';
-import { acceptWildcardResource } from '../nag-suppressions';
 
 /** Properties of {@link DlqRetry}. */
 export interface DlqRetryProps {
@@ -16,9 +15,20 @@ export interface DlqRetryProps {
   readonly definition: PlatformDefinition;
   readonly kafka: KafkaCluster;
   readonly functions: FunctionFactory;
-  /** Prefix of the transactional ids the function uses (`<prefix>*`). */
-  readonly transactionalIdPrefix: string;
 }
+
+/**
+ * The transactional id of the DLQ mover (shared/dlq/mover.ts: one id, so a
+ * new run fences a crashed one).
+ *
+ * @example
+ * ```ts
+ * dlqMoverTransactionalId(platform.dlq); // 'xseven-dlq-retry-mover'
+ * ```
+ */
+export const dlqMoverTransactionalId = (
+  dlq: Pick<PlatformDefinition['dlq'], 'consumerGroupId'>,
+): string => `${dlq.consumerGroupId}-mover`;
 
 /**
  * The dead-letter retry function, run by an EventBridge schedule every
@@ -29,7 +39,7 @@ export interface DlqRetryProps {
  *
  * @example
  * ```ts
- * new DlqRetry(this, 'DlqRetry', { definition, kafka, functions, transactionalIdPrefix: 'xseven-events-' });
+ * new DlqRetry(this, 'DlqRetry', { definition, kafka, functions });
  * ```
  */
 export class DlqRetry extends Construct {
@@ -46,20 +56,14 @@ export class DlqRetry extends Construct {
       description: 'xseven DLQ retry: re-publishes or archives dead-lettered records',
       timeout: Duration.minutes(timeoutMinutes),
       memorySize: 512,
-      environment: { XSEVEN_TRANSACTIONAL_ID_PREFIX: props.transactionalIdPrefix },
       // Never two runs at once: the retry group would rebalance between them.
       reservedConcurrentExecutions: 1,
     });
     grantKafkaAccess(this.fn, props.kafka.arns, {
       read: { topics: [dlq.topic], groups: [dlq.consumerGroupId] },
       write: props.definition.topics.map((t) => t.name),
-      transactionalIds: [`${props.transactionalIdPrefix}*`],
+      transactionalIds: [dlqMoverTransactionalId(dlq)],
     });
-    acceptWildcardResource(
-      this.fn,
-      props.kafka.arns.transactionalId(`${props.transactionalIdPrefix}*`),
-      'transactional ids carry a per-container suffix (one producer per warm container); the prefix pins them to this platform',
-    );
     this.rule = new Rule(this, 'Schedule', {
       description: `runs the DLQ retry every ${dlq.scheduleMinutes} minutes`,
       schedule: Schedule.rate(Duration.minutes(dlq.scheduleMinutes)),

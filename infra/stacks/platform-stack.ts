@@ -62,6 +62,22 @@ export const logRetentionFor = (days: number): RetentionDays => {
   return allowed;
 };
 
+/** Prefix of the throw-away groups the DLQ statistics scan uses (shared/management/dlq-stats.ts). */
+const DLQ_SCAN_GROUP_PREFIX = 'xseven-management-dlq-scan-';
+
+/**
+ * The consumer groups the management function may administer: the
+ * namespace's, and the DLQ scan's throw-away groups (not namespaced).
+ *
+ * @example
+ * ```ts
+ * managementGroups('');        // ['*']
+ * managementGroups('staging-'); // ['staging-*', 'xseven-management-dlq-scan-*']
+ * ```
+ */
+export const managementGroups = (prefix: string): string[] =>
+  prefix === '' ? ['*'] : [`${prefix}*`, `${DLQ_SCAN_GROUP_PREFIX}*`];
+
 /**
  * The whole platform on AWS, built from the platform definition: network,
  * Kafka cluster (existing, provisioned or serverless), topics, one function
@@ -92,7 +108,6 @@ export class PlatformStack extends Stack {
     this.definition = definition;
     const logRetention = logRetentionFor(config.logRetentionDays);
     const serviceName = definition.name;
-    const transactionalIdPrefix = `${config.topicPrefix}${definition.name}-`;
 
     const network = new PlatformNetwork(this, 'Network', {
       ...(config.vpcId === undefined
@@ -151,7 +166,6 @@ export class PlatformStack extends Stack {
       definition,
       kafka: this.kafka,
       functions,
-      transactionalIdPrefix,
     });
     this.dlqRetry.node.addDependency(topics);
 
@@ -203,7 +217,7 @@ export class PlatformStack extends Stack {
       // The API creates, lists and deletes topics and resets groups by name,
       // within the platform's namespace.
       adminTopics: [`${prefix}*`],
-      adminGroups: [`${prefix}*`],
+      adminGroups: managementGroups(prefix),
       write: def.topics.map((t) => t.name),
     });
     // Offset reset stops and restarts the consumers' event source mappings.
@@ -239,10 +253,13 @@ export class PlatformStack extends Stack {
       this.kafka.arns.topic(`${prefix}*`),
       `the management API lists, creates and deletes topics by name, anywhere in ${namespace} (protected topics are refused by the function)`,
     );
-    acceptWildcardResource(
-      fn,
-      this.kafka.arns.group(`${prefix}*`),
-      `the management API lists consumer groups and resets their offsets by name, anywhere in ${namespace}`,
-    );
+    for (const group of managementGroups(prefix))
+      acceptWildcardResource(
+        fn,
+        this.kafka.arns.group(group),
+        group === `${prefix}*`
+          ? `the management API lists consumer groups and resets their offsets by name, anywhere in ${namespace}`
+          : 'the DLQ statistics scan reads the DLQ with a throw-away group per request (random suffix)',
+      );
   }
 }

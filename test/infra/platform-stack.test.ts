@@ -1,0 +1,293 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { esmConsumerGroupId } from '../../infra/constructs/consumers';
+import { dlqMoverTransactionalId } from '../../infra/constructs/dlq-retry';
+import { platform } from '../../shared/platform';
+import { nagViolations, resourcesOf, synthPlatform } from './support/synth';
+import type { Synthesized } from './support/synth';
+
+/** The default deployment (provisioned MSK), bundled for real once for the whole file. */
+let synth: Synthesized;
+beforeAll(() => {
+  synth = synthPlatform({ bundle: true });
+}, 120_000);
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+const statementsOf = (policy: { Properties: Record<string, unknown> }): Statement[] =>
+  (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resourcesIn = (s: Statement): unknown[] =>
+  Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+const platformFunctions = (): Record<string, { Properties: Record<string, unknown> }> =>
+  Object.fromEntries(
+    Object.entries(resourcesOf(synth.template, 'AWS::Lambda::Function')).filter(([, r]) =>
+      (r.Properties.Architectures as string[] | undefined)?.includes('arm64'),
+    ),
+  );
+const consumerTopics = platform.consumers.flatMap((c) => c.topics.map((topic) => ({ c, topic })));
+
+describe('the default stack (provisioned MSK)', () => {
+  it('creates a three-AZ MSK cluster with IAM auth only and TLS in transit', () => {
+    synth.template.resourceCountIs('AWS::MSK::Cluster', 1);
+    synth.template.hasResourceProperties('AWS::MSK::Cluster', {
+      KafkaVersion: '3.9.x',
+      NumberOfBrokerNodes: 3,
+      ClientAuthentication: {
+        Sasl: { Iam: { Enabled: true } },
+        Unauthenticated: { Enabled: false },
+      },
+      EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+      LoggingInfo: { BrokerLogs: { CloudWatchLogs: Match.objectLike({ Enabled: true }) } },
+    });
+    const cluster = Object.values(resourcesOf(synth.template, 'AWS::MSK::Cluster'))[0];
+    const subnets = (cluster?.Properties.BrokerNodeGroupInfo as { ClientSubnets: unknown[] })
+      .ClientSubnets;
+    expect(new Set(subnets.map((s) => JSON.stringify(s))).size).toBe(3);
+  });
+
+  it('builds a VPC over three AZs with flow logs', () => {
+    synth.template.resourceCountIs('AWS::EC2::VPC', 1);
+    const privateSubnets = Object.values(resourcesOf(synth.template, 'AWS::EC2::Subnet')).filter(
+      (s) => s.Properties.MapPublicIpOnLaunch === false,
+    );
+    expect(privateSubnets).toHaveLength(3);
+    synth.template.resourceCountIs('AWS::EC2::FlowLog', 1);
+  });
+
+  it('opens the brokers only to the functions (and the ESM pollers in the cluster group)', () => {
+    const groups = resourcesOf(synth.template, 'AWS::EC2::SecurityGroup');
+    const brokersId = Object.keys(groups).find((id) => id.startsWith('NetworkBrokers'));
+    const functionsId = Object.keys(groups).find((id) => id.startsWith('NetworkFunctions'));
+    expect(brokersId).toBeDefined();
+    expect(functionsId).toBeDefined();
+    const brokerIngress = Object.values(
+      resourcesOf(synth.template, 'AWS::EC2::SecurityGroupIngress'),
+    ).filter((r) => JSON.stringify(r.Properties.GroupId).includes(brokersId ?? '?'));
+    expect(brokerIngress.length).toBeGreaterThan(0);
+    for (const rule of brokerIngress) {
+      expect(rule.Properties).toMatchObject({ IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098 });
+      expect(rule.Properties.CidrIp).toBeUndefined();
+      const source = JSON.stringify(rule.Properties.SourceSecurityGroupId);
+      expect([brokersId, functionsId].some((id) => source.includes(id ?? '?'))).toBe(true);
+    }
+    for (const group of Object.values(groups))
+      expect(JSON.stringify(group.Properties.SecurityGroupIngress ?? [])).not.toContain(
+        '0.0.0.0/0',
+      );
+  });
+
+  it('creates every topic of the definition as AWS::MSK::Topic with its configs, retained on deletion', () => {
+    const topics = resourcesOf(synth.template, 'AWS::MSK::Topic');
+    expect(Object.keys(topics)).toHaveLength(platform.topics.length);
+    for (const def of platform.topics) {
+      const found = Object.values(topics).find((t) => t.Properties.TopicName === def.name);
+      expect(found).toBeDefined();
+      expect(found?.DeletionPolicy).toBe('Retain');
+      expect(found?.Properties).toMatchObject({
+        PartitionCount: def.partitions,
+        ReplicationFactor: def.replicationFactor,
+      });
+      const configs = Buffer.from(String(found?.Properties.Configs), 'base64').toString('utf8');
+      expect(configs.split('\n').sort()).toEqual(
+        [
+          `cleanup.policy=${def.cleanupPolicy}`,
+          `min.insync.replicas=${def.minInSyncReplicas}`,
+          `retention.ms=${def.retentionMs}`,
+        ].sort(),
+      );
+    }
+    synth.template.resourceCountIs('Custom::KafkaTopic', 0);
+  });
+
+  it('deploys every function on nodejs22.x arm64 with the shared environment', () => {
+    const fns = platformFunctions();
+    // one per consumer + publish + management + DLQ retry
+    expect(Object.keys(fns)).toHaveLength(platform.consumers.length + 3);
+    for (const fn of Object.values(fns)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        VpcConfig: { SecurityGroupIds: expect.anything(), SubnetIds: expect.anything() },
+      });
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({
+        KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+        KAFKA_SASL_MECHANISM: 'AWS_MSK_IAM',
+        XSEVEN_TOPIC_PREFIX: '',
+        POWERTOOLS_SERVICE_NAME: platform.name,
+        POWERTOOLS_METRICS_NAMESPACE: 'XsevenEvents',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect(JSON.stringify(env.KAFKA_BOOTSTRAP_SERVERS)).toContain('BootstrapBrokerStringSaslIam');
+    }
+  });
+
+  it('bundles each function with esbuild into a minified file with a source map', () => {
+    const outdir = synth.app.outdir;
+    const bundles = readdirSync(outdir).filter((d) => existsSync(join(outdir, d, 'index.js.map')));
+    expect(bundles).toHaveLength(platform.consumers.length + 3);
+    for (const dir of bundles) {
+      const code = readFileSync(join(outdir, dir, 'index.js'), 'utf8');
+      // minified: long lines (only strings keep their newlines), then the source map link
+      expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+      expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+    }
+  });
+
+  it('gives each function a log group with the configured retention', () => {
+    const fns = platformFunctions();
+    const groups = resourcesOf(synth.template, 'AWS::Logs::LogGroup');
+    for (const fn of Object.values(fns)) {
+      const ref = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(groups[ref]?.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('maps every consumer topic with the definition settings, group and an on-failure destination', () => {
+    synth.template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumerTopics.length);
+    for (const { c, topic } of consumerTopics) {
+      synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        Topics: [topic],
+        BatchSize: c.batchSize,
+        StartingPosition: c.startingPosition,
+        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: esmConsumerGroupId(c, topic) },
+        EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KafkaCluster'), 'Arn'] },
+        FunctionResponseTypes: c.reportBatchItemFailures
+          ? ['ReportBatchItemFailures']
+          : Match.absent(),
+        MaximumRetryAttempts: c.maximumRetryAttempts,
+        DestinationConfig: {
+          OnFailure: {
+            Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailuresBucket'), 'Arn'] },
+          },
+        },
+      });
+    }
+    // The definition's 500 ms window is AWS's Kafka default: left unset (CloudFormation takes seconds).
+    for (const esm of Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')))
+      expect(esm.Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
+  });
+
+  it('never grants a kafka-cluster action on "*" and scopes each consumer to its topics and groups', () => {
+    const policies = resourcesOf(synth.template, 'AWS::IAM::Policy');
+    const kafkaStatements = Object.values(policies)
+      .flatMap(statementsOf)
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('kafka-cluster:')));
+    expect(kafkaStatements.length).toBeGreaterThan(0);
+    for (const s of kafkaStatements) for (const r of resourcesIn(s)) expect(r).not.toEqual('*');
+
+    for (const c of platform.consumers) {
+      const policy = Object.entries(policies).find(([id]) =>
+        id.startsWith(`ConsumersConsumer${c.name.replace(/-/g, '')}ServiceRoleDefaultPolicy`),
+      )?.[1];
+      expect(policy).toBeDefined();
+      const text = JSON.stringify(statementsOf(policy ?? { Properties: {} }));
+      const read = statementsOf(policy ?? { Properties: {} }).find((s) =>
+        actionsOf(s).includes('kafka-cluster:ReadData'),
+      );
+      const readText = JSON.stringify(read?.Resource);
+      expect(readText).toContain(':topic/');
+      for (const topic of c.topics) expect(readText).toContain(`/${topic}`);
+      for (const other of platform.topics.filter((t) => !c.topics.includes(t.name)))
+        expect(readText).not.toContain(`/${other.name}"`);
+      for (const topic of c.topics) expect(text).toContain(`/${esmConsumerGroupId(c, topic)}`);
+      expect(text).toContain(`/${platform.dlq.topic}`);
+    }
+  });
+
+  it('lets the DLQ retry use exactly its transactional id', () => {
+    const policies = resourcesOf(synth.template, 'AWS::IAM::Policy');
+    const dlqPolicy = Object.entries(policies).find(([id]) =>
+      id.startsWith('DlqRetryFunction'),
+    )?.[1];
+    const tx = statementsOf(dlqPolicy ?? { Properties: {} }).find((s) =>
+      actionsOf(s).includes('kafka-cluster:AlterTransactionalId'),
+    );
+    expect(JSON.stringify(tx?.Resource)).toContain(`:transactional-id/`);
+    expect(JSON.stringify(tx?.Resource)).toContain(`/${dlqMoverTransactionalId(platform.dlq)}`);
+  });
+
+  it('runs the DLQ retry on an EventBridge schedule from the definition', () => {
+    synth.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${platform.dlq.scheduleMinutes} minutes)`,
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DlqRetryFunction'), 'Arn'] },
+        }),
+      ],
+    });
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('DLQ retry'),
+      ReservedConcurrentExecutions: 1,
+    });
+  });
+
+  it('exposes exactly the definition routes on the HTTP API, IAM-authorized, throttled and logged', () => {
+    const routes = Object.values(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Route'));
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      platform.httpRoutes.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    for (const route of routes) expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
+    const integrations = resourcesOf(synth.template, 'AWS::ApiGatewayV2::Integration');
+    for (const def of platform.httpRoutes) {
+      const route = routes.find((r) => r.Properties.RouteKey === `${def.method} ${def.path}`);
+      const target = JSON.stringify(route?.Properties.Target);
+      const integration = Object.entries(integrations).find(([id]) => target.includes(id))?.[1];
+      const expected = def.function === 'publish' ? '^Publish' : '^Management';
+      expect(JSON.stringify(integration?.Properties.IntegrationUri)).toMatch(
+        new RegExp(`"${expected.slice(1)}`),
+      );
+    }
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('alarms on ESM lag, function errors and throttles, DLQ growth and the API, to one SNS topic', () => {
+    const alarms = Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Alarm'));
+    const named = (metric: string): typeof alarms =>
+      alarms.filter((a) => a.Properties.MetricName === metric);
+    expect(named('OffsetLag')).toHaveLength(platform.consumers.length);
+    for (const a of named('OffsetLag'))
+      expect(a.Properties).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1000 });
+    expect(named('Errors')).toHaveLength(platform.consumers.length + 3);
+    expect(named('Throttles')).toHaveLength(platform.consumers.length + 3);
+    expect(named('DlqMessagesSent')).toHaveLength(1);
+    expect(named('DlqMessagesSent')[0]?.Properties).toMatchObject({
+      Namespace: 'XsevenEvents',
+      Dimensions: [{ Name: 'service', Value: platform.name }],
+    });
+    expect(named('5xx')).toHaveLength(1);
+    expect(named('Latency')).toHaveLength(1);
+    synth.template.resourceCountIs('AWS::SNS::Topic', 1);
+    for (const a of alarms)
+      expect(JSON.stringify(a.Properties.AlarmActions)).toMatch(/ObservabilityAlarmTopic/);
+    synth.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('keeps ESM failures in a private, TLS-only, retained bucket', () => {
+    synth.template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: Match.objectLike({
+          BlockPublicAcls: true,
+          RestrictPublicBuckets: true,
+        }),
+        LoggingConfiguration: Match.anyValue(),
+      }),
+    });
+  });
+
+  it('passes the cdk-nag AwsSolutions checks with no unacknowledged finding', () => {
+    const violations = nagViolations(synth.stack);
+    expect(violations.map((v) => `${v.severity} ${v.ruleName}`)).toEqual([]);
+  });
+});
