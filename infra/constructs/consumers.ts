@@ -8,6 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { findTopic } from '../../shared/platform';
 import type { ConsumerDefinition, PlatformDefinition } from '../../shared/platform';
 import { InfraConfigError } from '../errors';
 import type { FunctionFactory } from './function-factory';
@@ -59,6 +60,26 @@ export const batchingWindow = (
   return { maxBatchingWindow: Duration.seconds(ms / 1000) };
 };
 
+/**
+ * Provisioned-mode pollers of one mapping: at least one, at most one per
+ * partition of the topic (Lambda caps pollers at the partition count). AWS
+ * honours the Kafka error-handling controls (retry attempts, record age,
+ * bisect, partial batch response) and the Kafka on-failure destination in
+ * provisioned mode only, and the platform relies on partial batch responses.
+ *
+ * @example
+ * ```ts
+ * pollerConfig(platform, 'ai.responses'); // { minimumPollers: 1, maximumPollers: 6 }
+ * ```
+ */
+export const pollerConfig = (
+  definition: PlatformDefinition,
+  topic: string,
+): { minimumPollers: number; maximumPollers: number } => ({
+  minimumPollers: 1,
+  maximumPollers: Math.max(1, findTopic(definition, topic)?.partitions ?? 1),
+});
+
 /** One consumer's function and the mappings feeding it. */
 export interface ConsumerResources {
   readonly consumer: ConsumerDefinition;
@@ -81,8 +102,9 @@ export interface PlatformConsumersProps {
  * mapping per topic it reads, with the definition's batch size, batching
  * window, starting position, retry limits and consumer group; data-plane IAM
  * scoped to the cluster, its topics, its groups and the DLQ topic it writes.
- * Every mapping has an on-failure destination: the consumer's Kafka topic
- * when the definition names one (provisioned pollers), else the S3 bucket.
+ * Every mapping runs in provisioned poller mode and has an on-failure
+ * destination: the consumer's Kafka topic when the definition names one,
+ * else the S3 bucket (which receives the whole failed batch).
  *
  * @example
  * ```ts
@@ -146,10 +168,7 @@ export class PlatformConsumers extends Construct {
         bisectBatchOnError: consumer.bisectBatchOnFunctionError,
         reportBatchItemFailures: consumer.reportBatchItemFailures,
         onFailure,
-        // A Kafka on-failure destination needs provisioned pollers.
-        ...(consumer.onFailureTopic === undefined
-          ? {}
-          : { provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 10 } }),
+        provisionedPollerConfig: pollerConfig(definition, topic),
       });
       fn.addEventSource(source);
       return source;

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   FlowLogDestination,
   FlowLogTrafficType,
+  GatewayVpcEndpointAwsService,
   IpAddresses,
   Peer,
   Port,
@@ -109,7 +110,7 @@ export class PlatformNetwork extends Construct {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    return new Vpc(this, 'Vpc', {
+    const vpc = new Vpc(this, 'Vpc', {
       ipAddresses: IpAddresses.cidr('10.40.0.0/16'),
       maxAzs: 3,
       natGateways: props.natGateways,
@@ -124,6 +125,10 @@ export class PlatformNetwork extends Construct {
         },
       },
     });
+    // ESM pollers write failed batches to the S3 on-failure destination
+    // through an endpoint in the cluster's VPC (AWS requires one).
+    vpc.addGatewayEndpoint('S3', { service: GatewayVpcEndpointAwsService.S3 });
+    return vpc;
   }
 
   private importVpc(props: PlatformNetworkProps): IVpc {

@@ -54,7 +54,7 @@ describe('a stack built from a modified definition', () => {
         BisectBatchOnFunctionError: true,
         AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `xseven-audit-trail.${topic}` },
         DestinationConfig: { OnFailure: { Destination: 'kafka://dead.letter.archive' } },
-        ProvisionedPollerConfig: Match.objectLike({ MinimumPollers: 1 }),
+        ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 },
       });
     }
   });

@@ -53,6 +53,11 @@ describe('the default stack (provisioned MSK)', () => {
     );
     expect(privateSubnets).toHaveLength(3);
     synth.template.resourceCountIs('AWS::EC2::FlowLog', 1);
+    // the ESM pollers reach the S3 on-failure destination through it
+    synth.template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
+    });
   });
 
   it('opens the brokers only to the functions (and the ESM pollers in the cluster group)', () => {
@@ -158,6 +163,10 @@ describe('the default stack (provisioned MSK)', () => {
           ? ['ReportBatchItemFailures']
           : Match.absent(),
         MaximumRetryAttempts: c.maximumRetryAttempts,
+        ProvisionedPollerConfig: {
+          MinimumPollers: 1,
+          MaximumPollers: platform.topics.find((t) => t.name === topic)?.partitions,
+        },
         DestinationConfig: {
           OnFailure: {
             Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailuresBucket'), 'Arn'] },
