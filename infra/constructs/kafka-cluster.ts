@@ -116,7 +116,6 @@ export class KafkaCluster extends Construct {
           },
           enhancedMonitoring: 'PER_TOPIC_PER_BROKER',
         });
-        cluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
         this.clusterArn = cluster.attrArn;
         this.supportsTopicResource = supportsMskTopicApi(config.kafkaVersion);
         break;
@@ -129,7 +128,6 @@ export class KafkaCluster extends Construct {
             { subnetIds, securityGroups: [network.clusterSecurityGroup.securityGroupId] },
           ],
         });
-        cluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
         this.clusterArn = cluster.attrArn;
         this.supportsTopicResource = false;
         break;

@@ -40,6 +40,8 @@ describe('the default stack (provisioned MSK)', () => {
       EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
       LoggingInfo: { BrokerLogs: { CloudWatchLogs: Match.objectLike({ Enabled: true }) } },
     });
+    // A cluster the stack created goes with the stack (its VPC could not be deleted otherwise).
+    synth.template.hasResource('AWS::MSK::Cluster', { DeletionPolicy: Match.absent() });
     const cluster = Object.values(resourcesOf(synth.template, 'AWS::MSK::Cluster'))[0];
     const subnets = (cluster?.Properties.BrokerNodeGroupInfo as { ClientSubnets: unknown[] })
       .ClientSubnets;
