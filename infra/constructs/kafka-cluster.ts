@@ -110,7 +110,10 @@ export class KafkaCluster extends Construct {
           encryptionInfo: {
             encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
           },
-          configurationInfo: { arn: configuration.attrArn, revision: 1 },
+          configurationInfo: {
+            arn: configuration.attrArn,
+            revision: configuration.attrLatestRevisionRevision,
+          },
           loggingInfo: {
             brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } },
           },

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -142,7 +142,11 @@ export class PlatformObservability extends Construct {
     });
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: `${props.platformName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-'),
+      // Dashboard names are unique per account and region: one per stack.
+      dashboardName: `${Stack.of(this).stackName}-${props.platformName}`.replace(
+        /[^A-Za-z0-9_-]/g,
+        '-',
+      ),
     });
     this.dashboard.addWidgets(
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),

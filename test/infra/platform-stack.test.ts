@@ -258,6 +258,12 @@ describe('the default stack (provisioned MSK)', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });
+    const stage = Object.values(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Stage'))[0];
+    const format = (stage?.Properties.AccessLogSettings as { Format: string }).Format;
+    expect(JSON.parse(format)).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+    });
   });
 
   it('alarms on ESM lag, function errors and throttles, DLQ growth and the API, to one SNS topic', () => {
