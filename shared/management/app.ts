@@ -1,0 +1,179 @@
+import middy from '@middy/core';
+import type { MiddyfiedHandler } from '@middy/core';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { Admin, Kafka } from 'kafkajs';
+import { getEsmControl } from '../../local/runtime/esm-control';
+import { KafkaUnavailableError, XsevenError } from '../errors';
+import { problemJsonErrors } from '../http/problem-middleware';
+import { createKafka } from '../kafka/client';
+import { loadKafkaConnectionConfig } from '../kafka/connection-config';
+import { createLogger } from '../observability/logger';
+import { platform as basePlatform, withNamespace } from '../platform';
+import type { PlatformDefinition } from '../platform';
+import { managementAuth } from './auth';
+import { loadManagementConfig } from './config';
+import type { ManagementContext } from './context';
+import { cloudWatchApi, cloudWatchCounters, inProcessCounters } from './counters';
+import type { CounterSource } from './counters';
+import { RouteNotFoundError } from './errors';
+import { awsEsmGate, lambdaEsmApi, localEsmGate } from './esm-gate';
+import type { EsmGate } from './esm-gate';
+import { matchRoute } from './request';
+import { managementRoutes } from './routes';
+
+/** Options of {@link createManagementHandler}; everything defaults to the environment. */
+export interface ManagementHandlerOptions {
+  /** Environment variables. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The definition served. @default the platform under XSEVEN_TOPIC_PREFIX */
+  readonly platform?: PlatformDefinition;
+  /** Scope of listings. @default XSEVEN_TOPIC_PREFIX */
+  readonly prefix?: string;
+  readonly kafka?: Kafka;
+  readonly logger?: Logger;
+  readonly counters?: CounterSource;
+  readonly esmGate?: EsmGate;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** A management handler and the way to release its connection (tests, local shutdown). */
+export interface ManagementHandler {
+  readonly handler: MiddyfiedHandler<
+    APIGatewayProxyEventV2,
+    APIGatewayProxyStructuredResultV2,
+    Error,
+    Context
+  >;
+  readonly close: () => Promise<void>;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** kafkajs failures (connection, timeouts, broker errors) are the platform's, not the caller's: 503. */
+const asPlatformError = (error: unknown): unknown => {
+  if (error instanceof XsevenError) return error;
+  if (error instanceof Error && error.name.startsWith('KafkaJS'))
+    return new KafkaUnavailableError(`Kafka did not complete the request: ${error.message}`, {
+      cause: error,
+    });
+  return error;
+};
+
+/**
+ * Builds the management Lambda handler (API Gateway HTTP API, payload 2.0):
+ * problem+json errors, authorization, then dispatch on the route key through
+ * {@link managementRoutes}. The Kafka client and its admin connection are
+ * created on first use and reused across warm invocations.
+ *
+ * @example
+ * ```ts
+ * export const { handler } = createManagementHandler();
+ * ```
+ */
+export const createManagementHandler = (
+  options: ManagementHandlerOptions = {},
+): ManagementHandler => {
+  const env = options.env ?? process.env;
+  const config = loadManagementConfig(env);
+  const kafkaConfig = loadKafkaConnectionConfig(env);
+  const prefix = options.prefix ?? kafkaConfig.XSEVEN_TOPIC_PREFIX;
+  const def = options.platform ?? withNamespace(basePlatform, kafkaConfig.XSEVEN_TOPIC_PREFIX);
+  const logger = options.logger ?? createLogger('management-api');
+
+  let kafka = options.kafka;
+  let admin: Promise<Admin> | undefined;
+  let counters: Promise<CounterSource> | undefined;
+  let gate: Promise<EsmGate> | undefined;
+  const getKafka = (): Kafka => {
+    kafka ??= createKafka({ config: kafkaConfig, clientId: 'xseven-management', logger });
+    return kafka;
+  };
+  const getAdmin = (): Promise<Admin> => {
+    admin ??= (async () => {
+      const client = getKafka().admin();
+      await client.connect();
+      return client;
+    })().catch((error: unknown) => {
+      admin = undefined;
+      throw new KafkaUnavailableError('could not connect to Kafka', { cause: error });
+    });
+    return admin;
+  };
+  const getCounters = (): Promise<CounterSource> => {
+    counters ??= options.counters
+      ? Promise.resolve(options.counters)
+      : config.inAws
+        ? cloudWatchApi().then((api) =>
+            cloudWatchCounters({
+              api,
+              namespace: config.metricsNamespace,
+              windowMinutes: config.metricsWindowMinutes,
+            }),
+          )
+        : Promise.resolve(inProcessCounters());
+    return counters;
+  };
+  const getGate = (): Promise<EsmGate> => {
+    gate ??= options.esmGate
+      ? Promise.resolve(options.esmGate)
+      : config.inAws
+        ? lambdaEsmApi().then((api) =>
+            awsEsmGate({
+              api,
+              timeoutMs: config.esmDisableTimeoutMs,
+              ...(env.XSEVEN_MSK_CLUSTER_ARN ? { eventSourceArn: env.XSEVEN_MSK_CLUSTER_ARN } : {}),
+            }),
+          )
+        : Promise.resolve(localEsmGate(getEsmControl));
+    return gate;
+  };
+
+  const context: ManagementContext = {
+    platform: def,
+    prefix,
+    config,
+    logger,
+    kafka: getKafka,
+    admin: getAdmin,
+    counters: getCounters,
+    esmGate: getGate,
+    now: options.now ?? Date.now,
+    sleep: options.sleep ?? realSleep,
+  };
+  const routes = def.httpRoutes.filter((r) => r.function === 'management');
+  const base = def.apiBasePath;
+
+  const dispatchManagement = async (
+    event: APIGatewayProxyEventV2,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const matched = matchRoute(routes, event);
+    const relative = matched?.routeKey.replace(` ${base}`, ' ');
+    const route = relative === undefined ? undefined : managementRoutes[relative];
+    if (!matched || !route)
+      throw new RouteNotFoundError(`${event.requestContext.http.method} ${event.rawPath}`);
+    try {
+      return await route({ event, pathParameters: matched.pathParameters }, context);
+    } catch (error) {
+      throw asPlatformError(error);
+    }
+  };
+
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
+    dispatchManagement,
+  )
+    .use(problemJsonErrors({ logger }))
+    .use(managementAuth({ config, routes }));
+
+  const close = async (): Promise<void> => {
+    const connected = admin;
+    admin = undefined;
+    if (connected) await (await connected.catch(() => undefined))?.disconnect();
+  };
+  return { handler, close };
+};

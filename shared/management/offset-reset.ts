@@ -1,0 +1,196 @@
+import type { Admin } from 'kafkajs';
+import { z } from 'zod';
+import { UnprocessableEntityError } from '../http/errors';
+import { topicWatermarks } from './cluster';
+import { describeGroupStates } from './consumers';
+import type { EsmGate } from './esm-gate';
+import { GroupActiveError, UnknownTopicError } from './errors';
+
+/** Where a reset moves the group. */
+export const ResetTarget = {
+  Earliest: 'earliest',
+  Latest: 'latest',
+  Timestamp: 'timestamp',
+  Offset: 'offset',
+} as const;
+export type ResetTarget = (typeof ResetTarget)[keyof typeof ResetTarget];
+
+const common = {
+  group: z.string().min(1).max(255),
+  /** Only these partitions (all when omitted). */
+  partitions: z
+    .array(z.number().int().min(0))
+    .min(1)
+    .refine((p) => new Set(p).size === p.length, 'partitions must be unique')
+    .optional(),
+};
+
+/** Body of POST /consumers/{topic}/reset-offset. */
+export const resetOffsetRequestSchema = z.discriminatedUnion('to', [
+  z.strictObject({ ...common, to: z.literal(ResetTarget.Earliest) }),
+  z.strictObject({ ...common, to: z.literal(ResetTarget.Latest) }),
+  z.strictObject({
+    ...common,
+    to: z.literal(ResetTarget.Timestamp),
+    /** Epoch milliseconds or an ISO-8601 date-time. */
+    timestamp: z.union([
+      z.number().int().min(0),
+      z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+    ]),
+  }),
+  z.strictObject({ ...common, to: z.literal(ResetTarget.Offset), offset: z.number().int().min(0) }),
+]);
+export type ResetOffsetRequest = z.output<typeof resetOffsetRequestSchema>;
+
+/** What a reset did on one partition. */
+export interface PartitionReset {
+  readonly partition: number;
+  readonly previousOffset: number | null;
+  readonly newOffset: number;
+}
+
+/** Result of {@link resetGroupOffsets}. */
+export interface ResetResult {
+  readonly group: string;
+  readonly topic: string;
+  readonly to: ResetTarget;
+  readonly partitions: readonly PartitionReset[];
+  /** Whether an event source mapping was stopped and restarted around the reset. */
+  readonly eventSourceMappingPaused: boolean;
+}
+
+/** Collaborators of {@link resetGroupOffsets}. */
+export interface ResetDependencies {
+  readonly admin: Admin;
+  readonly gate: EsmGate;
+  /** How long to wait for the members of a stopped ESM to leave the group. */
+  readonly groupEmptyTimeoutMs: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+const targetOffsets = async (
+  admin: Admin,
+  topic: string,
+  request: ResetOffsetRequest,
+  marks: readonly { partition: number; low: number; high: number }[],
+): Promise<Map<number, number>> => {
+  switch (request.to) {
+    case 'earliest':
+      return new Map(marks.map((m) => [m.partition, m.low]));
+    case 'latest':
+      return new Map(marks.map((m) => [m.partition, m.high]));
+    case 'offset':
+      // As kafka-consumer-groups --to-offset: clamped to the retained range.
+      return new Map(
+        marks.map((m) => [m.partition, Math.min(Math.max(request.offset, m.low), m.high)]),
+      );
+    case 'timestamp': {
+      const found = await admin.fetchTopicOffsetsByTimestamp(topic, request.timestamp);
+      const byPartition = new Map(found.map((f) => [f.partition, Number(f.offset)]));
+      return new Map(
+        marks.map((m) => {
+          const offset = byPartition.get(m.partition);
+          return [m.partition, offset === undefined || offset < 0 ? m.high : offset];
+        }),
+      );
+    }
+  }
+};
+
+const ensureGroupEmpty = async (
+  deps: ResetDependencies,
+  groupId: string,
+  esmStopped: boolean,
+): Promise<void> => {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? defaultSleep;
+  const deadline = now() + (esmStopped ? deps.groupEmptyTimeoutMs : 0);
+  for (;;) {
+    const [group] = await describeGroupStates(deps.admin, [groupId]);
+    const members = group?.members.length ?? 0;
+    if (members === 0) return;
+    if (now() >= deadline) throw new GroupActiveError(groupId, group?.state ?? 'Unknown', members);
+    await sleep(500);
+  }
+};
+
+/**
+ * Moves a group's committed offsets on a topic. A group owned by an event
+ * source mapping is handled for the caller: the ESM is stopped (paused
+ * locally, disabled in AWS), the offsets are set, and it is started again
+ * (also when the reset fails). Any other group with active members is
+ * refused with 409.
+ *
+ * @example
+ * ```ts
+ * await resetGroupOffsets(deps, 'ai.responses', { group: 'xseven-ai-responses', to: 'earliest' });
+ * ```
+ */
+export const resetGroupOffsets = async (
+  deps: ResetDependencies,
+  topic: string,
+  request: ResetOffsetRequest,
+): Promise<ResetResult> => {
+  const topics = await deps.admin.listTopics();
+  if (!topics.includes(topic)) throw new UnknownTopicError(topic);
+  const marks = await topicWatermarks(deps.admin, topic);
+  const known = new Set(marks.map((m) => m.partition));
+  const unknown = (request.partitions ?? []).filter((p) => !known.has(p));
+  if (unknown.length > 0)
+    throw new UnprocessableEntityError(
+      [{ path: 'partitions', message: `topic "${topic}" has no partition ${unknown.join(', ')}` }],
+      'unknown partitions',
+    );
+  const wanted = new Set(request.partitions ?? [...known]);
+  const selected = marks.filter((m) => wanted.has(m.partition));
+
+  const resume = await deps.gate.stop(request.group);
+  try {
+    await ensureGroupEmpty(deps, request.group, resume !== undefined);
+    const [before] = await deps.admin.fetchOffsets({ groupId: request.group, topics: [topic] });
+    const previous = new Map(
+      (before?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+    );
+    const targets = await targetOffsets(deps.admin, topic, request, selected);
+    try {
+      await deps.admin.setOffsets({
+        groupId: request.group,
+        topic,
+        partitions: [...targets].map(([partition, offset]) => ({
+          partition,
+          offset: String(offset),
+        })),
+      });
+    } catch (error) {
+      if (error instanceof Error && /no running instances/.test(error.message)) {
+        const [group] = await describeGroupStates(deps.admin, [request.group]);
+        throw new GroupActiveError(
+          request.group,
+          group?.state ?? 'Unknown',
+          group?.members.length ?? 0,
+        );
+      }
+      throw error;
+    }
+    return {
+      group: request.group,
+      topic,
+      to: request.to,
+      partitions: [...targets].map(([partition, newOffset]) => {
+        const prev = previous.get(partition);
+        return {
+          partition,
+          previousOffset: prev === undefined || prev < 0 ? null : prev,
+          newOffset,
+        };
+      }),
+      eventSourceMappingPaused: resume !== undefined,
+    };
+  } finally {
+    if (resume) await resume();
+  }
+};

@@ -1,0 +1,325 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { booleanFlagSchema } from '../config/env';
+import { UnprocessableEntityError } from '../http/errors';
+import { jsonResponse } from '../http/problem';
+import { MetricName } from '../observability/metrics';
+import {
+  describeClusterInfo,
+  describeTopics,
+  inScope,
+  scopedTopicNames,
+  withTimeout,
+} from './cluster';
+import { Severity } from './config';
+import { describeConsumerGroups } from './consumers';
+import type { ManagementContext } from './context';
+import { totalOf } from './counters';
+import type { CounterReport } from './counters';
+import { DlqScope, dlqStats } from './dlq-stats';
+import { UnknownTopicError } from './errors';
+import { resetGroupOffsets, resetOffsetRequestSchema } from './offset-reset';
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './prometheus';
+import { parseJsonBody, parseQuery } from './request';
+import { overallStatus, takeSnapshot } from './snapshot';
+import type { MonitoringSnapshot } from './snapshot';
+import { createTopic, createTopicRequestSchema, deleteTopic, topicNameSchema } from './topics';
+
+/** What a route handler receives. */
+export interface RouteRequest {
+  readonly event: APIGatewayProxyEventV2;
+  readonly pathParameters: Readonly<Record<string, string>>;
+}
+
+/** One management route's implementation. */
+export type RouteHandler = (
+  request: RouteRequest,
+  context: ManagementContext,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const snapshotOf = async (context: ManagementContext): Promise<MonitoringSnapshot> =>
+  takeSnapshot({
+    admin: await context.admin(),
+    platform: context.platform,
+    prefix: context.prefix,
+    counters: await context.counters(),
+    thresholds: context.config.thresholds,
+    now: context.now,
+  });
+
+const pathParam = (request: RouteRequest, name: string): string =>
+  request.pathParameters[name] ?? '';
+
+const health: RouteHandler = async (_request, context) => {
+  const started = context.now();
+  try {
+    const cluster = await withTimeout(
+      context.admin().then((admin) => describeClusterInfo(admin)),
+      context.config.healthTimeoutMs,
+      'the broker',
+    );
+    return jsonResponse(200, {
+      status: 'ok',
+      brokers: cluster.brokers.length,
+      controller: cluster.controller,
+      latencyMs: context.now() - started,
+    });
+  } catch (error) {
+    context.logger.warn('health check failed', { error });
+    return jsonResponse(
+      503,
+      {
+        status: 'down',
+        detail: `the broker did not answer within ${context.config.healthTimeoutMs} ms`,
+        latencyMs: context.now() - started,
+      },
+      { 'retry-after': '5' },
+    );
+  }
+};
+
+const status: RouteHandler = async (_request, context) => {
+  let snapshot: MonitoringSnapshot;
+  try {
+    snapshot = await withTimeout(snapshotOf(context), 25_000, 'the cluster status');
+  } catch (error) {
+    context.logger.warn('status: the cluster is unreachable', { error });
+    return jsonResponse(
+      503,
+      { status: 'down', detail: 'the broker is unreachable' },
+      { 'retry-after': '5' },
+    );
+  }
+  const groups = new Map(snapshot.groups.map((g) => [g.groupId, g]));
+  return jsonResponse(200, {
+    status: overallStatus(snapshot),
+    takenAt: snapshot.takenAt,
+    healthScore: snapshot.healthScore,
+    cluster: snapshot.cluster,
+    topics: {
+      expected: context.platform.topics.length,
+      present: snapshot.topics.length,
+      missing: snapshot.missingTopics,
+      drift: snapshot.drift,
+      offlinePartitions: snapshot.topics.reduce((n, t) => n + t.offlinePartitions, 0),
+      underReplicatedPartitions: snapshot.topics.reduce(
+        (n, t) => n + t.underReplicatedPartitions,
+        0,
+      ),
+    },
+    consumers: context.platform.consumers.map((c) => {
+      const g = groups.get(c.consumerGroupId);
+      return {
+        consumer: c.name,
+        groupId: c.consumerGroupId,
+        state: g?.state ?? 'NotStarted',
+        members: g?.members.length ?? 0,
+        totalLag: g?.lagSummary.totalLag ?? null,
+      };
+    }),
+    consumerGroups: snapshot.groups.map((g) => ({
+      groupId: g.groupId,
+      state: g.state,
+      members: g.members.length,
+      totalLag: g.lagSummary.totalLag,
+    })),
+    dlq: { topic: context.platform.dlq.topic, depth: snapshot.dlqDepth },
+    alerts: snapshot.alerts,
+  });
+};
+
+const timing = (report: CounterReport, name: MetricName): Record<string, number> => {
+  const t = totalOf(report, name);
+  return { count: t.count, sum: t.sum, avg: t.count > 0 ? t.sum / t.count : 0, max: t.max };
+};
+
+const metrics: RouteHandler = async (_request, context) => {
+  const s = await snapshotOf(context);
+  const c = s.counters;
+  return jsonResponse(200, {
+    takenAt: s.takenAt,
+    sources: {
+      counters: { origin: c.origin, window: c.window },
+      lagOffsetsAndSizes: 'live from the broker',
+    },
+    producer: {
+      messagesSent: totalOf(c, MetricName.ProducerMessagesSent).sum,
+      messagesFailed: totalOf(c, MetricName.ProducerMessagesFailed).sum,
+      sendDurationSeconds: timing(c, MetricName.ProducerSendDurationSeconds),
+      batchSize: timing(c, MetricName.ProducerBatchSize),
+    },
+    consumer: {
+      messagesConsumed: totalOf(c, MetricName.ConsumerMessagesConsumed).sum,
+      messagesProcessed: totalOf(c, MetricName.ConsumerMessagesProcessed).sum,
+      processingDurationSeconds: timing(c, MetricName.ConsumerProcessingDurationSeconds),
+    },
+    dlq: {
+      depth: s.dlqDepth,
+      messagesSent: totalOf(c, MetricName.DlqMessagesSent).sum,
+      messagesRetried: totalOf(c, MetricName.DlqMessagesRetried).sum,
+      messagesArchived: totalOf(c, MetricName.DlqMessagesArchived).sum,
+      messagesRefailed: totalOf(c, MetricName.DlqMessagesRefailed).sum,
+    },
+    series: c.series,
+    lag: s.groups.flatMap((g) =>
+      g.partitions.map((p) => ({
+        consumergroup: g.groupId,
+        topic: p.topic,
+        partition: p.partition,
+        currentOffset: p.currentOffset,
+        logEndOffset: p.logEndOffset,
+        lag: p.lag,
+      })),
+    ),
+    topics: s.topics.map((t) => ({
+      topic: t.name,
+      partitions: t.partitions.length,
+      messages: t.messages,
+      offsets: t.partitions.map((p) => ({
+        partition: p.partition,
+        low: p.lowOffset,
+        high: p.highOffset,
+      })),
+    })),
+  });
+};
+
+const listTopics: RouteHandler = async (_request, context) => {
+  const admin = await context.admin();
+  const topics = await describeTopics(admin, await scopedTopicNames(admin, context.prefix));
+  const defined = new Map(context.platform.topics.map((t) => [t.name, t]));
+  return jsonResponse(200, {
+    topics: topics.map((t) => ({
+      ...t,
+      defined: defined.has(t.name),
+      protected: defined.get(t.name)?.protected ?? false,
+    })),
+  });
+};
+
+const postTopic: RouteHandler = async (request, context) => {
+  const body = parseJsonBody(request.event, createTopicRequestSchema);
+  if (!inScope(body.name, context.prefix))
+    throw new UnprocessableEntityError([
+      { path: 'name', message: `must start with this environment's prefix "${context.prefix}"` },
+    ]);
+  const result = await createTopic(await context.admin(), body);
+  if ('validateOnly' in result) return jsonResponse(200, result);
+  context.logger.info('topic created', {
+    topic: result.name,
+    partitions: result.partitions.length,
+  });
+  return jsonResponse(201, result, {
+    location: `${context.platform.apiBasePath}/topics/${result.name}`,
+  });
+};
+
+const removeTopic: RouteHandler = async (request, context) => {
+  const name = topicNameSchema.safeParse(pathParam(request, 'name'));
+  if (!name.success) throw new UnknownTopicError(pathParam(request, 'name'));
+  const { force } = parseQuery(
+    request.event,
+    z.object({ force: booleanFlagSchema.default(false) }),
+  );
+  const result = await deleteTopic(
+    await context.admin(),
+    context.platform,
+    context.prefix,
+    name.data,
+    force,
+  );
+  context.logger.info('topic deleted', { ...result });
+  return jsonResponse(200, result);
+};
+
+const consumers: RouteHandler = async (_request, context) => {
+  const groups = await describeConsumerGroups(await context.admin(), context.prefix);
+  return jsonResponse(200, { groups });
+};
+
+const resetOffset: RouteHandler = async (request, context) => {
+  const topic = pathParam(request, 'topic');
+  const body = parseJsonBody(request.event, resetOffsetRequestSchema);
+  if (!inScope(topic, context.prefix)) throw new UnknownTopicError(topic);
+  const result = await resetGroupOffsets(
+    {
+      admin: await context.admin(),
+      gate: await context.esmGate(),
+      groupEmptyTimeoutMs: context.config.groupEmptyTimeoutMs,
+      now: context.now,
+      sleep: context.sleep,
+    },
+    topic,
+    body,
+  );
+  context.logger.info('offsets reset', {
+    group: result.group,
+    topic: result.topic,
+    to: result.to,
+    eventSourceMappingPaused: result.eventSourceMappingPaused,
+  });
+  return jsonResponse(200, result);
+};
+
+const alerts: RouteHandler = async (_request, context) => {
+  const s = await snapshotOf(context);
+  return jsonResponse(200, {
+    takenAt: s.takenAt,
+    alerts: s.alerts,
+    counts: Object.fromEntries(
+      Object.values(Severity).map((sev) => [
+        sev,
+        s.alerts.filter((a) => a.severity === sev).length,
+      ]),
+    ),
+    thresholds: context.config.thresholds,
+  });
+};
+
+const prometheus: RouteHandler = async (_request, context) => ({
+  statusCode: 200,
+  headers: { 'content-type': PROMETHEUS_CONTENT_TYPE },
+  body: await renderPrometheus(await snapshotOf(context)),
+});
+
+const dlqStatsRoute: RouteHandler = async (request, context) => {
+  const { scope } = parseQuery(
+    request.event,
+    z.object({
+      scope: z.enum([DlqScope.Pending, DlqScope.All]).default(DlqScope.Pending),
+    }),
+  );
+  const admin = await context.admin();
+  const topics = await admin.listTopics();
+  if (!topics.includes(context.platform.dlq.topic))
+    throw new UnknownTopicError(context.platform.dlq.topic);
+  const stats = await dlqStats({
+    kafka: context.kafka(),
+    admin,
+    dlq: context.platform.dlq,
+    scope,
+    maxRecords: context.config.dlqStatsMaxRecords,
+    timeoutMs: context.config.dlqStatsTimeoutMs,
+    now: context.now,
+  });
+  return jsonResponse(200, stats);
+};
+
+/**
+ * The management routes, keyed by method and path relative to the API base
+ * path (`GET /topics/{name}`). Adding a route is one entry here plus its
+ * definition route (shared/platform/definition.ts, function 'management').
+ */
+export const managementRoutes: Readonly<Record<string, RouteHandler>> = {
+  'GET /health': health,
+  'GET /status': status,
+  'GET /metrics': metrics,
+  'GET /topics': listTopics,
+  'POST /topics': postTopic,
+  'DELETE /topics/{name}': removeTopic,
+  'GET /consumers': consumers,
+  'POST /consumers/{topic}/reset-offset': resetOffset,
+  'GET /alerts': alerts,
+  'GET /prometheus-metrics': prometheus,
+  'GET /dead-letter-queue/stats': dlqStatsRoute,
+};

@@ -1,0 +1,189 @@
+import type { Admin } from 'kafkajs';
+import { z } from 'zod';
+import { TOPIC_NAME_PATTERN } from '../platform';
+import type { PlatformDefinition } from '../platform';
+import { describeTopics, inScope } from './cluster';
+import type { TopicInfo } from './cluster';
+import {
+  TopicExistsError,
+  TopicProtectedError,
+  TopicRejectedError,
+  UnknownTopicError,
+} from './errors';
+
+/** A topic name as Kafka accepts it: 1..249 of [a-zA-Z0-9._-], not "." or "..". */
+export const topicNameSchema = z
+  .string()
+  .regex(TOPIC_NAME_PATTERN, 'must be 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"')
+  .refine((n) => n !== '.' && n !== '..', 'must not be "." or ".."')
+  .refine((n) => !n.startsWith('__'), 'names starting with "__" are reserved for Kafka');
+
+/** Body of POST /topics. */
+export const createTopicRequestSchema = z.strictObject({
+  name: topicNameSchema,
+  partitions: z.number().int().min(1).max(10_000).default(1),
+  /** Defaults to min(3, brokers). */
+  replicationFactor: z.number().int().min(1).max(32).optional(),
+  configs: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9.]*$/, 'config names look like "retention.ms"'),
+      z.union([z.string(), z.number(), z.boolean()]).transform(String),
+    )
+    .default({}),
+  /** Ask the broker to validate the request without creating the topic. */
+  validateOnly: z.boolean().default(false),
+});
+export type CreateTopicRequest = z.output<typeof createTopicRequestSchema>;
+
+/** Answer of a validate-only creation. */
+export interface TopicValidation {
+  readonly validateOnly: true;
+  readonly valid: true;
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+/** Kafka error types that are the caller's mistake (422), never a 5xx. */
+const CALLER_ERRORS = new Set([
+  'INVALID_TOPIC_EXCEPTION',
+  'INVALID_PARTITIONS',
+  'INVALID_REPLICATION_FACTOR',
+  'INVALID_REPLICA_ASSIGNMENT',
+  'INVALID_CONFIG',
+  'POLICY_VIOLATION',
+  'INVALID_REQUEST',
+  'UNSUPPORTED_COMPRESSION_TYPE',
+]);
+
+interface KafkaErrorLike {
+  readonly type?: unknown;
+  readonly message?: unknown;
+  readonly errors?: unknown;
+}
+
+const kafkaErrors = (error: unknown): KafkaErrorLike[] => {
+  if (typeof error !== 'object' || error === null) return [];
+  const e = error as KafkaErrorLike;
+  return Array.isArray(e.errors) ? (e.errors as KafkaErrorLike[]) : [e];
+};
+
+const collisionKey = (name: string): string => name.replace(/\./g, '_');
+
+/**
+ * Creates a topic (or only validates the request with `validateOnly`).
+ * 409 when it or a colliding name ("a.b" vs "a_b") exists; 422 when Kafka
+ * refuses the settings (too many replicas, invalid config...).
+ *
+ * @example
+ * ```ts
+ * const info = await createTopic(admin, { name: 'orders', partitions: 3, configs: {}, validateOnly: false });
+ * ```
+ */
+export const createTopic = async (
+  admin: Admin,
+  request: CreateTopicRequest,
+): Promise<TopicInfo | TopicValidation> => {
+  const existing = await admin.listTopics();
+  if (existing.includes(request.name)) throw new TopicExistsError(request.name);
+  const collision = existing.find((t) => collisionKey(t) === collisionKey(request.name));
+  if (collision !== undefined)
+    throw new TopicExistsError(
+      request.name,
+      `topic "${request.name}" collides with existing topic "${collision}" ("." and "_" are interchangeable in metric names)`,
+    );
+  const { brokers } = await admin.describeCluster();
+  const replicationFactor = request.replicationFactor ?? Math.min(3, Math.max(1, brokers.length));
+  let created: boolean;
+  try {
+    created = await admin.createTopics({
+      validateOnly: request.validateOnly,
+      // kafkajs' own wait gives up on KRaft's brief UNKNOWN_TOPIC_OR_PARTITION: wait below instead.
+      waitForLeaders: false,
+      topics: [
+        {
+          topic: request.name,
+          numPartitions: request.partitions,
+          replicationFactor,
+          configEntries: Object.entries(request.configs).map(([name, value]) => ({ name, value })),
+        },
+      ],
+    });
+  } catch (error) {
+    const refused = kafkaErrors(error).find(
+      (e) => typeof e.type === 'string' && CALLER_ERRORS.has(e.type),
+    );
+    if (refused)
+      throw new TopicRejectedError(String(refused.type), String(refused.message ?? refused.type), {
+        cause: error,
+      });
+    throw error;
+  }
+  if (!created) throw new TopicExistsError(request.name);
+  if (request.validateOnly)
+    return {
+      validateOnly: true,
+      valid: true,
+      name: request.name,
+      partitions: request.partitions,
+      replicationFactor,
+      configs: request.configs,
+    };
+  return waitForTopic(admin, request.name);
+};
+
+/**
+ * Waits until every partition of a new topic has a leader and its offsets
+ * answer, then describes it (metadata reaches the brokers a moment after
+ * the controller created the topic).
+ *
+ * @example
+ * ```ts
+ * const info = await waitForTopic(admin, 'orders');
+ * ```
+ */
+export const waitForTopic = async (
+  admin: Admin,
+  name: string,
+  timeoutMs = 10_000,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<TopicInfo> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const [info] = await describeTopics(admin, [name]);
+      if (info && info.partitions.length > 0 && info.offlinePartitions === 0) return info;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+    if (Date.now() >= deadline) throw new UnknownTopicError(name);
+    await sleep(100);
+  }
+};
+
+/**
+ * Deletes a topic of the scope. 404 when unknown (or outside the scope);
+ * 409 for a protected topic of the platform definition unless `force`.
+ *
+ * @example
+ * ```ts
+ * await deleteTopic(admin, platform, '', 'scratch', false);
+ * ```
+ */
+export const deleteTopic = async (
+  admin: Admin,
+  def: PlatformDefinition,
+  prefix: string,
+  name: string,
+  force: boolean,
+): Promise<{ deleted: string; forced: boolean }> => {
+  if (!inScope(name, prefix)) throw new UnknownTopicError(name);
+  const existing = await admin.listTopics();
+  if (!existing.includes(name)) throw new UnknownTopicError(name);
+  const definition = def.topics.find((t) => t.name === name);
+  const isProtected = definition?.protected ?? false;
+  if (isProtected && !force) throw new TopicProtectedError(name);
+  await admin.deleteTopics({ topics: [name] });
+  return { deleted: name, forced: isProtected && force };
+};

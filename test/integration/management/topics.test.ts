@@ -1,0 +1,237 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ConfigResourceTypes } from 'kafkajs';
+import { createManagementHandler } from '../../../shared/management/app';
+import { Topic } from '../../../shared/platform';
+import { bodyOf, lambdaContext, managementEvent } from './events';
+import { startHarness } from './harness';
+import type { Harness } from './harness';
+
+interface TopicBody {
+  name: string;
+  partitions: { partition: number; highOffset: number }[];
+  configs: Record<string, string>;
+  messages: number;
+  defined: boolean;
+  protected: boolean;
+}
+
+describe('management API: topics on the real broker', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('mgmt-topics');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('creates a topic with its configs, and GET /topics lists it as the broker describes it', async () => {
+    const name = `${h.prefix}orders`;
+    const created = await h.call('topics-create', {
+      body: {
+        name,
+        partitions: 4,
+        replicationFactor: 1,
+        configs: { 'retention.ms': 3_600_000, 'cleanup.policy': 'delete' },
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers?.location).toBe(`/api/v1/kafka/topics/${name}`);
+
+    const metadata = await h.admin.fetchTopicMetadata({ topics: [name] });
+    expect(metadata.topics[0]?.partitions).toHaveLength(4);
+    const described = await h.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name }],
+    });
+    const retention = described.resources[0]?.configEntries.find(
+      (e) => e.configName === 'retention.ms',
+    );
+    expect(retention?.configValue).toBe('3600000');
+
+    const listed = await h.call('topics-list');
+    expect(listed.statusCode).toBe(200);
+    const topics = bodyOf<{ topics: TopicBody[] }>(listed).topics;
+    const orders = topics.find((t) => t.name === name);
+    expect(orders?.partitions.map((p) => p.partition)).toEqual([0, 1, 2, 3]);
+    expect(orders?.configs['retention.ms']).toBe('3600000');
+    expect(orders?.configs['cleanup.policy']).toBe('delete');
+    expect(orders).toMatchObject({ defined: false, protected: false, messages: 0 });
+    const dlq = topics.find((t) => t.name === h.def.dlq.topic);
+    expect(dlq).toMatchObject({ defined: true, protected: true });
+    expect(topics.every((t) => t.name.startsWith(h.prefix))).toBe(true);
+  });
+
+  it('answers 409 when the topic already exists, or collides through "." and "_"', async () => {
+    const name = `${h.prefix}dup.topic`;
+    expect(
+      (await h.call('topics-create', { body: { name, replicationFactor: 1 } })).statusCode,
+    ).toBe(201);
+    const again = await h.call('topics-create', { body: { name, replicationFactor: 1 } });
+    expect(again.statusCode).toBe(409);
+    expect(again.headers?.['content-type']).toBe('application/problem+json');
+    const colliding = await h.call('topics-create', {
+      body: { name: `${h.prefix}dup_topic`, replicationFactor: 1 },
+    });
+    expect(colliding.statusCode).toBe(409);
+    expect(bodyOf<{ detail: string }>(colliding).detail).toContain('collides');
+  });
+
+  it('validates without creating in validate-only mode', async () => {
+    const name = `${h.prefix}validated-only`;
+    const result = await h.call('topics-create', {
+      body: { name, partitions: 2, replicationFactor: 1, validateOnly: true },
+    });
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ validateOnly: true, valid: true, name, partitions: 2 });
+    expect(await h.admin.listTopics()).not.toContain(name);
+  });
+
+  it('turns the caller’s mistakes into 4xx problems, never a 5xx', async () => {
+    const tooManyReplicas = await h.call('topics-create', {
+      body: { name: `${h.prefix}rf`, replicationFactor: 3 },
+    });
+    expect(tooManyReplicas.statusCode).toBe(422);
+    expect(bodyOf<{ code: string }>(tooManyReplicas).code).toBe('TOPIC_REJECTED');
+
+    const badConfig = await h.call('topics-create', {
+      body: {
+        name: `${h.prefix}cfg`,
+        replicationFactor: 1,
+        configs: { 'cleanup.policy': 'shred' },
+      },
+    });
+    expect(badConfig.statusCode).toBe(422);
+
+    const badName = await h.call('topics-create', { body: { name: `${h.prefix}bad name!` } });
+    expect(badName.statusCode).toBe(422);
+    expect(bodyOf<{ errors: { path: string }[] }>(badName).errors[0]?.path).toBe('name');
+
+    const outsideScope = await h.call('topics-create', { body: { name: 'not-my-prefix' } });
+    expect(outsideScope.statusCode).toBe(422);
+
+    const notJson = await h.call('topics-create', { rawBody: '{"name":' });
+    expect(notJson.statusCode).toBe(400);
+
+    const unknownField = await h.call('topics-create', {
+      body: { name: `${h.prefix}x`, partitons: 3 },
+    });
+    expect(unknownField.statusCode).toBe(422);
+  });
+
+  it('refuses to delete a protected topic of the definition without force, deletes it with force', async () => {
+    const protectedTopic = `${h.prefix}${Topic.WorkflowEvents}`;
+    const refused = await h.call('topics-delete', { pathParameters: { name: protectedTopic } });
+    expect(refused.statusCode).toBe(409);
+    expect(bodyOf<{ code: string }>(refused).code).toBe('TOPIC_PROTECTED');
+    expect(await h.admin.listTopics()).toContain(protectedTopic);
+
+    const forced = await h.call('topics-delete', {
+      pathParameters: { name: protectedTopic },
+      query: { force: 'true' },
+    });
+    expect(forced.statusCode).toBe(200);
+    expect(bodyOf(forced)).toEqual({ deleted: protectedTopic, forced: true });
+    expect(await h.admin.listTopics()).not.toContain(protectedTopic);
+
+    const status = bodyOf<{ status: string; topics: { missing: string[] } }>(
+      await h.call('status'),
+    );
+    expect(status.status).toBe('degraded');
+    expect(status.topics.missing).toEqual([protectedTopic]);
+  });
+
+  it('deletes an unprotected topic and answers 404 for an unknown one', async () => {
+    const name = `${h.prefix}scratch`;
+    expect(
+      (await h.call('topics-create', { body: { name, replicationFactor: 1 } })).statusCode,
+    ).toBe(201);
+    const deleted = await h.call('topics-delete', { pathParameters: { name } });
+    expect(deleted.statusCode).toBe(200);
+    expect(await h.admin.listTopics()).not.toContain(name);
+
+    const unknown = await h.call('topics-delete', { pathParameters: { name: `${h.prefix}nope` } });
+    expect(unknown.statusCode).toBe(404);
+    const outside = await h.call('topics-delete', {
+      pathParameters: { name: '__consumer_offsets' },
+    });
+    expect(outside.statusCode).toBe(404);
+    const badFlag = await h.call('topics-delete', {
+      pathParameters: { name: h.def.dlq.topic },
+      query: { force: 'maybe' },
+    });
+    expect(badFlag.statusCode).toBe(422);
+  });
+});
+
+describe('management API: health and status on the real broker', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('mgmt-status');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('GET /health answers 200 with the broker count when the broker answers', async () => {
+    const result = await h.call('health');
+    expect(result.statusCode).toBe(200);
+    const brokers = (await h.admin.describeCluster()).brokers.length;
+    expect(bodyOf(result)).toMatchObject({ status: 'ok', brokers });
+  });
+
+  it('GET /status reports brokers, controller, the definition’s topics and consumers, and ok', async () => {
+    const result = await h.call('status');
+    expect(result.statusCode).toBe(200);
+    const body = bodyOf<{
+      status: string;
+      cluster: { brokers: unknown[]; controller: number | null };
+      topics: { expected: number; present: number; missing: string[]; drift: unknown[] };
+      consumers: { groupId: string; state: string }[];
+      dlq: { topic: string; depth: number };
+      alerts: unknown[];
+      healthScore: number;
+    }>(result);
+    const cluster = await h.admin.describeCluster();
+    expect(body.cluster.brokers).toHaveLength(cluster.brokers.length);
+    expect(body.cluster.controller).toBe(cluster.controller);
+    expect(body.topics).toMatchObject({
+      expected: h.def.topics.length,
+      present: h.def.topics.length,
+      missing: [],
+      drift: [],
+    });
+    expect(body.consumers.map((c) => c.groupId)).toEqual(
+      h.def.consumers.map((c) => c.consumerGroupId),
+    );
+    expect(body.consumers.every((c) => c.state === 'NotStarted')).toBe(true);
+    expect(body.dlq).toEqual({ topic: h.def.dlq.topic, depth: 0 });
+    expect(body.alerts).toEqual([]);
+    expect(body.status).toBe('ok');
+    expect(body.healthScore).toBe(1);
+  });
+
+  it('GET /health and GET /status answer 503 "down" when no broker answers within the bound', async () => {
+    const unreachable = createManagementHandler({
+      env: {
+        ...process.env,
+        KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1',
+        KAFKA_CONNECTION_TIMEOUT_MS: '200',
+        XSEVEN_HEALTH_TIMEOUT_MS: '800',
+      },
+      platform: h.def,
+      prefix: h.prefix,
+      logger: new Logger({ serviceName: 'management-test', logLevel: 'SILENT' }),
+    });
+    try {
+      const health = await unreachable.handler(managementEvent('health'), lambdaContext());
+      expect(health.statusCode).toBe(503);
+      expect(bodyOf(health)).toMatchObject({ status: 'down' });
+      expect(health.headers?.['retry-after']).toBe('5');
+      const status = await unreachable.handler(managementEvent('status'), lambdaContext());
+      expect(status.statusCode).toBe(503);
+      expect(bodyOf(status)).toMatchObject({ status: 'down' });
+    } finally {
+      await unreachable.close();
+    }
+  });
+});
