@@ -69,5 +69,10 @@ export class DlqRetry extends Construct {
       schedule: Schedule.rate(Duration.minutes(dlq.scheduleMinutes)),
     });
     this.rule.addTarget(new LambdaFunction(this.fn, { retryAttempts: 0 }));
+    // A failed run is not retried by Lambda: the next scheduled run starts over.
+    this.fn.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(dlq.scheduleMinutes),
+    });
   }
 }

@@ -234,6 +234,10 @@ describe('the default stack (provisioned MSK)', () => {
       Description: Match.stringLikeRegexp('DLQ retry'),
       ReservedConcurrentExecutions: 1,
     });
+    synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: platform.dlq.scheduleMinutes * 60,
+    });
   });
 
   it('exposes exactly the definition routes on the HTTP API, IAM-authorized, throttled and logged', () => {
