@@ -17,6 +17,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { cloudWatchMetricName } from '../../shared/management/counters';
+import { MetricName } from '../../shared/observability/metrics';
 
 /** A function to watch, with a short name for alarm and widget titles. */
 export interface WatchedFunction {
@@ -41,10 +43,13 @@ export interface PlatformObservabilityProps {
   readonly alarmEmail?: string;
 }
 
-/** EMF metric names of the DLQ (shared/observability/metrics.ts, CamelCase without `kafka_`). */
+/**
+ * CloudWatch names of the DLQ metrics, as the functions emit them through
+ * Powertools EMF (shared/observability/metrics.ts: `DlqMessagesSentTotal`...).
+ */
 export const DlqMetric = {
-  Sent: 'DlqMessagesSent',
-  Archived: 'DlqMessagesArchived',
+  Sent: cloudWatchMetricName(MetricName.DlqMessagesSent),
+  Archived: cloudWatchMetricName(MetricName.DlqMessagesArchived),
 } as const;
 export type DlqMetric = (typeof DlqMetric)[keyof typeof DlqMetric];
 
@@ -53,7 +58,7 @@ const FIVE_MINUTES = Duration.minutes(5);
 /**
  * Alarms, a dashboard and the SNS topic they notify (KMS-encrypted, TLS
  * only): ESM OffsetLag per consumer, errors and throttles per function, DLQ
- * growth and archiving (Powertools EMF metrics), API 5xx and p99 latency.
+ * growth and archiving (the functions' Powertools EMF metrics), API 5xx and p99 latency.
  *
  * @example
  * ```ts

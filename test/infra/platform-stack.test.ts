@@ -279,8 +279,10 @@ describe('the default stack (provisioned MSK)', () => {
       expect(a.Properties).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1000 });
     expect(named('Errors')).toHaveLength(platform.consumers.length + 3);
     expect(named('Throttles')).toHaveLength(platform.consumers.length + 3);
-    expect(named('DlqMessagesSent')).toHaveLength(1);
-    expect(named('DlqMessagesSent')[0]?.Properties).toMatchObject({
+    // the EMF name the consumers emit (shared/observability/metrics.ts)
+    expect(named('DlqMessagesSentTotal')).toHaveLength(1);
+    expect(named('DlqMessagesArchivedTotal')).toHaveLength(1);
+    expect(named('DlqMessagesSentTotal')[0]?.Properties).toMatchObject({
       Namespace: 'XsevenEvents',
       Dimensions: [{ Name: 'service', Value: platform.name }],
     });
