@@ -1,0 +1,89 @@
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { EventBus } from '../../../shared/consumer/bus';
+import type { EventHandler } from '../../../shared/consumer/bus';
+import { createDlqWriter } from '../../../shared/dlq/writer';
+import { createEnvelope } from '../../../shared/events/envelope';
+import type { EventType } from '../../../shared/events/event-types';
+import { recordKeyFor } from '../../../shared/events/keys';
+import type { EventDataInput } from '../../../shared/events/schemas';
+import type { PlatformDefinition } from '../../../shared/platform';
+import { createConsumerHandler } from '../../../functions/consumers/create-consumer';
+import type { LambdaHandler } from '../../../local/esm/delivery';
+import { logger } from '../esm/helpers';
+
+/** A handler recording the events it receives (and failing those `fail` selects). */
+export const eventRecorder = (fail: (id: string) => boolean = () => false) => {
+  const received: { id: string; event: unknown; partition: number }[] = [];
+  const handler: EventHandler = {
+    name: 'recorder',
+    canHandle: () => true,
+    handle: (event, { record }) => {
+      if (fail(String(event.id))) throw new Error(`handler refuses ${String(event.id)}`);
+      received.push({ id: String(event.id), event, partition: record.partition });
+    },
+  };
+  return { handler, received };
+};
+
+/** A bus sending every event type to `handler`. */
+export const busFor = (handler: EventHandler, types: readonly EventType[]): EventBus => {
+  const bus = new EventBus();
+  for (const type of types) bus.subscribe(type, handler as EventHandler<typeof type>);
+  return bus;
+};
+
+/** The real consumer handler of `consumer` on `def`, with a real DLQ writer. */
+export const realConsumer = (
+  kafka: Kafka,
+  def: PlatformDefinition,
+  consumer: string,
+  bus: EventBus,
+  maxRecordBytes?: number,
+): { handler: LambdaHandler; close: () => Promise<void> } => {
+  let producer: Promise<Producer> | undefined;
+  const connected = (): Promise<Producer> => {
+    producer ??= (async () => {
+      const p = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+      });
+      await p.connect();
+      return p;
+    })();
+    return producer;
+  };
+  const handler = createConsumerHandler({
+    consumer,
+    bus,
+    platform: def,
+    dlqWriter: createDlqWriter({ producer: connected, dlq: def.dlq }),
+    logger,
+    env: {},
+    ...(maxRecordBytes === undefined ? {} : { maxRecordBytes }),
+  });
+  return {
+    handler: handler as unknown as LambdaHandler,
+    close: async () => {
+      if (producer) await (await producer).disconnect();
+    },
+  };
+};
+
+/** An event as the publish path writes it: keyed for per-entity order. */
+export const eventMessage = <T extends EventType>(
+  type: T,
+  data: EventDataInput<T>,
+  extra: Partial<Message> = {},
+): { envelope: ReturnType<typeof createEnvelope<T>>; message: Message } => {
+  const envelope = createEnvelope({ type, data });
+  return {
+    envelope,
+    message: {
+      key: recordKeyFor(type, data, envelope.id),
+      value: JSON.stringify(envelope),
+      headers: { 'ce-id': envelope.id },
+      ...extra,
+    },
+  };
+};
