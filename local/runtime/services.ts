@@ -1,4 +1,5 @@
 import { apiGatewayService } from '../gateway/service';
+import { localEsmService } from '../esm/service';
 import { dlqRetrySchedulerService } from '../scheduler/dlq-retry-scheduler';
 import type { LocalService } from './service';
 
@@ -7,4 +8,8 @@ import type { LocalService } from './service';
  * Each area registers its own here: the API gateway, the local event
  * source mappings, the local scheduler.
  */
-export const localServices: readonly LocalService[] = [apiGatewayService, dlqRetrySchedulerService];
+export const localServices: readonly LocalService[] = [
+  apiGatewayService,
+  localEsmService,
+  dlqRetrySchedulerService,
+];
