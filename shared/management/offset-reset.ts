@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { z } from 'zod';
 import { UnprocessableEntityError } from '../http/errors';
 import { topicWatermarks } from './cluster';
@@ -61,6 +61,7 @@ export interface ResetResult {
 
 /** Collaborators of {@link resetGroupOffsets}. */
 export interface ResetDependencies {
+  readonly kafka: Kafka;
   readonly admin: Admin;
   readonly gate: EsmGate;
   /** How long to wait for the members of a stopped ESM to leave the group. */
@@ -119,6 +120,50 @@ const ensureGroupEmpty = async (
 };
 
 /**
+ * Commits offsets for a group that has no members: joins it alone with a
+ * short-lived consumer that never fetches (paused), commits, and leaves.
+ * (kafkajs' admin.setOffsets does the same but waits out a full fetch.)
+ * Refuses with 409 when the group has members.
+ *
+ * @example
+ * ```ts
+ * await commitGroupOffsets(kafka, 'billing', 'orders', new Map([[0, 42]]));
+ * ```
+ */
+export const commitGroupOffsets = async (
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  offsets: ReadonlyMap<number, number>,
+): Promise<void> => {
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 100,
+    sessionTimeout: 10_000,
+    rebalanceTimeout: 10_000,
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const description = await consumer.describeGroup();
+    if (description.state !== 'Empty' && description.state !== 'Dead')
+      throw new GroupActiveError(groupId, description.state, description.members.length);
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async () => undefined,
+    });
+    consumer.pause([{ topic }]);
+    await consumer.commitOffsets(
+      [...offsets].map(([partition, offset]) => ({ topic, partition, offset: String(offset) })),
+    );
+  } finally {
+    await consumer.disconnect();
+  }
+};
+
+/**
  * Moves a group's committed offsets on a topic. A group owned by an event
  * source mapping is handled for the caller: the ESM is stopped (paused
  * locally, disabled in AWS), the offsets are set, and it is started again
@@ -156,26 +201,7 @@ export const resetGroupOffsets = async (
       (before?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
     );
     const targets = await targetOffsets(deps.admin, topic, request, selected);
-    try {
-      await deps.admin.setOffsets({
-        groupId: request.group,
-        topic,
-        partitions: [...targets].map(([partition, offset]) => ({
-          partition,
-          offset: String(offset),
-        })),
-      });
-    } catch (error) {
-      if (error instanceof Error && /no running instances/.test(error.message)) {
-        const [group] = await describeGroupStates(deps.admin, [request.group]);
-        throw new GroupActiveError(
-          request.group,
-          group?.state ?? 'Unknown',
-          group?.members.length ?? 0,
-        );
-      }
-      throw error;
-    }
+    await commitGroupOffsets(deps.kafka, request.group, topic, targets);
     return {
       group: request.group,
       topic,

@@ -243,6 +243,7 @@ const resetOffset: RouteHandler = async (request, context) => {
   if (!inScope(topic, context.prefix)) throw new UnknownTopicError(topic);
   const result = await resetGroupOffsets(
     {
+      kafka: context.kafka(),
       admin: await context.admin(),
       gate: await context.esmGate(),
       groupEmptyTimeoutMs: context.config.groupEmptyTimeoutMs,

@@ -1,0 +1,237 @@
+import type { Consumer } from 'kafkajs';
+import { registerEsmControl } from '../../../local/runtime/esm-control';
+import { bodyOf } from './events';
+import { createScratchTopic, produce, startHarness } from './harness';
+import type { Harness } from './harness';
+
+interface GroupBody {
+  groupId: string;
+  state: string;
+  members: { memberId: string; clientId: string; assignment: Record<string, number[]> }[];
+  partitions: {
+    topic: string;
+    partition: number;
+    currentOffset: number | null;
+    logEndOffset: number;
+    lag: number | null;
+    clientId: string | null;
+  }[];
+  lagSummary: { totalLag: number; maxLag: number; maxLagTopic: string | null };
+}
+
+const groupsOf = async (h: Harness): Promise<GroupBody[]> => {
+  const result = await h.call('consumers');
+  expect(result.statusCode).toBe(200);
+  return bodyOf<{ groups: GroupBody[] }>(result).groups;
+};
+
+const lagOn = async (h: Harness, groupId: string, topic: string): Promise<number> => {
+  const group = (await groupsOf(h)).find((g) => g.groupId === groupId);
+  return (group?.partitions ?? [])
+    .filter((p) => p.topic === topic)
+    .reduce((n, p) => n + (p.lag ?? 0), 0);
+};
+
+/** Size of a topic as the broker reports it: sum over partitions of high − low. */
+const topicSize = async (h: Harness, topic: string): Promise<number> =>
+  (await h.admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+
+const joinedConsumer = async (h: Harness, groupId: string, topic: string): Promise<Consumer> => {
+  const consumer = h.kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 500 });
+  const joined = new Promise<void>((resolve) =>
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+  );
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async () => undefined });
+  await joined;
+  return consumer;
+};
+
+describe('management API: consumer groups, lag and offset reset on the real broker', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('mgmt-consumers');
+  });
+  afterAll(async () => {
+    registerEsmControl(undefined);
+    await h.close();
+  });
+
+  it('reports a lag of N after N records, and reset to earliest makes the lag the topic’s size', async () => {
+    const topic = `${h.prefix}lag`;
+    const group = `${h.prefix}lag-group`;
+    await createScratchTopic(h.admin, topic, 3);
+    await produce(h.kafka, topic, 4, 0);
+
+    // The group starts at the end of the log: lag 0.
+    const latest = await h.call('reset-offset', {
+      pathParameters: { topic },
+      body: { group, to: 'latest' },
+    });
+    expect(latest.statusCode).toBe(200);
+    expect(bodyOf(latest)).toMatchObject({
+      group,
+      topic,
+      to: 'latest',
+      eventSourceMappingPaused: false,
+    });
+    expect(await lagOn(h, group, topic)).toBe(0);
+
+    // N more records: lag N, spread as produced.
+    await produce(h.kafka, topic, 5, 1);
+    await produce(h.kafka, topic, 2, 2);
+    expect(await lagOn(h, group, topic)).toBe(7);
+    const g = (await groupsOf(h)).find((x) => x.groupId === group);
+    expect(g?.state).toBe('Empty');
+    expect(g?.partitions.map((p) => [p.partition, p.currentOffset, p.logEndOffset, p.lag])).toEqual(
+      [
+        [0, 4, 4, 0],
+        [1, 0, 5, 5],
+        [2, 0, 2, 2],
+      ],
+    );
+    expect(g?.lagSummary).toMatchObject({ totalLag: 7, maxLag: 5, maxLagTopic: topic });
+
+    // Back to the beginning: the lag is the whole topic.
+    const earliest = await h.call('reset-offset', {
+      pathParameters: { topic },
+      body: { group, to: 'earliest' },
+    });
+    expect(earliest.statusCode).toBe(200);
+    expect(await lagOn(h, group, topic)).toBe(await topicSize(h, topic));
+    expect(await lagOn(h, group, topic)).toBe(11);
+  });
+
+  it('resets to an offset (clamped to the log) and to a timestamp, on chosen partitions only', async () => {
+    const topic = `${h.prefix}seek`;
+    const group = `${h.prefix}seek-group`;
+    await createScratchTopic(h.admin, topic, 2);
+    await produce(h.kafka, topic, 6, 0);
+    await produce(h.kafka, topic, 3, 1);
+
+    const toOffset = await h.call('reset-offset', {
+      pathParameters: { topic },
+      body: { group, to: 'offset', offset: 2, partitions: [0] },
+    });
+    expect(toOffset.statusCode).toBe(200);
+    expect(bodyOf<{ partitions: unknown[] }>(toOffset).partitions).toEqual([
+      { partition: 0, previousOffset: null, newOffset: 2 },
+    ]);
+    const committed = await h.admin.fetchOffsets({ groupId: group, topics: [topic] });
+    expect(committed[0]?.partitions.find((p) => p.partition === 0)?.offset).toBe('2');
+    expect(committed[0]?.partitions.find((p) => p.partition === 1)?.offset).toBe('-1');
+
+    const beyond = await h.call('reset-offset', {
+      pathParameters: { topic },
+      body: { group, to: 'offset', offset: 1000 },
+    });
+    expect(
+      bodyOf<{ partitions: { newOffset: number }[] }>(beyond).partitions.map((p) => p.newOffset),
+    ).toEqual([6, 3]);
+
+    const future = await h.call('reset-offset', {
+      pathParameters: { topic },
+      body: { group, to: 'timestamp', timestamp: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(future.statusCode).toBe(200);
+    expect(
+      bodyOf<{ partitions: { newOffset: number }[] }>(future).partitions.map((p) => p.newOffset),
+    ).toEqual([6, 3]);
+    const past = await h.call('reset-offset', {
+      pathParameters: { topic },
+      body: { group, to: 'timestamp', timestamp: 0 },
+    });
+    expect(
+      bodyOf<{ partitions: { previousOffset: number; newOffset: number }[] }>(past).partitions,
+    ).toEqual([
+      { partition: 0, previousOffset: 6, newOffset: 0 },
+      { partition: 1, previousOffset: 3, newOffset: 0 },
+    ]);
+  });
+
+  it('refuses with 409 to reset a group that has active members and no ESM', async () => {
+    const topic = `${h.prefix}busy`;
+    const group = `${h.prefix}busy-group`;
+    await createScratchTopic(h.admin, topic, 1);
+    await produce(h.kafka, topic, 3, 0);
+    const consumer = await joinedConsumer(h, group, topic);
+    try {
+      const consumers = (await groupsOf(h)).find((g) => g.groupId === group);
+      expect(consumers?.state).toBe('Stable');
+      expect(consumers?.members).toHaveLength(1);
+      expect(consumers?.members[0]?.assignment[topic]).toEqual([0]);
+
+      const refused = await h.call('reset-offset', {
+        pathParameters: { topic },
+        body: { group, to: 'earliest' },
+      });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.headers?.['content-type']).toBe('application/problem+json');
+      expect(bodyOf<{ code: string }>(refused).code).toBe('GROUP_ACTIVE');
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
+  it('pauses the local ESM owning a group, resets, and resumes it', async () => {
+    const topic = `${h.prefix}esm`;
+    const group = `${h.prefix}esm-group`;
+    await createScratchTopic(h.admin, topic, 1);
+    await produce(h.kafka, topic, 5, 0);
+    // A local "ESM" made of a real kafkajs consumer: pause leaves the group, resume rejoins.
+    let consumer: Consumer | undefined = await joinedConsumer(h, group, topic);
+    const calls: string[] = [];
+    registerEsmControl({
+      owns: (id) => id === group,
+      pause: async (id) => {
+        calls.push(`pause ${id}`);
+        await consumer?.disconnect();
+        consumer = undefined;
+      },
+      resume: async (id) => {
+        calls.push(`resume ${id}`);
+        consumer = await joinedConsumer(h, group, topic);
+      },
+    });
+    try {
+      const reset = await h.call('reset-offset', {
+        pathParameters: { topic },
+        body: { group, to: 'offset', offset: 1 },
+      });
+      expect(reset.statusCode).toBe(200);
+      expect(bodyOf(reset)).toMatchObject({ eventSourceMappingPaused: true });
+      expect(calls).toEqual([`pause ${group}`, `resume ${group}`]);
+      const after = (await groupsOf(h)).find((g) => g.groupId === group);
+      expect(after?.members).toHaveLength(1);
+    } finally {
+      registerEsmControl(undefined);
+      await consumer?.disconnect();
+    }
+  });
+
+  it('answers 404 for an unknown topic and 422 for a bad reset request', async () => {
+    const unknown = await h.call('reset-offset', {
+      pathParameters: { topic: `${h.prefix}missing` },
+      body: { group: `${h.prefix}g`, to: 'earliest' },
+    });
+    expect(unknown.statusCode).toBe(404);
+    const topic = h.def.dlq.topic;
+    const badTarget = await h.call('reset-offset', {
+      pathParameters: { topic },
+      body: { group: `${h.prefix}g`, to: 'yesterday' },
+    });
+    expect(badTarget.statusCode).toBe(422);
+    const noOffset = await h.call('reset-offset', {
+      pathParameters: { topic },
+      body: { group: `${h.prefix}g`, to: 'offset' },
+    });
+    expect(noOffset.statusCode).toBe(422);
+    const badPartition = await h.call('reset-offset', {
+      pathParameters: { topic },
+      body: { group: `${h.prefix}g`, to: 'earliest', partitions: [7] },
+    });
+    expect(badPartition.statusCode).toBe(422);
+    expect(bodyOf<{ errors: { path: string }[] }>(badPartition).errors[0]?.path).toBe('partitions');
+  });
+});
