@@ -1,0 +1,89 @@
+import { Batcher, estimateRecordBytes } from '../../../../local/esm/batcher';
+import { buildMskEvent, toMskRecord } from '../../../../local/esm/msk-event';
+import type { PendingRecord } from '../../../../local/esm/msk-event';
+import { pending } from './records';
+
+const setup = (batchSize: number, windowMs: number, maxPayloadBytes = 6 * 1024 * 1024) => {
+  const delivered: number[][] = [];
+  const commits: Record<string, number>[] = [];
+  const batcher = new Batcher({
+    batchSize,
+    windowMs,
+    maxPayloadBytes,
+    overheadBytes: 100,
+    maxBuffered: 1_000,
+    deliver: async (records) => {
+      delivered.push(records.map((r) => r.offset));
+    },
+    committed: async (last) => {
+      commits.push(Object.fromEntries([...last].map(([k, r]) => [k, r.offset])));
+    },
+    onError: () => undefined,
+  });
+  return { batcher, delivered, commits };
+};
+
+describe('Batcher', () => {
+  it('delivers full batches at once and a partial batch after the window, then commits', async () => {
+    const { batcher, delivered, commits } = setup(3, 50);
+    batcher.add([pending(0), pending(1), pending(2), pending(3)]);
+    await new Promise((r) => setImmediate(r));
+    expect(delivered).toEqual([[0, 1, 2]]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(delivered).toEqual([[0, 1, 2], [3]]);
+    expect(commits).toEqual([{ 't-0': 2 }, { 't-0': 3 }]);
+  });
+
+  it('mixes partitions in one batch and keeps each in order', async () => {
+    const { batcher, delivered } = setup(10, 0);
+    batcher.add([pending(0, 0), pending(1, 0)]);
+    batcher.add([pending(7, 1)]);
+    await batcher.drained();
+    expect(delivered).toEqual([[0, 1, 7]]);
+  });
+
+  it('splits batches to stay under the payload limit', async () => {
+    const big = (o: number): PendingRecord => pending(o, 0, { value: Buffer.alloc(3_000) });
+    const { batcher, delivered } = setup(100, 0, 9_000);
+    batcher.add([big(0), big(1), big(2), big(3)]);
+    await batcher.drained();
+    expect(delivered.length).toBeGreaterThan(1);
+    expect(delivered.flat()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('never commits after a failed delivery', async () => {
+    const commits: unknown[] = [];
+    const errors: unknown[] = [];
+    const batcher = new Batcher({
+      batchSize: 1,
+      windowMs: 0,
+      maxPayloadBytes: 1e6,
+      overheadBytes: 0,
+      maxBuffered: 10,
+      deliver: async (records) => {
+        if (records[0]?.offset === 0) throw new Error('lost');
+      },
+      committed: async (last) => {
+        commits.push(last);
+      },
+      onError: (e) => errors.push(e),
+    });
+    batcher.add([pending(0), pending(1)]);
+    await batcher.drained();
+    expect(commits).toEqual([]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('estimates at least the JSON size of a record', () => {
+    const r = pending(1, 0, {
+      value: Buffer.alloc(777, 200),
+      headers: { h: Buffer.alloc(40, 255), m: ['a', 'bb'] },
+    });
+    expect(estimateRecordBytes(r)).toBeGreaterThanOrEqual(
+      Buffer.byteLength(JSON.stringify(toMskRecord(r))),
+    );
+    expect(
+      buildMskEvent([r], { eventSourceArn: 'a', bootstrapServers: 'b' }).records['t-0'],
+    ).toHaveLength(1);
+  });
+});

@@ -1,0 +1,42 @@
+import { KafkaMskEventSchema } from '@aws-lambda-powertools/parser/schemas/kafka';
+import fc from 'fast-check';
+import { buildMskEvent, signedBytes, toMskRecord } from '../../../../local/esm/msk-event';
+import { headerBytes } from '../../../../shared/consumer/msk-record';
+import { pending } from './records';
+
+const source = {
+  eventSourceArn: 'arn:aws:kafka:local:0:cluster/x/y',
+  bootstrapServers: 'h1:9092,h2:9092',
+};
+
+describe('the local MSK event', () => {
+  it('groups records by "topic-partition" in offset order', () => {
+    const event = buildMskEvent([pending(5, 1), pending(2, 0), pending(1, 0)], source);
+    expect(Object.keys(event.records)).toEqual(['t-1', 't-0']);
+    expect(event.records['t-0']?.map((r) => r.offset)).toEqual([1, 2]);
+    expect(KafkaMskEventSchema.safeParse(event).success).toBe(true);
+  });
+
+  it('omits the key of a keyless record and base64-encodes key and value', () => {
+    const keyless = toMskRecord(pending(1, 0, { key: null }));
+    expect('key' in keyless).toBe(false);
+    const keyed = toMskRecord(pending(2));
+    expect(Buffer.from(keyed.key, 'base64').toString()).toBe('k2');
+    expect(Buffer.from(keyed.value, 'base64').toString()).toBe('v2');
+  });
+
+  it('writes headers as one object per value, repeated headers kept', () => {
+    const record = toMskRecord(pending(1, 0, { headers: { a: Buffer.from('x'), b: ['1', '2'] } }));
+    expect(record.headers).toEqual([{ a: [120] }, { b: [49] }, { b: [50] }]);
+  });
+
+  it('round-trips any header bytes through signed bytes and the consumer decoder', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const signed = signedBytes(Buffer.from(bytes));
+        expect(signed.every((b) => b >= -128 && b <= 127)).toBe(true);
+        expect(headerBytes(signed)).toEqual(Buffer.from(bytes));
+      }),
+    );
+  });
+});
