@@ -12,8 +12,11 @@ export const ClusterMode = {
 } as const;
 export type ClusterMode = (typeof ClusterMode)[keyof typeof ClusterMode];
 
-/** Client authentication to the cluster. MSK IAM is the only mode the functions support. */
-export const ClusterAuthMode = { Iam: 'iam' } as const;
+/**
+ * Client authentication to the cluster: MSK IAM (every mode), or SASL/SCRAM
+ * with an AmazonMSK_ secret (existing clusters only).
+ */
+export const ClusterAuthMode = { Iam: 'iam', Scram: 'scram' } as const;
 export type ClusterAuthMode = (typeof ClusterAuthMode)[keyof typeof ClusterAuthMode];
 
 /** Authorization of the HTTP API routes. */
@@ -29,6 +32,8 @@ export const CONTEXT_KEYS = [
   'clusterMode',
   'clusterArn',
   'authMode',
+  'scramSecretArn',
+  'scramSecretKeyArn',
   'bootstrapServers',
   'clusterSecurityGroupId',
   'kafkaVersion',
@@ -74,7 +79,22 @@ export const infraConfigSchema = z
       .enum(Object.values(ClusterMode) as [ClusterMode, ...ClusterMode[]])
       .default('provisioned'),
     clusterArn: z.string().regex(CLUSTER_ARN, 'must be an MSK cluster ARN').optional(),
-    authMode: z.enum(Object.values(ClusterAuthMode) as [ClusterAuthMode]).default('iam'),
+    authMode: z
+      .enum(Object.values(ClusterAuthMode) as [ClusterAuthMode, ...ClusterAuthMode[]])
+      .default('iam'),
+    /** Secrets Manager secret of the SCRAM user (MSK requires the AmazonMSK_ name prefix). */
+    scramSecretArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:AmazonMSK_[A-Za-z0-9/_+=.@-]+$/,
+        'must be the ARN of a Secrets Manager secret named AmazonMSK_...',
+      )
+      .optional(),
+    /** Customer managed KMS key of that secret (MSK requires one), for the event source mappings. */
+    scramSecretKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN')
+      .optional(),
     /** Bootstrap brokers of an existing cluster (else looked up with kafka:GetBootstrapBrokers). */
     bootstrapServers: z
       .string()
@@ -133,6 +153,14 @@ export const infraConfigSchema = z
       ctx.addIssue({ code: 'custom', path: [key], message: `required ${when}` });
     if (c.clusterMode === 'existing' && c.clusterArn === undefined)
       need('clusterArn', 'with clusterMode "existing"');
+    if (c.authMode === 'scram' && c.clusterMode !== 'existing')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['authMode'],
+        message: `"scram" needs clusterMode "existing" (the clusters the stack creates use IAM)`,
+      });
+    if (c.authMode === 'scram' && c.scramSecretArn === undefined)
+      need('scramSecretArn', 'with authMode "scram"');
     if (c.apiAuth === 'jwt' && c.jwtIssuer === undefined) need('jwtIssuer', 'with apiAuth "jwt"');
     if (c.apiAuth === 'jwt' && (c.jwtAudience ?? []).length === 0)
       need('jwtAudience', 'with apiAuth "jwt"');

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -146,6 +147,19 @@ export class PlatformConsumers extends Construct {
       write: [definition.dlq.topic, ...(consumer.onFailureTopic ? [consumer.onFailureTopic] : [])],
     });
 
+    if (kafka.scramSecretKeyArn !== undefined)
+      // The event source mapping reads the SCRAM secret with the function's role.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [kafka.scramSecretKeyArn],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com`,
+            },
+          },
+        }),
+      );
     const onFailure: IEventSourceDlq =
       consumer.onFailureTopic === undefined
         ? new S3OnFailureDestination(props.failureBucket)
@@ -169,6 +183,7 @@ export class PlatformConsumers extends Construct {
         reportBatchItemFailures: consumer.reportBatchItemFailures,
         onFailure,
         provisionedPollerConfig: pollerConfig(definition, topic),
+        ...(kafka.scramSecret === undefined ? {} : { secret: kafka.scramSecret }),
       });
       fn.addEventSource(source);
       return source;

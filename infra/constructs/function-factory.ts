@@ -33,7 +33,8 @@ export interface FunctionSpec {
 /**
  * Creates the platform's functions inside the VPC with the functions'
  * security group and the environment every function reads: the Kafka
- * connection (MSK IAM over TLS), the topic prefix and Powertools settings.
+ * connection (TLS with MSK IAM or SCRAM), the topic prefix and Powertools
+ * settings.
  *
  * @example
  * ```ts
@@ -50,13 +51,28 @@ export class FunctionFactory {
     return {
       KAFKA_BOOTSTRAP_SERVERS: p.kafka.bootstrapServers,
       KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
-      KAFKA_SASL_MECHANISM: 'AWS_MSK_IAM',
+      ...this.saslEnvironment(),
       KAFKA_CLIENT_ID: p.serviceName,
       XSEVEN_TOPIC_PREFIX: p.topicPrefix,
       XSEVEN_MSK_CLUSTER_ARN: p.kafka.clusterArn,
       POWERTOOLS_SERVICE_NAME: p.serviceName,
       POWERTOOLS_METRICS_NAMESPACE: p.metricsNamespace,
       POWERTOOLS_LOG_LEVEL: 'INFO',
+    };
+  }
+
+  /**
+   * MSK IAM, or SCRAM-SHA-512 with the user's credentials as CloudFormation
+   * dynamic references (resolved at deploy time, never in the template;
+   * shared/kafka reads them from the environment).
+   */
+  private saslEnvironment(): Record<string, string> {
+    const secret = this.props.kafka.scramSecret;
+    if (secret === undefined) return { KAFKA_SASL_MECHANISM: 'AWS_MSK_IAM' };
+    return {
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: secret.secretValueFromJson('username').unsafeUnwrap(),
+      KAFKA_SASL_PASSWORD: secret.secretValueFromJson('password').unsafeUnwrap(),
     };
   }
 

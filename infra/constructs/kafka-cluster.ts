@@ -3,13 +3,15 @@ import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnCluster, CfnConfiguration, CfnServerlessCluster } from 'aws-cdk-lib/aws-msk';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   AwsCustomResource,
   AwsCustomResourcePolicy,
   PhysicalResourceId,
 } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { ClusterMode, InfraConfig } from '../config';
+import type { ClusterAuthMode, ClusterMode, InfraConfig } from '../config';
 import { kafkaArns } from './kafka-arns';
 import type { KafkaArns } from './kafka-arns';
 import type { PlatformNetwork } from './network';
@@ -53,10 +55,10 @@ const SERVER_PROPERTIES = [
 
 /**
  * The platform's Kafka cluster in one of three modes: an existing cluster
- * (ARN from the context), a new MSK Provisioned cluster (IAM auth, TLS in
+ * (ARN from the context; MSK IAM or SASL/SCRAM), a new MSK Provisioned cluster (IAM auth, TLS in
  * transit and between brokers, three AZs, broker logs), or a new MSK
  * Serverless cluster (IAM auth). Exposes the ARN, the IAM resource ARNs,
- * the IAM bootstrap brokers and whether AWS::MSK::Topic can manage topics.
+ * the bootstrap brokers and whether AWS::MSK::Topic can manage topics.
  *
  * @example
  * ```ts
@@ -73,12 +75,24 @@ export class KafkaCluster extends Construct {
   public readonly supportsTopicResource: boolean;
   /** True on MSK Serverless, whose topics accept only a subset of configs. */
   public readonly serverless: boolean;
+  /** How clients authenticate. */
+  public readonly authMode: ClusterAuthMode;
+  /** The SCRAM user's secret (authMode `scram`): event source mappings and functions use it. */
+  public readonly scramSecret: ISecret | undefined;
+  /** The customer managed key encrypting that secret, when given. */
+  public readonly scramSecretKeyArn: string | undefined;
 
   public constructor(scope: Construct, id: string, props: KafkaClusterProps) {
     super(scope, id);
     const { config, network } = props;
     this.mode = config.clusterMode;
     this.serverless = config.clusterMode === 'serverless';
+    this.authMode = config.authMode;
+    const scram = config.authMode === 'scram' && config.scramSecretArn !== undefined;
+    this.scramSecret = scram
+      ? Secret.fromSecretCompleteArn(this, 'ScramSecret', config.scramSecretArn ?? '')
+      : undefined;
+    this.scramSecretKeyArn = scram ? config.scramSecretKeyArn : undefined;
     const subnetIds = network.vpc.selectSubnets(network.privateSubnets).subnetIds;
     const clusterName = `${Names.uniqueResourceName(this, { maxLength: 40 })}`.toLowerCase();
 
@@ -158,14 +172,16 @@ export class KafkaCluster extends Construct {
         : this.lookUpBootstrapServers();
   }
 
-  /** kafka:GetBootstrapBrokers at deploy time (the IAM brokers string, port 9098). */
+  /** kafka:GetBootstrapBrokers at deploy time (the brokers string of the auth mode). */
   private lookUpBootstrapServers(): string {
+    const field =
+      this.authMode === 'scram' ? 'BootstrapBrokerStringSaslScram' : 'BootstrapBrokerStringSaslIam';
     const call = {
       service: 'Kafka',
       action: 'getBootstrapBrokers',
       parameters: { ClusterArn: this.clusterArn },
       physicalResourceId: PhysicalResourceId.of('xseven-bootstrap-brokers'),
-      outputPaths: ['BootstrapBrokerStringSaslIam'],
+      outputPaths: [field],
     };
     const lookup = new AwsCustomResource(this, 'BootstrapBrokers', {
       onCreate: call,
@@ -173,6 +189,6 @@ export class KafkaCluster extends Construct {
       policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [this.clusterArn] }),
       installLatestAwsSdk: false,
     });
-    return lookup.getResponseField('BootstrapBrokerStringSaslIam');
+    return lookup.getResponseField(field);
   }
 }

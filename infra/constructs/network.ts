@@ -15,8 +15,9 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-/** MSK broker port for IAM-authenticated clients inside the VPC. */
-export const MSK_IAM_PORT = 9098;
+/** MSK broker ports inside the VPC, by client authentication. */
+export const MskPort = { Iam: 9098, Scram: 9096 } as const;
+export type MskPort = (typeof MskPort)[keyof typeof MskPort];
 
 /** Properties of a {@link PlatformNetwork}. */
 export interface PlatformNetworkProps {
@@ -30,6 +31,8 @@ export interface PlatformNetworkProps {
   readonly natGateways: number;
   /** Retention of the VPC flow logs of a new VPC. */
   readonly logRetention: RetentionDays;
+  /** The brokers' port for the platform's authentication. @default MskPort.Iam */
+  readonly brokerPort?: MskPort;
 }
 
 /**
@@ -50,20 +53,22 @@ export class PlatformNetwork extends Construct {
   public readonly privateSubnets: SubnetSelection;
   public readonly functionsSecurityGroup: SecurityGroup;
   public readonly clusterSecurityGroup: SecurityGroup;
+  public readonly brokerPort: MskPort;
 
   public constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
     super(scope, id);
+    this.brokerPort = props.brokerPort ?? MskPort.Iam;
     this.vpc = props.vpcId === undefined ? this.newVpc(props) : this.importVpc(props);
     this.privateSubnets = { subnetType: SubnetType.PRIVATE_WITH_EGRESS };
 
     this.functionsSecurityGroup = new SecurityGroup(this, 'Functions', {
       vpc: this.vpc,
-      description: 'xseven functions: HTTPS to AWS APIs and IAM Kafka to the brokers only',
+      description: 'xseven functions: HTTPS to AWS APIs and Kafka to the brokers only',
       allowAllOutbound: false,
     });
     this.clusterSecurityGroup = new SecurityGroup(this, 'Brokers', {
       vpc: this.vpc,
-      description: 'xseven MSK brokers: IAM Kafka port from the platform functions only',
+      description: 'xseven MSK brokers: Kafka port from the platform functions only',
       allowAllOutbound: false,
     });
     this.openBrokersTo(this.functionsSecurityGroup, this.clusterSecurityGroup);
@@ -76,12 +81,12 @@ export class PlatformNetwork extends Construct {
     // security group: they reach the brokers through it and AWS over HTTPS.
     this.clusterSecurityGroup.addIngressRule(
       this.clusterSecurityGroup,
-      Port.tcp(MSK_IAM_PORT),
+      Port.tcp(this.brokerPort),
       'ESM pollers (cluster security group) to the brokers',
     );
     this.clusterSecurityGroup.addEgressRule(
       this.clusterSecurityGroup,
-      Port.tcp(MSK_IAM_PORT),
+      Port.tcp(this.brokerPort),
       'ESM pollers to the brokers',
     );
     this.clusterSecurityGroup.addEgressRule(
@@ -92,7 +97,7 @@ export class PlatformNetwork extends Construct {
   }
 
   /**
-   * Lets `clients` reach the brokers guarded by `brokers` on the IAM port
+   * Lets `clients` reach the brokers guarded by `brokers` on the broker port
    * (also used for the security group of an existing cluster).
    *
    * @example
@@ -101,8 +106,8 @@ export class PlatformNetwork extends Construct {
    * ```
    */
   public openBrokersTo(clients: SecurityGroup, brokers: ISecurityGroup): void {
-    brokers.addIngressRule(clients, Port.tcp(MSK_IAM_PORT), 'platform functions to the brokers');
-    clients.addEgressRule(brokers, Port.tcp(MSK_IAM_PORT), 'IAM Kafka to the brokers');
+    brokers.addIngressRule(clients, Port.tcp(this.brokerPort), 'platform functions to the brokers');
+    clients.addEgressRule(brokers, Port.tcp(this.brokerPort), 'Kafka to the brokers');
   }
 
   private newVpc(props: PlatformNetworkProps): Vpc {

@@ -15,7 +15,7 @@ import { FunctionFactory } from '../constructs/function-factory';
 import { PlatformHttpApi } from '../constructs/http-api';
 import { grantKafkaAccess } from '../constructs/kafka-access';
 import { KafkaCluster } from '../constructs/kafka-cluster';
-import { PlatformNetwork } from '../constructs/network';
+import { MskPort, PlatformNetwork } from '../constructs/network';
 import { PlatformObservability } from '../constructs/observability';
 import type { PlatformFunction } from '../constructs/platform-function';
 import { PlatformTopics } from '../constructs/topics';
@@ -119,6 +119,7 @@ export class PlatformStack extends Stack {
           }),
       natGateways: config.natGateways,
       logRetention,
+      brokerPort: config.authMode === 'scram' ? MskPort.Scram : MskPort.Iam,
     });
     this.kafka = new KafkaCluster(this, 'Kafka', { config, network, logRetention });
     const functions = new FunctionFactory({

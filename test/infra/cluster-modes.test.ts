@@ -182,3 +182,64 @@ describe('cluster mode "provisioned" options', () => {
     expect(nagViolations(s.stack).map((v) => v.ruleName)).toEqual([]);
   });
 });
+
+describe('cluster mode "existing" with SASL/SCRAM', () => {
+  const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_xseven-AbCdEf';
+  const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthPlatform({
+      config: {
+        clusterMode: 'existing',
+        clusterArn: EXISTING_CLUSTER_ARN,
+        authMode: 'scram',
+        scramSecretArn: secretArn,
+        scramSecretKeyArn: keyArn,
+        clusterSecurityGroupId: 'sg-0123456789abcdef0',
+      },
+    });
+  });
+
+  it('authenticates every mapping with the SCRAM secret', () => {
+    const mappings = Object.values(resourcesOf(s.template, 'AWS::Lambda::EventSourceMapping'));
+    expect(mappings.length).toBeGreaterThan(0);
+    for (const esm of mappings)
+      expect(esm.Properties.SourceAccessConfigurations).toEqual([
+        { Type: 'SASL_SCRAM_512_AUTH', URI: secretArn },
+      ]);
+  });
+
+  it('gives the functions SCRAM-SHA-512 with credentials resolved at deploy time, never in the template', () => {
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+          KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+          KAFKA_SASL_USERNAME: `{{resolve:secretsmanager:${secretArn}:SecretString:username::}}`,
+          KAFKA_SASL_PASSWORD: `{{resolve:secretsmanager:${secretArn}:SecretString:password::}}`,
+        }),
+      },
+    });
+  });
+
+  it('looks up the SCRAM brokers and opens the SCRAM port', () => {
+    s.template.hasResourceProperties('Custom::AWS', {
+      Create: Match.stringLikeRegexp('BootstrapBrokerStringSaslScram'),
+    });
+    s.template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: 'sg-0123456789abcdef0',
+      FromPort: 9096,
+      ToPort: 9096,
+    });
+  });
+
+  it('lets the consumers read the secret and decrypt it with its key', () => {
+    const text = JSON.stringify(resourcesOf(s.template, 'AWS::IAM::Policy'));
+    expect(text).toContain('secretsmanager:GetSecretValue');
+    expect(text).toContain(keyArn);
+  });
+
+  it('passes cdk-nag with no unacknowledged finding', () => {
+    expect(nagViolations(s.stack).map((v) => v.ruleName)).toEqual([]);
+  });
+});

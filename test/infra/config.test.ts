@@ -78,6 +78,23 @@ describe('the CDK context', () => {
     ]);
   });
 
+  it('allows SASL/SCRAM only on an existing cluster, with its secret', () => {
+    expect(problemsOf({ authMode: 'scram' })).toEqual([
+      'xseven:authMode: "scram" needs clusterMode "existing" (the clusters the stack creates use IAM)',
+      'xseven:scramSecretArn: required with authMode "scram"',
+    ]);
+    expect(
+      problemsOf({
+        clusterMode: 'existing',
+        clusterArn: EXISTING_CLUSTER_ARN,
+        authMode: 'scram',
+        scramSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:other-AbCdEf',
+      }),
+    ).toEqual([
+      'xseven:scramSecretArn: must be the ARN of a Secrets Manager secret named AmazonMSK_...',
+    ]);
+  });
+
   it('refuses a burst limit below the rate limit', () => {
     expect(problemsOf({ throttleRateLimit: 50, throttleBurstLimit: 10 })).toEqual([
       'xseven:throttleBurstLimit: must be at least throttleRateLimit',
