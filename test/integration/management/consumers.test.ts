@@ -1,7 +1,11 @@
 import type { Consumer } from 'kafkajs';
 import { registerEsmControl } from '../../../local/runtime/esm-control';
-import { bodyOf } from './events';
-import { createScratchTopic, produce, startHarness } from './harness';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createManagementHandler } from '../../../shared/management/app';
+import { awsEsmGate } from '../../../shared/management/esm-gate';
+import type { EsmApi } from '../../../shared/management/esm-gate';
+import { bodyOf, lambdaContext, managementEvent } from './events';
+import { TEST_TOKEN, createScratchTopic, produce, startHarness } from './harness';
 import type { Harness } from './harness';
 
 interface GroupBody {
@@ -206,6 +210,76 @@ describe('management API: consumer groups, lag and offset reset on the real brok
       expect(after?.members).toHaveLength(1);
     } finally {
       registerEsmControl(undefined);
+      await consumer?.disconnect();
+    }
+  });
+
+  it('in AWS mode disables the owning event source mapping, waits until Disabled, resets, and enables it', async () => {
+    const topic = `${h.prefix}aws-esm`;
+    const group = `${h.prefix}aws-esm-group`;
+    await createScratchTopic(h.admin, topic, 1);
+    await produce(h.kafka, topic, 4, 0);
+    // The "ESM" is a real consumer; the Lambda API double starts and stops it as AWS would.
+    let consumer: Consumer | undefined = await joinedConsumer(h, group, topic);
+    let state = 'Enabled';
+    const journal: string[] = [];
+    const api: EsmApi = {
+      list: async () => ({
+        EventSourceMappings: [
+          {
+            UUID: 'esm-1',
+            State: state,
+            AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: group },
+          },
+        ],
+      }),
+      update: async ({ Enabled }) => {
+        if (Enabled) {
+          const committed = await h.admin.fetchOffsets({ groupId: group, topics: [topic] });
+          journal.push(`enable (committed ${committed[0]?.partitions[0]?.offset})`);
+          state = 'Enabling';
+          consumer = await joinedConsumer(h, group, topic);
+          state = 'Enabled';
+        } else {
+          journal.push('disable');
+          state = 'Disabling';
+          void consumer?.disconnect().then(() => {
+            consumer = undefined;
+            state = 'Disabled';
+          });
+        }
+        return {};
+      },
+      get: async () => {
+        journal.push(`get ${state}`);
+        return { UUID: 'esm-1', State: state };
+      },
+    };
+    const aws = createManagementHandler({
+      env: { ...process.env, XSEVEN_API_TOKEN: TEST_TOKEN },
+      platform: h.def,
+      prefix: h.prefix,
+      kafka: h.kafka,
+      logger: new Logger({ serviceName: 'management-test', logLevel: 'SILENT' }),
+      esmGate: awsEsmGate({ api, timeoutMs: 30_000, pollIntervalMs: 100 }),
+    });
+    try {
+      const reset = await aws.handler(
+        managementEvent('reset-offset', {
+          pathParameters: { topic },
+          body: { group, to: 'offset', offset: 3 },
+          headers: { authorization: `Bearer ${TEST_TOKEN}` },
+        }),
+        lambdaContext(),
+      );
+      expect(reset.statusCode).toBe(200);
+      expect(bodyOf(reset)).toMatchObject({ eventSourceMappingPaused: true });
+      expect(journal[0]).toBe('disable');
+      expect(journal.filter((j) => j.startsWith('get')).at(-1)).toBe('get Disabled');
+      expect(journal.at(-1)).toBe('enable (committed 3)');
+      expect(state).toBe('Enabled');
+    } finally {
+      await aws.close();
       await consumer?.disconnect();
     }
   });
