@@ -121,13 +121,14 @@ export class PlatformConsumers extends Construct {
     this.resources = props.definition.consumers.map((consumer) => this.deploy(consumer, props));
     const s3Reason =
       'granted by S3OnFailureDestination (Lambda writes failed batches through the function role); limited to the one failure bucket';
+    const toS3 = this.resources.filter((r) => r.consumer.onFailureTopic === undefined);
     accept(
-      this.resources.map((r) => r.fn),
+      toS3.map((r) => r.fn),
       ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map(
         (action) => ({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: s3Reason }),
       ),
     );
-    for (const r of this.resources)
+    for (const r of toS3)
       acceptWildcardResource(r.fn, `${props.failureBucket.bucketArn}/*`, s3Reason);
   }
 

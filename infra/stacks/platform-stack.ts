@@ -159,7 +159,6 @@ export class PlatformStack extends Stack {
     this.managementFunction = functions.create(this, 'Management', {
       entry: FunctionEntry.management,
       description: 'xseven management API: topics, groups, offsets, DLQ, metrics, alerts',
-      environment: { POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE },
     });
     this.grantManagement(this.managementFunction, definition, config.topicPrefix);
 

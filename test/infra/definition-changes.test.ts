@@ -4,7 +4,7 @@ import { batchingWindow } from '../../infra/constructs/consumers';
 import { InfraConfigError } from '../../infra/errors';
 import { loadPlatformDefinition, platform } from '../../shared/platform';
 import type { PlatformDefinitionInput } from '../../shared/platform';
-import { resourcesOf, synthPlatform } from './support/synth';
+import { nagViolations, resourcesOf, synthPlatform } from './support/synth';
 import type { Synthesized } from './support/synth';
 
 const withExtras = (): PlatformDefinitionInput => ({
@@ -67,6 +67,10 @@ describe('a stack built from a modified definition', () => {
       policy?.Properties.PolicyDocument as { Statement: { Action: string[]; Resource: unknown }[] }
     ).Statement.find((s) => [s.Action].flat().includes('kafka-cluster:WriteData'));
     expect(JSON.stringify(write?.Resource)).toContain('/dead.letter.archive"');
+  });
+
+  it('still passes cdk-nag with a Kafka on-failure topic', () => {
+    expect(nagViolations(modified.stack).map((v) => v.ruleName)).toEqual([]);
   });
 
   it('follows the definition routes', () => {
