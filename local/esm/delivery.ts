@@ -4,6 +4,7 @@ import type { ConsumerDefinition } from '../../shared/platform/schema';
 import { EsmStoppedError, FunctionInvocationError } from './errors';
 import { createLambdaContext } from './lambda-context';
 import type { LocalContext } from './lambda-context';
+import { estimateRecordBytes } from './batcher';
 import { MAX_PAYLOAD_BYTES, buildMskEvent, partitionKey, recordPayloadBytes } from './msk-event';
 import type { EventSourceInfo, PendingRecord } from './msk-event';
 
@@ -118,7 +119,9 @@ export const invokeOnce = async (
 ): Promise<InvocationOutcome> => {
   const event = buildMskEvent(records, deps.source);
   const limit = deps.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
-  const size = Buffer.byteLength(JSON.stringify(event));
+  // The estimate bounds the JSON size from above; serialize only when it is in doubt.
+  const estimate = records.reduce((n, r) => n + estimateRecordBytes(r), 512);
+  const size = estimate <= limit ? estimate : Buffer.byteLength(JSON.stringify(event));
   if (size > limit) {
     const outcome = {
       kind: 'error',

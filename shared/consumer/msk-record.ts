@@ -128,6 +128,9 @@ export const eventRecords = (event: Pick<MSKEvent, 'records'>): unknown[] =>
  * ```
  */
 export const decodeRecord = (raw: unknown): DecodedRecord | UndecodableRecord => {
+  // Hot path: a well-formed record (every record AWS sends) skips the zod
+  // parse; anything else goes through the schemas, which name the problem.
+  if (isWellFormed(raw)) return decodeFields(raw);
   const coordinates = coordinatesSchema.safeParse(raw);
   if (!coordinates.success)
     throw new ValidationError(
@@ -136,7 +139,7 @@ export const decodeRecord = (raw: unknown): DecodedRecord | UndecodableRecord =>
   const { topic, partition, offset } = coordinates.data;
   const payload = payloadSchema.safeParse(raw);
   if (!payload.success) {
-    const fallback = raw as { timestamp?: unknown; value?: unknown };
+    const fallback = raw as { timestamp?: unknown };
     return {
       record: {
         topic,
@@ -153,21 +156,74 @@ export const decodeRecord = (raw: unknown): DecodedRecord | UndecodableRecord =>
       ),
     };
   }
-  const { timestamp, timestampType, key, value, headers } = payload.data;
-  const base = { topic, partition, offset, timestamp, timestampType, headers: rawHeaders(headers) };
-  const decodeOrKeep = (text: string | null | undefined, field: string) => {
-    if (text == null) return { bytes: null };
-    try {
-      return { bytes: decodeBase64(text, field) };
-    } catch (error) {
-      // Keep the text's own bytes: they are all there is of the original.
-      return { bytes: Buffer.from(text), error: error as RecordDeserializationError };
+  return decodeFields({ topic, partition, offset, ...payload.data });
+};
+
+/** A record whose fields have the right types (bytes not decoded yet). */
+interface RawRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly timestampType: string;
+  readonly key?: string | null | undefined;
+  readonly value?: string | null | undefined;
+  readonly headers?: readonly Record<string, readonly number[]>[] | null | undefined;
+}
+
+const isByte = (b: unknown): boolean =>
+  typeof b === 'number' && Number.isInteger(b) && b >= -128 && b <= 255;
+const isNat = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+const isOptionalString = (s: unknown): boolean => s == null || typeof s === 'string';
+
+/** The same rules as the zod schemas above, as plain checks (a subset: when in doubt, zod decides). */
+const isWellFormed = (raw: unknown): raw is RawRecord => {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.topic !== 'string' || r.topic === '' || !isNat(r.partition) || !isNat(r.offset))
+    return false;
+  if (typeof r.timestamp !== 'number' || typeof r.timestampType !== 'string') return false;
+  if (!isOptionalString(r.key) || !isOptionalString(r.value)) return false;
+  if (r.headers == null) return true;
+  if (!Array.isArray(r.headers)) return false;
+  for (const header of r.headers as unknown[]) {
+    if (typeof header !== 'object' || header === null || Array.isArray(header)) return false;
+    for (const name in header) {
+      const bytes = (header as Record<string, unknown>)[name];
+      if (!Array.isArray(bytes)) return false;
+      for (let i = 0; i < bytes.length; i += 1) if (!isByte(bytes[i])) return false;
     }
+  }
+  return true;
+};
+
+/** Decodes base64, or keeps the text's own bytes (all there is of the original) with the error. */
+const decodeOrKeep = (
+  text: string | null | undefined,
+  field: string,
+): { bytes: Buffer | null; error?: RecordDeserializationError } => {
+  if (text == null) return { bytes: null };
+  try {
+    return { bytes: decodeBase64(text, field) };
+  } catch (error) {
+    return { bytes: Buffer.from(text), error: error as RecordDeserializationError };
+  }
+};
+
+const decodeFields = (raw: RawRecord): DecodedRecord | UndecodableRecord => {
+  const key = decodeOrKeep(raw.key, 'key');
+  const value = decodeOrKeep(raw.value, 'value');
+  const record: DecodedRecord = {
+    topic: raw.topic,
+    partition: raw.partition,
+    offset: raw.offset,
+    timestamp: raw.timestamp,
+    timestampType: raw.timestampType,
+    key: key.bytes,
+    value: value.bytes,
+    headers: rawHeaders(raw.headers),
   };
-  const k = decodeOrKeep(key, 'key');
-  const v = decodeOrKeep(value, 'value');
-  const record = { ...base, key: k.bytes, value: v.bytes };
-  const error = v.error ?? k.error;
+  const error = value.error ?? key.error;
   return error === undefined ? record : { record, error };
 };
 

@@ -4,13 +4,13 @@ import type { EventEnvelope } from '../events/envelope';
 import { deliveryAttempt } from '../dlq/writer';
 import { MetricName, recordMetric } from '../observability/metrics';
 import type { EventType } from '../events/event-types';
-import type { EventBus, EventOf } from './bus';
+import type { EventBus, EventHandler, EventOf, HandlerContext } from './bus';
 import { classifyFailure } from './classify';
 import { BatchIncompleteError } from './errors';
 import { decodeRecord, parseMskEvent } from './msk-record';
 import type { DecodedRecord } from './msk-record';
 import { eventIdOf, parseEventValue } from './parse-event';
-import { recordTimeBudget, withinTimeBound } from './time-bound';
+import { isThenable, recordTimeBudget, withinTimeBound } from './time-bound';
 
 /** The item identifier of ReportBatchItemFailures for Kafka. */
 export interface BatchItemFailure {
@@ -65,18 +65,33 @@ interface DecodedRecordRef {
   readonly offset: number;
 }
 
-const seconds = (startNs: bigint): number => Number(process.hrtime.bigint() - startNs) / 1e9;
+interface RecordOutcome {
+  readonly processed?: string;
+  readonly letter?: DeadLetter;
+}
 
-const processRecord = async (
-  raw: unknown,
+/** Per-invocation figures by topic, recorded as metrics once per invocation. */
+type Tally = Map<string, { consumed: number; processed: number; seconds: number }>;
+
+const tallyOf = (tally: Tally, topic: string) => {
+  let entry = tally.get(topic);
+  if (entry === undefined) {
+    entry = { consumed: 0, processed: 0, seconds: 0 };
+    tally.set(topic, entry);
+  }
+  return entry;
+};
+
+const deadLetter = (
+  record: DecodedRecord,
+  error: unknown,
   deps: BatchDependencies,
-  context: RemainingTime,
   now: () => Date,
-): Promise<{ processed?: string; letter?: DeadLetter }> => {
-  const decoded = decodeRecord(raw);
-  const letterOf = (record: DecodedRecord, error: unknown, handler?: string): DeadLetter => {
-    const eventId = eventIdOf(record.value);
-    return {
+  handler?: string,
+): RecordOutcome => {
+  const eventId = eventIdOf(record.value);
+  return {
+    letter: {
       record,
       failure: classifyFailure(error),
       ...(handler === undefined ? {} : { handler }),
@@ -84,51 +99,90 @@ const processRecord = async (
       consumerGroup: deps.consumerGroup,
       functionName: deps.functionName,
       failedAt: now(),
-    };
+    },
   };
-  const topic = 'error' in decoded ? decoded.record.topic : decoded.topic;
-  const labels = { topic, consumer: deps.functionName };
-  recordMetric(MetricName.ConsumerMessagesConsumed, 1, labels);
-  if ('error' in decoded) return { letter: letterOf(decoded.record, decoded.error) };
-  const started = process.hrtime.bigint();
+};
+
+/**
+ * One record: decode, validate, route, run the handlers within the record's
+ * time bound. Synchronous when every handler is (no promise per record on
+ * the hot path); a promise otherwise.
+ */
+const processRecord = (
+  raw: unknown,
+  deps: BatchDependencies,
+  context: RemainingTime,
+  now: () => Date,
+  tally: Tally,
+): RecordOutcome | Promise<RecordOutcome> => {
+  const started = performance.now();
+  const decoded = decodeRecord(raw);
+  if ('error' in decoded) {
+    tallyOf(tally, decoded.record.topic).consumed += 1;
+    return deadLetter(decoded.record, decoded.error, deps, now);
+  }
+  const figures = tallyOf(tally, decoded.topic);
+  figures.consumed += 1;
   let event: EventEnvelope;
   try {
     event = parseEventValue(decoded.value, deps.maxRecordBytes);
   } catch (error) {
-    return { letter: letterOf(decoded, error) };
+    return deadLetter(decoded, error, deps, now);
   }
+  const done = (): RecordOutcome => {
+    figures.processed += 1;
+    figures.seconds += (performance.now() - started) / 1000;
+    return { processed: String(event.id) };
+  };
   const handlers = deps.bus.handlersFor(event);
-  let current: string | undefined;
+  if (handlers.length === 0) return done();
+  const run: { current?: string } = {};
+  let pending: void | Promise<void>;
   try {
-    const budget = recordTimeBudget(context.getRemainingTimeInMillis(), deps.reserveMs);
-    await withinTimeBound(
-      (signal) => {
-        const attempt = deliveryAttempt(decoded.headers);
-        const ctx = { signal, record: decoded, attempt, logger: deps.logger };
-        let chain: Promise<void> | undefined;
-        for (const handler of handlers) {
-          if (chain === undefined) {
-            current = handler.name;
-            const result = handler.handle(event as EventOf<EventType>, ctx);
-            if (result instanceof Promise) chain = result;
-          } else {
-            chain = chain.then(() => {
-              current = handler.name;
-              return handler.handle(event as EventOf<EventType>, ctx);
-            });
-          }
-        }
-        return chain;
-      },
-      budget,
-      `record ${decoded.topic}-${decoded.partition}@${decoded.offset}`,
+    pending = withinTimeBound(
+      (signal) => runHandlers(handlers, event, signal, decoded, deps, run),
+      recordTimeBudget(context.getRemainingTimeInMillis(), deps.reserveMs),
+      () => `record ${decoded.topic}-${decoded.partition}@${decoded.offset}`,
     );
   } catch (error) {
-    return { letter: letterOf(decoded, error, current) };
+    return deadLetter(decoded, error, deps, now, run.current);
   }
-  recordMetric(MetricName.ConsumerMessagesProcessed, 1, labels);
-  recordMetric(MetricName.ConsumerProcessingDurationSeconds, seconds(started), labels);
-  return { processed: String(event.id) };
+  if (pending === undefined) return done();
+  return pending.then(done, (error: unknown) => deadLetter(decoded, error, deps, now, run.current));
+};
+
+/** Runs the handlers in order; synchronous until the first one returns a promise. */
+const runHandlers = (
+  handlers: readonly EventHandler[],
+  event: EventEnvelope,
+  signal: () => AbortSignal,
+  record: DecodedRecord,
+  deps: BatchDependencies,
+  run: { current?: string },
+): void | Promise<void> => {
+  const ctx: HandlerContext = {
+    get signal() {
+      return signal();
+    },
+    record,
+    attempt: deliveryAttempt(record.headers),
+    logger: deps.logger,
+  };
+  for (let i = 0; i < handlers.length; i += 1) {
+    const handler = handlers[i] as EventHandler;
+    run.current = handler.name;
+    const result = handler.handle(event as EventOf<EventType>, ctx);
+    if (isThenable(result)) {
+      const rest = handlers.slice(i + 1);
+      return Promise.resolve(result).then(async () => {
+        for (const next of rest) {
+          run.current = next.name;
+          await next.handle(event as EventOf<EventType>, ctx);
+        }
+      });
+    }
+  }
+  return undefined;
 };
 
 const processPartition = async (
@@ -137,6 +191,7 @@ const processPartition = async (
   deps: BatchDependencies,
   context: RemainingTime,
   now: () => Date,
+  tally: Tally,
 ): Promise<PartitionResult> => {
   const result: PartitionResult = { processed: [], letters: [], unprocessed: [] };
   for (let i = 0; i < records.length; i += 1) {
@@ -145,7 +200,8 @@ const processPartition = async (
         result.unprocessed.push({ partitionKey, offset: (raw as { offset: number }).offset });
       break;
     }
-    const out = await processRecord(records[i], deps, context, now);
+    let out = processRecord(records[i], deps, context, now, tally);
+    if (isThenable(out)) out = await out;
     if (out.processed !== undefined) result.processed.push(out.processed);
     if (out.letter !== undefined) result.letters.push(out.letter);
   }
@@ -175,11 +231,20 @@ export const processBatch = async (
 ): Promise<BatchOutcome> => {
   const event = parseMskEvent(input);
   const now = deps.now ?? (() => new Date());
+  const tally: Tally = new Map();
   const results = await Promise.all(
     Object.entries(event.records).map(([key, records]) =>
-      processPartition(key, records, deps, context, now),
+      processPartition(key, records, deps, context, now, tally),
     ),
   );
+  for (const [topic, figures] of tally) {
+    const labels = { topic, consumer: deps.functionName };
+    recordMetric(MetricName.ConsumerMessagesConsumed, figures.consumed, labels);
+    if (figures.processed === 0) continue;
+    recordMetric(MetricName.ConsumerMessagesProcessed, figures.processed, labels);
+    // One observation per invocation and topic: the time its records took.
+    recordMetric(MetricName.ConsumerProcessingDurationSeconds, figures.seconds, labels);
+  }
   const letters = results.flatMap((r) => r.letters);
   const unprocessed = results.flatMap((r) => r.unprocessed);
   const failures: BatchItemFailure[] = unprocessed.map((u) => ({

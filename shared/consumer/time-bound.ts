@@ -1,44 +1,48 @@
 import { HandlerTimeoutError } from './errors';
 
-const isThenable = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
-  typeof (value as { then?: unknown } | null)?.then === 'function';
-
 /**
- * Runs `work` with an abort signal and fails with {@link HandlerTimeoutError}
- * if it takes longer than `ms`. The signal is aborted on timeout so
- * cooperative work stops; JavaScript cannot kill the rest.
+ * Whether a value is a promise (or any thenable).
  *
  * @example
  * ```ts
- * await withinTimeBound((signal) => fetch(url, { signal }), 2_000, 'handler "x"');
+ * if (isThenable(result)) await result;
  * ```
  */
-export const withinTimeBound = async <T>(
-  work: (signal: AbortSignal) => Promise<T> | T,
+export const isThenable = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
+/**
+ * Runs `work` with an abort signal (created on first use) and fails with {@link HandlerTimeoutError}
+ * if it takes longer than `ms`. The signal is aborted on timeout so
+ * cooperative work stops; JavaScript cannot kill the rest. Synchronous work
+ * returns synchronously (no timer, no promise: the hot path of the
+ * consumer); asynchronous work returns a promise raced against the bound.
+ *
+ * @example
+ * ```ts
+ * await withinTimeBound((signal) => fetch(url, { signal: signal() }), 2_000, () => 'handler "x"');
+ * ```
+ */
+export const withinTimeBound = <T>(
+  work: (signal: () => AbortSignal) => T | PromiseLike<T>,
   ms: number,
-  label: string,
-): Promise<T> => {
-  const controller = new AbortController();
-  if (ms <= 0) {
-    controller.abort();
-    throw new HandlerTimeoutError(`${label} had no time left to run`);
-  }
-  const result = work(controller.signal);
-  // Synchronous work has already finished: no timer needed (the hot path).
+  label: string | (() => string),
+): T | Promise<T> => {
+  const name = (): string => (typeof label === 'string' ? label : label());
+  if (ms <= 0) throw new HandlerTimeoutError(`${name()} had no time left to run`);
+  // Created only when the work asks for it: an AbortSignal is costly on the hot path.
+  let controller: AbortController | undefined;
+  const result = work(() => (controller ??= new AbortController()).signal);
   if (!isThenable(result)) return result;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       // Reject first: work that stops on abort must not win the race.
-      reject(new HandlerTimeoutError(`${label} exceeded its time bound of ${ms} ms`));
-      controller.abort();
+      reject(new HandlerTimeoutError(`${name()} exceeded its time bound of ${ms} ms`));
+      (controller ??= new AbortController()).abort();
     }, ms);
   });
-  try {
-    return await Promise.race([result, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
 };
 
 /**

@@ -3,7 +3,7 @@ import { recordTimeBudget, withinTimeBound } from '../../../shared/consumer/time
 
 describe('withinTimeBound', () => {
   it('returns the result of synchronous and fast asynchronous work', async () => {
-    await expect(withinTimeBound(() => 1, 10, 'x')).resolves.toBe(1);
+    expect(withinTimeBound(() => 1, 10, 'x')).toBe(1);
     await expect(withinTimeBound(async () => 2, 1_000, 'x')).resolves.toBe(2);
   });
 
@@ -11,11 +11,11 @@ describe('withinTimeBound', () => {
     let signal: AbortSignal | undefined;
     const slow = withinTimeBound(
       (s) => {
-        signal = s;
+        signal = s();
         return new Promise((resolve) => setTimeout(resolve, 500));
       },
       20,
-      'handler "slow"',
+      () => 'handler "slow"',
     );
     await expect(slow).rejects.toThrow(HandlerTimeoutError);
     await expect(slow).rejects.toThrow(/handler "slow" exceeded its time bound of 20 ms/);
@@ -24,7 +24,7 @@ describe('withinTimeBound', () => {
 
   it('does not start work when no time is left', async () => {
     const work = jest.fn();
-    await expect(withinTimeBound(work, 0, 'x')).rejects.toThrow(/no time left/);
+    expect(() => withinTimeBound(work, 0, 'x')).toThrow(/no time left/);
     expect(work).not.toHaveBeenCalled();
   });
 

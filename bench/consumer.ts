@@ -1,0 +1,252 @@
+/**
+ * Consumer benchmarks (issue #4):
+ * 1. the consumer handler's decode + validate + route per record, in µs,
+ *    against JSON.parse of the same base64 buffers (target <= 10 µs/record);
+ * 2. produce -> local ESM -> handler -> commit throughput against a bare
+ *    kafkajs eachBatch consumer on the same broker (target >= 0.8x).
+ */
+import { randomUUID } from 'node:crypto';
+import type { MSKEvent, MSKRecord } from 'aws-lambda';
+import type { Kafka } from 'kafkajs';
+import { EventBus } from '../shared/consumer/bus';
+import type { EventHandler } from '../shared/consumer/bus';
+import { createEnvelope } from '../shared/events/envelope';
+import { createKafka } from '../shared/kafka/client';
+import { createLogger } from '../shared/observability/logger';
+import { loadPlatformDefinition, platform, withNamespace } from '../shared/platform';
+import { createConsumerHandler } from '../functions/consumers/create-consumer';
+import { createLambdaContext } from '../local/esm/lambda-context';
+import { startLocalEsm } from '../local/esm/local-esm';
+import type { LambdaHandler } from '../local/esm/delivery';
+import { provisionTopics } from '../local/provision';
+import type { BenchResult, BenchSuite } from './types';
+
+const RECORDS = 1_000;
+const logger = createLogger('bench-consumer');
+
+const sampleValues = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) =>
+    Buffer.from(
+      JSON.stringify(
+        createEnvelope({
+          type: 'conversation.message',
+          data: {
+            conversation_id: `conv-${i % 50}`,
+            user_id: `user-${i % 7}`,
+            message_content: `Hello, I need help with my order number ${i}. It has not arrived yet.`,
+            message_type: 'user',
+          },
+          correlationId: randomUUID(),
+        }),
+      ),
+    ).toString('base64'),
+  );
+
+const mskEvent = (values: readonly string[]): MSKEvent => {
+  const records: Record<string, MSKRecord[]> = {};
+  values.forEach((value, i) => {
+    const partition = i % 3;
+    (records[`conversation.events-${partition}`] ??= []).push({
+      topic: 'conversation.events',
+      partition,
+      offset: i,
+      timestamp: Date.now(),
+      timestampType: 'CREATE_TIME',
+      key: Buffer.from(`conv-${i % 50}`).toString('base64'),
+      value,
+      headers: [{ 'ce-id': [...Buffer.from('id')] }],
+    });
+  });
+  return { eventSource: 'aws:kafka', eventSourceArn: 'arn', bootstrapServers: 'h:9092', records };
+};
+
+const noop: EventHandler<'conversation.message'> = {
+  name: 'noop',
+  canHandle: () => true,
+  handle: () => undefined,
+};
+
+const microsPerRecord = async (
+  fn: () => unknown,
+  records: number,
+  rounds: number,
+): Promise<number> => {
+  for (let i = 0; i < 5; i += 1) await fn();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i += 1) await fn();
+  return Number(process.hrtime.bigint() - start) / 1_000 / (rounds * records);
+};
+
+const handlerCost = async (): Promise<BenchResult> => {
+  const values = sampleValues(RECORDS);
+  const event = mskEvent(values);
+  const handler = createConsumerHandler({
+    consumer: 'conversation-log',
+    bus: new EventBus().subscribe('conversation.message', noop),
+    platform,
+    dlqWriter: { write: async () => undefined },
+    logger,
+    env: {},
+  });
+  const context = createLambdaContext({
+    functionName: 'bench',
+    timeoutSeconds: 900,
+    memorySizeMb: 1024,
+  });
+  const baseline = await microsPerRecord(
+    () => {
+      for (const v of values) JSON.parse(Buffer.from(v, 'base64').toString('utf8'));
+    },
+    RECORDS,
+    50,
+  );
+  const value = await microsPerRecord(() => handler(event, context), RECORDS, 50);
+  return {
+    name: `consumer handler decode+validate+route per record (${value.toFixed(2)} µs; target <= 10 µs) vs JSON.parse of the same buffers`,
+    unit: 'µs/record',
+    baseline,
+    value,
+    higherIsBetter: false,
+    target: 10 / baseline,
+  };
+};
+
+const MESSAGES = 30_000;
+
+const fill = async (kafka: Kafka, topic: string): Promise<void> => {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const values = sampleValues(1_000).map((v) => Buffer.from(v, 'base64'));
+  for (let sent = 0; sent < MESSAGES; sent += 1_000)
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: values.map((value, i) => ({ key: `conv-${(sent + i) % 50}`, value })),
+    });
+  await producer.disconnect();
+};
+
+const committedTotal = async (kafka: Kafka, groupId: string, topic: string): Promise<number> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+const untilCommitted = async (kafka: Kafka, groupId: string, topic: string): Promise<void> => {
+  while ((await committedTotal(kafka, groupId, topic)) < MESSAGES)
+    await new Promise((r) => setTimeout(r, 20));
+};
+
+const bareEachBatch = async (kafka: Kafka, topic: string): Promise<number> => {
+  const groupId = `bench-bare-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const start = process.hrtime.bigint();
+  await consumer.run({
+    partitionsConsumedConcurrently: 3,
+    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
+      for (const message of batch.messages) {
+        JSON.parse(message.value?.toString('utf8') ?? 'null');
+        resolveOffset(message.offset);
+      }
+      await commitOffsetsIfNecessary();
+    },
+  });
+  await untilCommitted(kafka, groupId, topic);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await consumer.disconnect();
+  return MESSAGES / seconds;
+};
+
+const localEsmPipeline = async (
+  kafka: Kafka,
+  prefix: string,
+  topicName: string,
+): Promise<number> => {
+  const base = withNamespace(platform, prefix);
+  const def = loadPlatformDefinition({
+    ...base,
+    topics: [
+      ...base.topics,
+      { name: topicName, partitions: 3, replicationFactor: 1, minInSyncReplicas: 1 },
+    ],
+    consumers: base.consumers.map((c) =>
+      c.name === 'conversation-log'
+        ? { ...c, topics: [topicName], batchSize: 1_000, maximumBatchingWindowMs: 0 }
+        : c,
+    ),
+  });
+  const consumerDef = def.consumers.find((c) => c.name === 'conversation-log');
+  const handler = createConsumerHandler({
+    consumer: 'conversation-log',
+    bus: new EventBus().subscribe('conversation.message', noop),
+    platform: def,
+    logger,
+    env: {},
+  }) as unknown as LambdaHandler;
+  const start = process.hrtime.bigint();
+  const esm = await startLocalEsm({
+    platform: def,
+    kafka,
+    logger,
+    brokers: ['127.0.0.1:9092'],
+    consumers: ['conversation-log'],
+    handlers: { 'conversation-log': handler },
+    register: false,
+  });
+  await untilCommitted(kafka, consumerDef?.consumerGroupId ?? '', topicName);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await esm.stop();
+  return MESSAGES / seconds;
+};
+
+export const pipelineThroughput = async (): Promise<BenchResult> => {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  const kafka = createKafka({ clientId: 'bench-consumer' });
+  const prefix = `bench-${randomUUID().slice(0, 8)}-`;
+  const def = withNamespace(platform, prefix);
+  const admin = kafka.admin();
+  await admin.connect();
+  await provisionTopics(admin, def);
+  const bareTopic = `${prefix}bench.bare`;
+  const esmTopic = `${prefix}bench.esm`;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [bareTopic, esmTopic].map((topic) => ({
+      topic,
+      numPartitions: 3,
+      replicationFactor: 1,
+    })),
+  });
+  try {
+    await fill(kafka, bareTopic);
+    await fill(kafka, esmTopic);
+    const baseline = await bareEachBatch(kafka, bareTopic);
+    const value = await localEsmPipeline(kafka, prefix, esmTopic);
+    return {
+      name: `local ESM -> consumer handler -> commit (batch 1000, window 0) vs bare kafkajs eachBatch, ${MESSAGES} records`,
+      unit: 'records/s',
+      baseline,
+      value,
+      higherIsBetter: true,
+      target: 0.8,
+    };
+  } finally {
+    await admin
+      .deleteTopics({ topics: [...def.topics.map((t) => t.name), bareTopic, esmTopic] })
+      .catch(() => undefined);
+    await admin.disconnect();
+  }
+};
+
+/** The consumer suite of `npm run bench`. */
+export const consumerBench: BenchSuite = {
+  name: 'consumer',
+  run: async () => [await handlerCost(), await pipelineThroughput()],
+};
