@@ -1,10 +1,11 @@
+import { consumerBench } from './consumer';
 import type { BenchResult, BenchSuite } from './types';
 
 /**
  * `npm run bench`: runs every suite and prints each figure as a ratio to its
  * baseline measured in the same run. Suites register here.
  */
-const suites: readonly BenchSuite[] = [];
+const suites: readonly BenchSuite[] = [consumerBench];
 
 const ratioLine = (r: BenchResult): string => {
   const ratio = r.value / r.baseline;
