@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry, Summary } from 'prom-client';
 import type { MetricObjectWithValues, MetricValueWithName } from 'prom-client';
 import { MetricName } from '../observability/metrics';
 import { Severity } from './config';
+import { CounterOrigin } from './counters';
 import type { CounterSeries } from './counters';
 import type { MonitoringSnapshot } from './snapshot';
 
@@ -47,7 +48,8 @@ class PrecomputedSummary extends Summary<string> {
   private readonly series: readonly CounterSeries[];
 
   public constructor(name: string, help: string, series: readonly CounterSeries[]) {
-    super({ name, help, labelNames: labelNamesOf(series), percentiles: [] });
+    // registers: [] keeps it out of prom-client's global registry (one fresh registry per render).
+    super({ name, help, labelNames: labelNamesOf(series), percentiles: [], registers: [] });
     this.series = series;
   }
 
@@ -93,8 +95,14 @@ const registerCounters = (registry: Registry, snapshot: MonitoringSnapshot): voi
     const help = `${HELP[name]} (source: ${snapshot.counters.origin}, ${snapshot.counters.window})`;
     if (name.endsWith('_total')) {
       const labelNames = labelNamesOf(series);
-      const counter = new Counter({ name, help, labelNames, registers: [registry] });
-      for (const s of series) counter.inc(fullLabels(s, labelNames), s.sum);
+      // A CloudWatch window sum can go down: it is exposed as a gauge, never as a counter.
+      const metric =
+        snapshot.counters.origin === CounterOrigin.InProcess
+          ? new Counter({ name, help, labelNames, registers: [registry] })
+          : new Gauge({ name, help, labelNames, registers: [registry] });
+      for (const s of series)
+        if (metric instanceof Counter) metric.inc(fullLabels(s, labelNames), s.sum);
+        else metric.set(fullLabels(s, labelNames), s.sum);
     } else {
       registry.registerMetric(new PrecomputedSummary(name, help, series));
     }

@@ -110,6 +110,10 @@ describe('management API: metrics, alerts, Prometheus and DLQ stats on the real 
       sampleValue(families, 'kafka_producer_send_duration_seconds_sum', { topic }),
     ).toBeCloseTo(0.06);
     expect(sampleValue(families, 'kafka_metrics_source_info', { source: 'in-process' })).toBe(1);
+    // A warm container renders again from a fresh registry.
+    const again = await h.call('prometheus-metrics');
+    expect(again.statusCode).toBe(200);
+    expect(parsePrometheusText(again.body ?? '').size).toBe(families.size);
     expect(sampleValue(families, 'kafka_brokers', {})).toBe(
       (await h.admin.describeCluster()).brokers.length,
     );

@@ -1,0 +1,45 @@
+import { ConfigError } from '../../../shared/errors';
+import { loadManagementConfig } from '../../../shared/management/config';
+
+describe('management settings', () => {
+  it('has safe defaults: no token, mutations refused, thresholds for every alert', () => {
+    const config = loadManagementConfig({});
+    expect(config.apiToken).toBeUndefined();
+    expect(config.allowUnauthenticatedMutations).toBe(false);
+    expect(config.inAws).toBe(false);
+    expect(config.thresholds).toEqual({
+      consumer_lag: { warning: 1000, critical: 10_000 },
+      error_rate: { warning: 0.05, critical: 0.2 },
+      processing_time: { warning: 5, critical: 30 },
+      dlq_depth: { warning: 1, critical: 100 },
+    });
+  });
+
+  it('reads thresholds, the token, the flag and the AWS marker from the environment', () => {
+    const config = loadManagementConfig({
+      XSEVEN_API_TOKEN: 'a-token-of-sixteen-chars',
+      XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS: '1',
+      XSEVEN_ALERT_DLQ_DEPTH_INFO: '0',
+      XSEVEN_ALERT_ERROR_RATE_CRITICAL: '0.5',
+      AWS_LAMBDA_FUNCTION_NAME: 'management',
+    });
+    expect(config.apiToken).toBe('a-token-of-sixteen-chars');
+    expect(config.allowUnauthenticatedMutations).toBe(true);
+    expect(config.inAws).toBe(true);
+    expect(config.thresholds.dlq_depth).toEqual({ info: 0, warning: 1, critical: 100 });
+    expect(config.thresholds.error_rate.critical).toBe(0.5);
+  });
+
+  it('names every bad variable at once', () => {
+    const load = (): unknown =>
+      loadManagementConfig({
+        XSEVEN_API_TOKEN: 'short',
+        XSEVEN_ALERT_CONSUMER_LAG_WARNING: 'lots',
+        XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS: 'sure',
+      });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/XSEVEN_API_TOKEN/);
+    expect(load).toThrow(/XSEVEN_ALERT_CONSUMER_LAG_WARNING/);
+    expect(load).toThrow(/XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS/);
+  });
+});
