@@ -127,7 +127,9 @@ export const createManagementHandler = (
             awsEsmGate({
               api,
               timeoutMs: config.esmDisableTimeoutMs,
-              ...(env.XSEVEN_MSK_CLUSTER_ARN ? { eventSourceArn: env.XSEVEN_MSK_CLUSTER_ARN } : {}),
+              ...(config.mskClusterArn === undefined
+                ? {}
+                : { eventSourceArn: config.mskClusterArn }),
             }),
           )
         : Promise.resolve(localEsmGate(getEsmControl));

@@ -62,6 +62,11 @@ export const managementEnvSchema = z.object({
   /** How long the reset waits for a group to lose its members after its ESM stopped. */
   XSEVEN_GROUP_EMPTY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('XsevenEvents'),
+  /** In AWS: restricts the ESM lookup of the offset reset to the cluster's mappings. */
+  XSEVEN_MSK_CLUSTER_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kafka:/, 'must be an MSK cluster ARN')
+    .optional(),
   /** Set by Lambda: its presence selects the AWS behaviour (CloudWatch, authorizer, ESM API). */
   AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).optional(),
   ...thresholdShape,
@@ -78,6 +83,7 @@ export interface ManagementConfig {
   readonly esmDisableTimeoutMs: number;
   readonly groupEmptyTimeoutMs: number;
   readonly metricsNamespace: string;
+  readonly mskClusterArn?: string;
   /** Running inside AWS Lambda. */
   readonly inAws: boolean;
   readonly thresholds: Readonly<Record<AlertMetric, Thresholds>>;
@@ -129,6 +135,9 @@ export const loadManagementConfig = (
     esmDisableTimeoutMs: parsed.XSEVEN_ESM_DISABLE_TIMEOUT_MS,
     groupEmptyTimeoutMs: parsed.XSEVEN_GROUP_EMPTY_TIMEOUT_MS,
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE,
+    ...(parsed.XSEVEN_MSK_CLUSTER_ARN === undefined
+      ? {}
+      : { mskClusterArn: parsed.XSEVEN_MSK_CLUSTER_ARN }),
     inAws: parsed.AWS_LAMBDA_FUNCTION_NAME !== undefined,
     thresholds: thresholdsFrom(parsed),
   };

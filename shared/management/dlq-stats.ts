@@ -54,6 +54,13 @@ export interface DlqRange {
   readonly to: number;
 }
 
+/**
+ * Prefix of the throw-away consumer groups the DLQ scan uses (never
+ * committed, deleted after each scan). Infra grants the management function
+ * access to groups with this prefix.
+ */
+export const DLQ_SCAN_GROUP_PREFIX = 'xseven-management-dlq-scan-';
+
 const UNKNOWN = 'unknown';
 
 /**
@@ -154,7 +161,7 @@ export const readRange = async (
   const todo = new Map(ranges.filter((r) => r.from < r.to).map((r) => [r.partition, r]));
   const records: DlqRecordView[] = [];
   if (todo.size === 0) return { records, truncated: false };
-  const groupId = `xseven-management-dlq-scan-${randomUUID()}`;
+  const groupId = `${DLQ_SCAN_GROUP_PREFIX}${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
   let truncated = false;
   try {

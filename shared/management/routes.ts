@@ -81,6 +81,12 @@ const health: RouteHandler = async (_request, context) => {
 const status: RouteHandler = async (_request, context) => {
   let snapshot: MonitoringSnapshot;
   try {
+    // Down is decided within the health bound; the full snapshot may then take longer.
+    await withTimeout(
+      context.admin().then((admin) => describeClusterInfo(admin)),
+      context.config.healthTimeoutMs,
+      'the broker',
+    );
     snapshot = await withTimeout(snapshotOf(context), 25_000, 'the cluster status');
   } catch (error) {
     context.logger.warn('status: the cluster is unreachable', { error });
