@@ -6,6 +6,7 @@ import { createManagementHandler } from '../../shared/management/app';
  * metrics, topics, consumers and offset reset, alerts, Prometheus metrics,
  * DLQ stats). Settings come from the environment (docs/management-api.md);
  * the Kafka connection is opened on first use and reused while warm.
+ * `close` releases it (the local gateway calls it when it stops).
  *
  * @example
  * ```ts
@@ -13,4 +14,4 @@ import { createManagementHandler } from '../../shared/management/app';
  * const result = await handler(event, context);
  * ```
  */
-export const { handler } = createManagementHandler();
+export const { handler, close } = createManagementHandler();
