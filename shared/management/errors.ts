@@ -69,6 +69,16 @@ export class GroupActiveError extends HttpError {
   }
 }
 
+/** The request field a Kafka refusal is about. */
+const REJECTED_FIELD: Readonly<Record<string, string>> = {
+  INVALID_TOPIC_EXCEPTION: 'name',
+  INVALID_PARTITIONS: 'partitions',
+  INVALID_REPLICATION_FACTOR: 'replicationFactor',
+  INVALID_REPLICA_ASSIGNMENT: 'replicationFactor',
+  INVALID_CONFIG: 'configs',
+  UNSUPPORTED_COMPRESSION_TYPE: 'configs',
+};
+
 /**
  * 422: Kafka refused a topic request for a reason that is the caller's
  * (invalid config, too many replicas, bad partition count...).
@@ -83,7 +93,9 @@ export class TopicRejectedError extends HttpError {
     super(422, 'TOPIC_REJECTED', message, {
       ...options,
       details: { kafkaCode },
-      issues: [{ path: kafkaCode, message }],
+      issues: [
+        { path: REJECTED_FIELD[kafkaCode] ?? '(body)', message: `${kafkaCode}: ${message}` },
+      ],
     });
   }
 }

@@ -91,7 +91,10 @@ describe('management API: topics on the real broker', () => {
       body: { name: `${h.prefix}rf`, replicationFactor: 3 },
     });
     expect(tooManyReplicas.statusCode).toBe(422);
-    expect(bodyOf<{ code: string }>(tooManyReplicas).code).toBe('TOPIC_REJECTED');
+    expect(bodyOf(tooManyReplicas)).toMatchObject({
+      code: 'TOPIC_REJECTED',
+      errors: [{ path: 'replicationFactor' }],
+    });
 
     const badConfig = await h.call('topics-create', {
       body: {
@@ -101,6 +104,7 @@ describe('management API: topics on the real broker', () => {
       },
     });
     expect(badConfig.statusCode).toBe(422);
+    expect(bodyOf(badConfig)).toMatchObject({ errors: [{ path: 'configs' }] });
 
     const badName = await h.call('topics-create', { body: { name: `${h.prefix}bad name!` } });
     expect(badName.statusCode).toBe(422);

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Kafka, logLevel } from 'kafkajs';
 import { authorizeRequest } from '../../../shared/management/auth';
 import { createManagementHandler } from '../../../shared/management/app';
 import { platform } from '../../../shared/platform';
@@ -124,6 +125,30 @@ describe('management auth', () => {
     const result = await handler(event, lambdaContext());
     expect(result.statusCode).toBe(404);
     expect(result.headers?.['content-type']).toBe('application/problem+json');
+    await close();
+  });
+});
+
+describe('management errors when Kafka is unreachable', () => {
+  it('answers 503 problem+json with Retry-After, never a 500, when the broker refuses connections', async () => {
+    const kafka = new Kafka({
+      clientId: 'unreachable',
+      brokers: ['127.0.0.1:1'],
+      connectionTimeout: 200,
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    });
+    const { handler, close } = createManagementHandler({
+      env: { XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS: '1' },
+      kafka,
+      logger: silent,
+    });
+    for (const fixture of ['topics-list', 'consumers', 'topics-create', 'alerts'] as const) {
+      const result = await handler(managementEvent(fixture), lambdaContext());
+      expect({ fixture, status: result.statusCode }).toEqual({ fixture, status: 503 });
+      expect(result.headers?.['content-type']).toBe('application/problem+json');
+      expect(result.headers?.['retry-after']).toBe('5');
+    }
     await close();
   });
 });
