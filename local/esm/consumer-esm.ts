@@ -28,6 +28,12 @@ export interface ConsumerEsmOptions {
 
 const TIMESTAMP_LOG_APPEND_TIME = 1;
 
+/**
+ * Records fetched ahead of delivery at most: enough for the fetcher to keep
+ * the invocations busy, bounded so a blocked partition does not hoard memory.
+ */
+const bufferLimit = (def: ConsumerDefinition): number => Math.max(def.batchSize * 4, 4_000);
+
 const toPending = (topic: string, partition: number, message: KafkaMessage): PendingRecord => {
   const context = (message as { batchContext?: { timestampType?: number } }).batchContext;
   return {
@@ -68,6 +74,8 @@ export class ConsumerEsm {
   #batcher: Batcher | undefined;
   #controller: AbortController | undefined;
   #restarting = false;
+  readonly #toCommit = new Map<string, { topic: string; partition: number; offset: string }>();
+  #committing: Promise<void> | undefined;
 
   public constructor(options: ConsumerEsmOptions) {
     this.#options = options;
@@ -110,7 +118,7 @@ export class ConsumerEsm {
       windowMs: def.maximumBatchingWindowMs,
       maxPayloadBytes: this.#options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
       overheadBytes: eventOverheadBytes(this.#options.source),
-      maxBuffered: Math.max(def.batchSize * 2, 1_000),
+      maxBuffered: bufferLimit(def),
       deliver: (records) => deliverBatch(records, this.#deliveryDeps(controller.signal)),
       committed: (last) => this.#commit(consumer, last),
       onError: (error) => this.#onBatchError(error),
@@ -154,6 +162,8 @@ export class ConsumerEsm {
     this.#controller?.abort();
     this.#batcher?.stop();
     await this.#batcher?.drained();
+    // Delivered batches are committed before leaving the group.
+    while (this.#committing) await this.#committing;
     await consumer.disconnect();
     this.#options.logger.info('local ESM stopped', { consumer: this.#options.consumer.name });
   }
@@ -167,29 +177,43 @@ export class ConsumerEsm {
     batcher.add(records);
     const last = batch.messages[batch.messages.length - 1];
     if (last) resolveOffset(last.offset);
-    while (
-      isRunning() &&
-      batcher.buffered >= Math.max(this.#options.consumer.batchSize * 2, 1_000)
-    ) {
+    while (isRunning() && batcher.buffered >= bufferLimit(this.#options.consumer)) {
       await Promise.race([batcher.waitForRoom(), new Promise((r) => setTimeout(r, 2_000))]);
       await heartbeat().catch(() => undefined);
     }
   }
 
-  async #commit(consumer: Consumer, last: ReadonlyMap<string, PendingRecord>): Promise<void> {
-    const offsets = [...last.values()].map((r) => ({
-      topic: r.topic,
-      partition: r.partition,
-      offset: String(r.offset + 1),
-    }));
-    try {
-      await consumer.commitOffsets(offsets);
-    } catch (error) {
-      // A rebalance took the partition: its new owner delivers from the last commit.
-      this.#options.logger.warn('offset commit failed; records will be delivered again', {
-        consumer: this.#options.consumer.name,
-        error: (error as Error).message,
+  /**
+   * Queues the offsets of a delivered batch for commit. Commits run one at a
+   * time, each taking the latest offsets queued (so they never go
+   * backwards), without holding up the next batch's delivery.
+   */
+  #commit(consumer: Consumer, last: ReadonlyMap<string, PendingRecord>): Promise<void> {
+    for (const [key, r] of last)
+      this.#toCommit.set(key, {
+        topic: r.topic,
+        partition: r.partition,
+        offset: String(r.offset + 1),
       });
+    this.#committing ??= this.#flushCommits(consumer).finally(() => {
+      this.#committing = undefined;
+    });
+    return Promise.resolve();
+  }
+
+  async #flushCommits(consumer: Consumer): Promise<void> {
+    while (this.#toCommit.size > 0) {
+      const offsets = [...this.#toCommit.values()];
+      this.#toCommit.clear();
+      try {
+        await consumer.commitOffsets(offsets);
+      } catch (error) {
+        // A rebalance took the partition: its new owner delivers from the last commit.
+        this.#options.logger.warn('offset commit failed; records will be delivered again', {
+          consumer: this.#options.consumer.name,
+          error: (error as Error).message,
+        });
+      }
     }
   }
 

@@ -1,16 +1,16 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DeadLetter, DlqWriter } from '../dlq/writer';
 import type { EventEnvelope } from '../events/envelope';
-import { deliveryAttempt } from '../dlq/writer';
 import { MetricName, recordMetric } from '../observability/metrics';
-import type { EventType } from '../events/event-types';
-import type { EventBus, EventHandler, EventOf, HandlerContext } from './bus';
+import type { EventBus } from './bus';
 import { classifyFailure } from './classify';
 import { BatchIncompleteError } from './errors';
 import { decodeRecord, parseMskEvent } from './msk-record';
 import type { DecodedRecord } from './msk-record';
 import { eventIdOf, parseEventValue } from './parse-event';
-import { isThenable, recordTimeBudget, withinTimeBound } from './time-bound';
+import { HandlerTimeoutError } from './errors';
+import { RecordContext } from './record-context';
+import { isThenable, raceTimeBound, recordTimeBudget } from './time-bound';
 
 /** The item identifier of ReportBatchItemFailures for Kafka. */
 export interface BatchItemFailure {
@@ -70,10 +70,15 @@ interface RecordOutcome {
   readonly letter?: DeadLetter;
 }
 
-/** Per-invocation figures by topic, recorded as metrics once per invocation. */
-type Tally = Map<string, { consumed: number; processed: number; seconds: number }>;
+/** Per-invocation figures of a topic, recorded as metrics once per invocation. */
+interface Figures {
+  consumed: number;
+  processed: number;
+  seconds: number;
+}
+type Tally = Map<string, Figures>;
 
-const tallyOf = (tally: Tally, topic: string) => {
+const tallyOf = (tally: Tally, topic: string): Figures => {
   let entry = tally.get(topic);
   if (entry === undefined) {
     entry = { consumed: 0, processed: 0, seconds: 0 };
@@ -113,15 +118,14 @@ const processRecord = (
   deps: BatchDependencies,
   context: RemainingTime,
   now: () => Date,
-  tally: Tally,
+  figuresOf: (topic: string) => Figures,
 ): RecordOutcome | Promise<RecordOutcome> => {
-  const started = performance.now();
   const decoded = decodeRecord(raw);
   if ('error' in decoded) {
-    tallyOf(tally, decoded.record.topic).consumed += 1;
+    figuresOf(decoded.record.topic).consumed += 1;
     return deadLetter(decoded.record, decoded.error, deps, now);
   }
-  const figures = tallyOf(tally, decoded.topic);
+  const figures = figuresOf(decoded.topic);
   figures.consumed += 1;
   let event: EventEnvelope;
   try {
@@ -129,60 +133,33 @@ const processRecord = (
   } catch (error) {
     return deadLetter(decoded, error, deps, now);
   }
-  const done = (): RecordOutcome => {
-    figures.processed += 1;
-    figures.seconds += (performance.now() - started) / 1000;
-    return { processed: String(event.id) };
-  };
   const handlers = deps.bus.handlersFor(event);
-  if (handlers.length === 0) return done();
-  const run: { current?: string } = {};
+  const processed: RecordOutcome = { processed: String(event.id) };
+  if (handlers.length === 0) {
+    figures.processed += 1;
+    return processed;
+  }
+  const ctx = new RecordContext(decoded, deps.logger);
   let pending: void | Promise<void>;
+  const budget = recordTimeBudget(context.getRemainingTimeInMillis(), deps.reserveMs);
+  const label = () => `record ${decoded.topic}-${decoded.partition}@${decoded.offset}`;
   try {
-    pending = withinTimeBound(
-      (signal) => runHandlers(handlers, event, signal, decoded, deps, run),
-      recordTimeBudget(context.getRemainingTimeInMillis(), deps.reserveMs),
-      () => `record ${decoded.topic}-${decoded.partition}@${decoded.offset}`,
-    );
+    if (budget <= 0) throw new HandlerTimeoutError(`${label()} had no time left to run`);
+    pending = ctx.run(handlers, event);
   } catch (error) {
-    return deadLetter(decoded, error, deps, now, run.current);
+    return deadLetter(decoded, error, deps, now, ctx.handler);
   }
-  if (pending === undefined) return done();
-  return pending.then(done, (error: unknown) => deadLetter(decoded, error, deps, now, run.current));
-};
-
-/** Runs the handlers in order; synchronous until the first one returns a promise. */
-const runHandlers = (
-  handlers: readonly EventHandler[],
-  event: EventEnvelope,
-  signal: () => AbortSignal,
-  record: DecodedRecord,
-  deps: BatchDependencies,
-  run: { current?: string },
-): void | Promise<void> => {
-  const ctx: HandlerContext = {
-    get signal() {
-      return signal();
+  if (pending === undefined) {
+    figures.processed += 1;
+    return processed;
+  }
+  return raceTimeBound(pending, budget, label, () => ctx.abort()).then(
+    () => {
+      figures.processed += 1;
+      return processed;
     },
-    record,
-    attempt: deliveryAttempt(record.headers),
-    logger: deps.logger,
-  };
-  for (let i = 0; i < handlers.length; i += 1) {
-    const handler = handlers[i] as EventHandler;
-    run.current = handler.name;
-    const result = handler.handle(event as EventOf<EventType>, ctx);
-    if (isThenable(result)) {
-      const rest = handlers.slice(i + 1);
-      return Promise.resolve(result).then(async () => {
-        for (const next of rest) {
-          run.current = next.name;
-          await next.handle(event as EventOf<EventType>, ctx);
-        }
-      });
-    }
-  }
-  return undefined;
+    (error: unknown) => deadLetter(decoded, error, deps, now, ctx.handler),
+  );
 };
 
 const processPartition = async (
@@ -194,17 +171,25 @@ const processPartition = async (
   tally: Tally,
 ): Promise<PartitionResult> => {
   const result: PartitionResult = { processed: [], letters: [], unprocessed: [] };
+  const started = performance.now();
+  let last: { topic: string; figures: Figures } | undefined;
+  const figuresOf = (topic: string): Figures => {
+    if (last?.topic !== topic) last = { topic, figures: tallyOf(tally, topic) };
+    return last.figures;
+  };
   for (let i = 0; i < records.length; i += 1) {
     if (recordTimeBudget(context.getRemainingTimeInMillis(), deps.reserveMs) <= 0) {
       for (const raw of records.slice(i))
         result.unprocessed.push({ partitionKey, offset: (raw as { offset: number }).offset });
       break;
     }
-    let out = processRecord(records[i], deps, context, now, tally);
+    let out = processRecord(records[i], deps, context, now, figuresOf);
     if (isThenable(out)) out = await out;
     if (out.processed !== undefined) result.processed.push(out.processed);
     if (out.letter !== undefined) result.letters.push(out.letter);
   }
+  // A partition holds one topic: its processing time goes to that topic.
+  if (last) last.figures.seconds += (performance.now() - started) / 1000;
   return result;
 };
 

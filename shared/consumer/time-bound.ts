@@ -34,15 +34,34 @@ export const withinTimeBound = <T>(
   let controller: AbortController | undefined;
   const result = work(() => (controller ??= new AbortController()).signal);
   if (!isThenable(result)) return result;
+  return raceTimeBound(result, ms, name, () => (controller ??= new AbortController()).abort());
+};
+
+/**
+ * Races a promise against a time bound: rejects with
+ * {@link HandlerTimeoutError} after `ms`, calling `onTimeout` (e.g. to abort
+ * the work) right after.
+ *
+ * @example
+ * ```ts
+ * await raceTimeBound(pending, 2_000, () => 'record t-0@5', () => context.abort());
+ * ```
+ */
+export const raceTimeBound = <T>(
+  promise: PromiseLike<T>,
+  ms: number,
+  label: () => string,
+  onTimeout: () => void,
+): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       // Reject first: work that stops on abort must not win the race.
-      reject(new HandlerTimeoutError(`${name()} exceeded its time bound of ${ms} ms`));
-      (controller ??= new AbortController()).abort();
+      reject(new HandlerTimeoutError(`${label()} exceeded its time bound of ${ms} ms`));
+      onTimeout();
     }, ms);
   });
-  return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 };
 
 /**
