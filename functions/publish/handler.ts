@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpEventNormalizer from '@middy/http-event-normalizer';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import type { MiddlewareObj } from '@middy/core';
+import type { MiddlewareObj, MiddyfiedHandler } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type {
   APIGatewayProxyEventV2,
@@ -12,6 +12,7 @@ import { NotFoundError } from '../../shared/http/errors';
 import { problemJsonErrors } from '../../shared/http/problem-middleware';
 import { createLogger } from '../../shared/observability/logger';
 import { flushMetrics } from '../../shared/observability/metrics';
+import { closeProducer } from '../../shared/kafka/producer-instance';
 import { defaultPublishContext } from '../../shared/publish/context';
 import type { PublishContext } from '../../shared/publish/context';
 import { jsonRequestBody } from './json-body';
@@ -56,7 +57,9 @@ const flushMetricsAfter = (): MiddlewareObj => {
  * export const handler = createPublishHandler({ context: () => ({ platform, producer }) });
  * ```
  */
-export const createPublishHandler = (options: PublishHandlerOptions = {}) => {
+export const createPublishHandler = (
+  options: PublishHandlerOptions = {},
+): MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> => {
   const logger = options.logger ?? createLogger('xseven-publish');
   const context = options.context ?? defaultPublishContext;
   let openApiDocument: Promise<unknown> | undefined;
@@ -92,8 +95,24 @@ export const createPublishHandler = (options: PublishHandlerOptions = {}) => {
           routeOf(event, basePath()) === BATCH_ROUTE ? MAX_BATCH_BODY_BYTES : MAX_EVENT_BODY_BYTES,
       }),
     )
-    .handler(route);
+    .handler(route) as unknown as MiddyfiedHandler<
+    APIGatewayProxyEventV2,
+    APIGatewayProxyStructuredResultV2,
+    Error,
+    Context
+  >;
 };
 
 /** The publish Lambda's entry point. */
 export const handler = createPublishHandler();
+
+/**
+ * Releases the container's producer (the local gateway calls it on
+ * shutdown; Lambda never does: the connection lives as long as the container).
+ *
+ * @example
+ * ```ts
+ * await close();
+ * ```
+ */
+export const close = (): Promise<void> => closeProducer();

@@ -17,6 +17,13 @@ export type HttpApiHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyResultV2>;
 
+/** A loaded function module: its handler and, optionally, how to release its connections. */
+export interface LoadedFunction {
+  readonly handler: HttpApiHandler;
+  /** Exported by a module as `close`; called when the gateway stops. */
+  readonly close?: () => Promise<void>;
+}
+
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
   readonly platform: PlatformDefinition;
@@ -24,7 +31,7 @@ export interface GatewayOptions {
   readonly host: string;
   readonly logger: Logger;
   /** Loads a function's handler. @default imports FunctionEntry[fn] from the repository, on first use */
-  readonly loadHandler?: (fn: HttpFunction) => Promise<HttpApiHandler>;
+  readonly loadHandler?: (fn: HttpFunction) => Promise<LoadedFunction>;
   /** @default API Gateway's 10 MB */
   readonly maxBodyBytes?: number;
   /** @default API Gateway's 30 s */
@@ -43,18 +50,25 @@ const ROOT = join(__dirname, '..', '..');
 
 /**
  * Imports a function's module by its path in the definition, as Lambda
- * loads only its own bundle: a route loads only its function.
+ * loads only its own bundle: a route loads only its function. A module may
+ * also export `close()` to release its connections when the gateway stops.
  *
  * @example
  * ```ts
- * const handler = await importHandler('publish');
+ * const { handler } = await importHandler('publish');
  * ```
  */
-export const importHandler = async (fn: HttpFunction): Promise<HttpApiHandler> => {
-  const module = (await import(join(ROOT, FunctionEntry[fn]))) as { handler?: unknown };
+export const importHandler = async (fn: HttpFunction): Promise<LoadedFunction> => {
+  const module = (await import(join(ROOT, FunctionEntry[fn]))) as {
+    handler?: unknown;
+    close?: unknown;
+  };
   if (typeof module.handler !== 'function')
     throw new Error(`${FunctionEntry[fn]} does not export a handler function`);
-  return module.handler as HttpApiHandler;
+  return {
+    handler: module.handler as HttpApiHandler,
+    ...(typeof module.close === 'function' ? { close: module.close as () => Promise<void> } : {}),
+  };
 };
 
 /** API Gateway's own error answers (`{"message": ...}`), which it gives before any Lambda runs. */
@@ -120,8 +134,8 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   const timeoutMs = options.timeoutMs ?? API_GATEWAY_TIMEOUT_MS;
   const { logger } = options;
   // Successful loads are kept (a warm container); a failed load is tried again next time.
-  const handlers = new Map<HttpFunction, Promise<HttpApiHandler>>();
-  const handlerFor = (fn: HttpFunction): Promise<HttpApiHandler> => {
+  const handlers = new Map<HttpFunction, Promise<LoadedFunction>>();
+  const handlerFor = (fn: HttpFunction): Promise<LoadedFunction> => {
     let loading = handlers.get(fn);
     if (loading === undefined) {
       loading = load(fn);
@@ -155,7 +169,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     const fn = matched.route.function;
     let handler: HttpApiHandler;
     try {
-      handler = await handlerFor(fn);
+      ({ handler } = await handlerFor(fn));
     } catch (error) {
       logger.error('function could not be loaded', { function: fn, error });
       return gatewayError(500, 'Internal Server Error');
@@ -206,10 +220,17 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`,
     port,
     server,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
+    stop: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      const loaded = await Promise.all([...handlers.values()].map((p) => p.catch(() => undefined)));
+      await Promise.all(
+        loaded.map((f) =>
+          f?.close?.().catch((error: unknown) => logger.warn('close failed', { error })),
+        ),
+      );
+    },
   };
 };

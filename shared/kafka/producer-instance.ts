@@ -46,3 +46,16 @@ export const setProducer = (producer: KafkaProducer | undefined): KafkaProducer 
   containerProducer = producer;
   return previous;
 };
+
+/**
+ * Flushes and disconnects the container's producer, if one was built; it
+ * stays usable (the next send reconnects). For local shutdown and tests.
+ *
+ * @example
+ * ```ts
+ * await closeProducer();
+ * ```
+ */
+export const closeProducer = async (): Promise<void> => {
+  await containerProducer?.disconnect();
+};
