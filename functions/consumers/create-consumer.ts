@@ -6,6 +6,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { EventBus } from '../../shared/consumer/bus';
 import { ConsumerConfigError } from '../../shared/consumer/errors';
+import { esmGroupId } from '../../shared/consumer/esm-group';
 import { processBatch } from '../../shared/consumer/process-batch';
 import type { BatchOutcome, BatchResponse } from '../../shared/consumer/process-batch';
 import { createDlqWriter } from '../../shared/dlq/writer';
@@ -111,7 +112,7 @@ export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
       bus: options.bus,
       dlq,
       logger,
-      consumerGroup: consumer.consumerGroupId,
+      consumerGroup: (topic) => esmGroupId(consumer, topic),
       functionName: context.functionName || consumer.name,
       reportBatchItemFailures: consumer.reportBatchItemFailures,
       maxRecordBytes: options.maxRecordBytes ?? env.XSEVEN_MAX_RECORD_BYTES,

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
+import { esmGroupId } from '../../shared/consumer/esm-group';
 import type { ConsumerDefinition } from '../../shared/platform/schema';
 import { Batcher } from './batcher';
 import { deliverBatch } from './delivery';
@@ -13,6 +14,8 @@ import { createDiscard } from './on-failure';
 /** Options of {@link ConsumerEsm}. */
 export interface ConsumerEsmOptions {
   readonly consumer: ConsumerDefinition;
+  /** The one topic this mapping reads (AWS: one event source mapping per topic). */
+  readonly topic: string;
   readonly kafka: Kafka;
   readonly logger: Logger;
   readonly handler: LambdaHandler;
@@ -83,7 +86,7 @@ export class ConsumerEsm {
 
   /** The consumer group of this ESM. */
   public get groupId(): string {
-    return this.#options.consumer.consumerGroupId;
+    return esmGroupId(this.#options.consumer, this.#options.topic);
   }
 
   /** Whether the ESM is consuming. */
@@ -107,7 +110,7 @@ export class ConsumerEsm {
     this.#controller = controller;
     await this.#applyStartingPosition();
     const consumer = kafka.consumer({
-      groupId: def.consumerGroupId,
+      groupId: this.groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: Math.min(Math.max(def.maximumBatchingWindowMs, 100), 1_000),
       sessionTimeout: 30_000,
@@ -127,7 +130,7 @@ export class ConsumerEsm {
     this.#batcher = batcher;
     await consumer.connect();
     await consumer.subscribe({
-      topics: [...def.topics],
+      topics: [this.#options.topic],
       fromBeginning: def.startingPosition !== 'LATEST',
     });
     const partitions = await this.#partitionCount();
@@ -139,8 +142,8 @@ export class ConsumerEsm {
     });
     logger.info('local ESM started', {
       consumer: def.name,
-      groupId: def.consumerGroupId,
-      topics: def.topics,
+      groupId: this.groupId,
+      topic: this.#options.topic,
       batchSize: def.batchSize,
       batchingWindowMs: def.maximumBatchingWindowMs,
     });
@@ -224,7 +227,7 @@ export class ConsumerEsm {
       handler,
       source,
       signal,
-      discard: createDiscard({ consumer, producer, logger, signal }),
+      discard: createDiscard({ consumer, groupId: this.groupId, producer, logger, signal }),
       ...(onInvocation ? { onInvocation } : {}),
       ...(backoffMs ? { backoffMs } : {}),
       ...(this.#options.maxPayloadBytes ? { maxPayloadBytes: this.#options.maxPayloadBytes } : {}),
@@ -252,9 +255,7 @@ export class ConsumerEsm {
     const admin = this.#options.kafka.admin();
     await admin.connect();
     try {
-      const { topics } = await admin.fetchTopicMetadata({
-        topics: [...this.#options.consumer.topics],
-      });
+      const { topics } = await admin.fetchTopicMetadata({ topics: [this.#options.topic] });
       return topics.reduce((n, t) => n + t.partitions.length, 0);
     } finally {
       await admin.disconnect();
@@ -262,19 +263,17 @@ export class ConsumerEsm {
   }
 
   async #applyStartingPosition(): Promise<void> {
-    const { consumer: def, kafka } = this.#options;
+    const { consumer: def, kafka, topic } = this.#options;
     if (def.startingPosition !== 'AT_TIMESTAMP') return;
     const admin = kafka.admin();
     await admin.connect();
     try {
-      if (!(await groupHasNoOffsets(admin, def.consumerGroupId, [...def.topics]))) return;
-      for (const topic of def.topics) {
-        const partitions = await admin.fetchTopicOffsetsByTimestamp(
-          topic,
-          def.startingPositionTimestamp ?? 0,
-        );
-        await admin.setOffsets({ groupId: def.consumerGroupId, topic, partitions });
-      }
+      if (!(await groupHasNoOffsets(admin, this.groupId, [topic]))) return;
+      const partitions = await admin.fetchTopicOffsetsByTimestamp(
+        topic,
+        def.startingPositionTimestamp ?? 0,
+      );
+      await admin.setOffsets({ groupId: this.groupId, topic, partitions });
     } finally {
       await admin.disconnect();
     }

@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Kafka, Producer } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
 import type { PlatformDefinition } from '../../shared/platform/schema';
+import { esmGroupId } from '../../shared/consumer/esm-group';
 import { registerEsmControl } from '../runtime/esm-control';
 import type { EsmControl } from '../runtime/esm-control';
 import { ConsumerEsm } from './consumer-esm';
@@ -51,7 +52,8 @@ export interface RunningLocalEsm extends EsmControl {
 }
 
 /**
- * Starts one local event source mapping per consumer of the definition and
+ * Starts the local event source mappings of the definition's consumers (one
+ * per consumer and topic, with AWS's group ids, see `esmGroupId`) and
  * registers them with the ESM control, so the management API can pause a
  * group (it then has no active member) to reset its offsets.
  *
@@ -83,23 +85,26 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
     const handler =
       options.handlers?.[consumer.name] ?? (await loadHandler(consumer.handlerModule));
     const onInvocation = options.onInvocation;
-    esms.push(
-      new ConsumerEsm({
-        consumer,
-        kafka,
-        logger,
-        handler,
-        producer: sharedProducer,
-        source: {
-          eventSourceArn: `arn:aws:kafka:local:000000000000:cluster/${platform.name}/${consumer.name}`,
-          bootstrapServers: options.brokers.join(','),
-        },
-        ...(onInvocation
-          ? { onInvocation: (event, outcome) => onInvocation(consumer.name, event, outcome) }
-          : {}),
-        ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
-      }),
-    );
+    // As in AWS: one event source mapping per topic the consumer reads.
+    for (const topic of consumer.topics)
+      esms.push(
+        new ConsumerEsm({
+          consumer,
+          topic,
+          kafka,
+          logger,
+          handler,
+          producer: sharedProducer,
+          source: {
+            eventSourceArn: `arn:aws:kafka:local:000000000000:cluster/${platform.name}/${esmGroupId(consumer, topic)}`,
+            bootstrapServers: options.brokers.join(','),
+          },
+          ...(onInvocation
+            ? { onInvocation: (event, outcome) => onInvocation(consumer.name, event, outcome) }
+            : {}),
+          ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
+        }),
+      );
   }
   await Promise.all(esms.map((esm) => esm.start()));
   const byGroup = (groupId: string): ConsumerEsm | undefined =>

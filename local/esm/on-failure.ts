@@ -15,12 +15,13 @@ export const ESM_DISCARD_REASON_HEADER = 'xseven-esm-discard-reason';
  *
  * @example
  * ```ts
- * await producer.send({ topic: consumer.onFailureTopic, messages: records.map((r) => onFailureMessage(r, consumer, reason, error, now)) });
+ * await producer.send({ topic: consumer.onFailureTopic, messages: records.map((r) => onFailureMessage(r, consumer, groupId, reason, error, now)) });
  * ```
  */
 export const onFailureMessage = (
   record: PendingRecord,
   consumer: ConsumerDefinition,
+  groupId: string,
   reason: DiscardReason,
   error: string,
   now: Date,
@@ -33,7 +34,7 @@ export const onFailureMessage = (
     [DlqHeader.OriginalPartition]: String(record.partition),
     [DlqHeader.OriginalOffset]: String(record.offset),
     [DlqHeader.OriginalTimestamp]: new Date(record.timestamp).toISOString(),
-    [DlqHeader.ConsumerGroup]: consumer.consumerGroupId,
+    [DlqHeader.ConsumerGroup]: groupId,
     [DlqHeader.FunctionName]: consumer.name,
     [DlqHeader.ErrorMessage]: error.slice(0, 2000),
     [DlqHeader.LastFailureTime]: now.toISOString(),
@@ -44,6 +45,8 @@ export const onFailureMessage = (
 /** What {@link createDiscard} needs. */
 export interface DiscardOptions {
   readonly consumer: ConsumerDefinition;
+  /** The mapping's consumer group. */
+  readonly groupId: string;
   readonly producer: () => Promise<Producer>;
   readonly logger: Logger;
   readonly signal: AbortSignal;
@@ -57,7 +60,7 @@ export interface DiscardOptions {
  *
  * @example
  * ```ts
- * const discard = createDiscard({ consumer, producer, logger, signal });
+ * const discard = createDiscard({ consumer, groupId, producer, logger, signal });
  * await discard(records, 'retries_exhausted', 'boom');
  * ```
  */
@@ -72,6 +75,7 @@ export const createDiscard =
     const topic = consumer.onFailureTopic;
     const summary = {
       consumer: consumer.name,
+      groupId: options.groupId,
       reason,
       error,
       records: records.map((r) => `${r.topic}-${r.partition}@${r.offset}`),
@@ -87,7 +91,9 @@ export const createDiscard =
         await producer.send({
           topic,
           acks: -1,
-          messages: records.map((r) => onFailureMessage(r, consumer, reason, error, now)),
+          messages: records.map((r) =>
+            onFailureMessage(r, consumer, options.groupId, reason, error, now),
+          ),
         });
         logger.warn('records sent to the on-failure destination', { ...summary, topic });
         return;

@@ -27,7 +27,8 @@ export interface BatchDependencies {
   readonly bus: EventBus;
   readonly dlq: DlqWriter;
   readonly logger: Logger;
-  readonly consumerGroup: string;
+  /** The consumer group that read a topic (one per event source mapping). */
+  readonly consumerGroup: (topic: string) => string;
   readonly functionName: string;
   /** Report failures per record instead of failing the invocation. */
   readonly reportBatchItemFailures: boolean;
@@ -101,7 +102,7 @@ const deadLetter = (
       failure: classifyFailure(error),
       ...(handler === undefined ? {} : { handler }),
       ...(eventId === undefined ? {} : { eventId }),
-      consumerGroup: deps.consumerGroup,
+      consumerGroup: deps.consumerGroup(record.topic),
       functionName: deps.functionName,
       failedAt: now(),
     },
@@ -205,7 +206,7 @@ const processPartition = async (
  * @example
  * ```ts
  * const { response } = await processBatch(event, context, { bus, dlq, logger,
- *   consumerGroup: 'g', functionName: 'f', reportBatchItemFailures: true,
+ *   consumerGroup: () => 'g', functionName: 'f', reportBatchItemFailures: true,
  *   maxRecordBytes: DEFAULT_MAX_RECORD_BYTES, reserveMs: 1_000 });
  * ```
  */

@@ -298,4 +298,27 @@ describe('local ESM semantics on the real broker', () => {
       await esm.stop();
     }
   });
+
+  it('runs one mapping per topic of a multi-topic consumer, each with its own group', async () => {
+    const def = await platformWith(admin, 'system-monitoring', {
+      batchSize: 10,
+      maximumBatchingWindowMs: 0,
+    });
+    const consumer = def.consumers.find((c) => c.name === 'system-monitoring');
+    const topics = consumer?.topics ?? [];
+    const { handler, calls } = recordingHandler();
+    const esm = await startEsm(kafka, def, 'system-monitoring', handler);
+    try {
+      const groups = topics.map((t) => `${consumer?.consumerGroupId}.${t}`);
+      expect(esm.esms.map((e) => e.groupId)).toEqual(groups);
+      for (const group of groups) expect(esm.owns(group)).toBe(true);
+      for (const topic of topics) await produce(kafka, topic, [{ value: topic }]);
+      await eventually(async () => expect(calls).toHaveLength(3));
+      for (const call of calls) expect(Object.keys(call.event.records)).toHaveLength(1);
+      const arns = new Set(calls.map((c) => c.event.eventSourceArn));
+      expect(arns.size).toBe(3);
+    } finally {
+      await esm.stop();
+    }
+  });
 });
