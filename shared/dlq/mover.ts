@@ -71,8 +71,10 @@ export interface DlqMoverOptions {
   readonly transactionalId?: string;
   /** @default 100 */
   readonly maxRecordsPerTransaction?: number;
-  /** Stop after this long without progress once consuming. @default 3000 */
+  /** Stop after this long without progress once the group is joined. @default 3000 */
   readonly idleMs?: number;
+  /** Session (and rebalance) timeout of the DLQ consumer. @default 10000 */
+  readonly sessionTimeoutMs?: number;
 }
 
 /** Counts and details of one run. */
@@ -278,11 +280,15 @@ export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverRes
     groupId: dlq.consumerGroupId,
     readUncommitted: false,
     maxWaitTimeInMs: 250,
+    // A crashed run's member blocks the next join until its session expires: keep that short.
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    rebalanceTimeout: options.sessionTimeoutMs ?? 10_000,
   });
   const position = new Map<number, number>();
   let failure: unknown;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
+  let joined = false;
   let lastProgress = Date.now();
 
   const allDone = (): boolean =>
@@ -354,7 +360,7 @@ export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverRes
   };
 
   const watchdog = setInterval(() => {
-    if (Date.now() >= deadline || Date.now() - lastProgress >= idleMs) finish();
+    if (Date.now() >= deadline || (joined && Date.now() - lastProgress >= idleMs)) finish();
   }, 100);
   try {
     // Fences any crashed run of the same transactional id: its open transaction is aborted.
@@ -363,10 +369,10 @@ export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverRes
     await init.abort();
     await consumer.connect();
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      joined = true;
       lastProgress = Date.now();
     });
     await consumer.subscribe({ topic: dlq.topic, fromBeginning: true });
-    lastProgress = Date.now() + 10_000; // allow for the group join
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

@@ -100,6 +100,13 @@ export const syntheticFailure = (
   ...extra,
 });
 
+/** Options of {@link readAll}. */
+export interface ReadOptions {
+  readonly timeoutMs?: number;
+  /** Also see records of open and aborted transactions. @default false */
+  readonly readUncommitted?: boolean;
+}
+
 type Read = { topic: string; partition: number; message: KafkaMessage };
 
 const stableOffsets = async (
@@ -118,12 +125,16 @@ const readUpTo = async (
   admin: Admin,
   topics: readonly string[],
   targets: ReadonlyMap<string, number>,
-  timeoutMs: number,
+  options: ReadOptions,
 ): Promise<Read[]> => {
   const out: Read[] = [];
   if ([...targets.values()].every((high) => high === 0)) return out;
   const groupId = `read-all-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({
+    groupId,
+    readUncommitted: options.readUncommitted ?? false,
+    maxWaitTimeInMs: 100,
+  });
   const reached = new Map<string, number>();
   await consumer.connect();
   try {
@@ -131,7 +142,7 @@ const readUpTo = async (
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`readAll: timeout, reached ${JSON.stringify([...reached])}`)),
-        timeoutMs,
+        options.timeoutMs ?? 20_000,
       );
       const check = (): void => {
         if ([...targets].every(([k, high]) => high === 0 || (reached.get(k) ?? 0) >= high)) {
@@ -168,11 +179,11 @@ export const readAll = async (
   kafka: Kafka,
   admin: Admin,
   topics: readonly string[],
-  timeoutMs = 20_000,
+  options: ReadOptions = {},
 ): Promise<Read[]> => {
   let targets = await stableOffsets(admin, topics);
   for (;;) {
-    const records = await readUpTo(kafka, admin, topics, targets, timeoutMs);
+    const records = await readUpTo(kafka, admin, topics, targets, options);
     const after = await stableOffsets(admin, topics);
     if ([...after].every(([k, high]) => targets.get(k) === high)) return records;
     targets = after;
