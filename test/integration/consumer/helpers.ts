@@ -4,7 +4,8 @@ import type { EventHandler } from '../../../shared/consumer/bus';
 import { createDlqWriter } from '../../../shared/dlq/writer';
 import { createEnvelope } from '../../../shared/events/envelope';
 import type { EventType } from '../../../shared/events/event-types';
-import { recordKeyFor } from '../../../shared/events/keys';
+import { toEventRecord } from '../../../shared/events/record';
+import { validateEvent } from '../../../shared/events/validate';
 import type { EventDataInput } from '../../../shared/events/schemas';
 import type { PlatformDefinition } from '../../../shared/platform';
 import { createConsumerHandler } from '../../../functions/consumers/create-consumer';
@@ -70,20 +71,16 @@ export const realConsumer = (
   };
 };
 
-/** An event as the publish path writes it: keyed for per-entity order. */
+/** An event as the publish path writes it (shared/events/record.ts): keyed, CloudEvents headers. */
 export const eventMessage = <T extends EventType>(
   type: T,
   data: EventDataInput<T>,
   extra: Partial<Message> = {},
 ): { envelope: ReturnType<typeof createEnvelope<T>>; message: Message } => {
   const envelope = createEnvelope({ type, data });
+  const record = toEventRecord(validateEvent(envelope), 'unused');
   return {
     envelope,
-    message: {
-      key: recordKeyFor(type, data, envelope.id),
-      value: JSON.stringify(envelope),
-      headers: { 'ce-id': envelope.id },
-      ...extra,
-    },
+    message: { key: record.key, value: record.value, headers: { ...record.headers }, ...extra },
   };
 };

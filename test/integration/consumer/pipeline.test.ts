@@ -197,7 +197,7 @@ describe('published events through the local ESM and the consumer handler', () =
     expect(only?.message.headers?.[DlqHeader.Category]?.toString()).toBe('processing');
     expect(only?.message.headers?.[DlqHeader.Attempt]?.toString()).toBe('1');
     expect(only?.message.headers?.[DlqHeader.NextRetryTime]).toBeDefined();
-    expect(only?.message.headers?.['ce-id']?.toString()).toBe(bad);
+    expect(only?.message.headers?.ce_id?.toString()).toBe(bad);
     // Exactly one DLQ record: a second read of two times out.
     await expect(readMessages(kafka, [def.dlq.topic], 2, 3_000)).rejects.toThrow(/read 1 of 2/);
   });

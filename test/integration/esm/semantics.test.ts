@@ -321,4 +321,35 @@ describe('local ESM semantics on the real broker', () => {
       await esm.stop();
     }
   });
+
+  it('starts AT_TIMESTAMP from the first record at or after the timestamp', async () => {
+    const cut = Date.now() - 60_000;
+    const def = await platformWith(admin, CONSUMER, {
+      batchSize: 10,
+      maximumBatchingWindowMs: 0,
+      startingPosition: 'AT_TIMESTAMP',
+      startingPositionTimestamp: cut,
+    });
+    await produce(kafka, topicOf(def), [
+      { value: 'before-1', partition: 0, timestamp: String(cut - 20_000) },
+      { value: 'before-2', partition: 0, timestamp: String(cut - 10_000) },
+      { value: 'after-1', partition: 0, timestamp: String(cut + 10_000) },
+      { value: 'after-2', partition: 0 },
+    ]);
+    const { handler, calls } = recordingHandler();
+    const esm = await startEsm(kafka, def, CONSUMER, handler);
+    try {
+      await eventually(async () =>
+        expect((await committed(admin, groupOf(def), topicOf(def)))[0]).toBe(4),
+      );
+    } finally {
+      await esm.stop();
+    }
+    const seen = calls.flatMap((c) =>
+      Object.values(c.event.records)
+        .flat()
+        .map((r) => Buffer.from(r.value, 'base64').toString()),
+    );
+    expect(seen).toEqual(['after-1', 'after-2']);
+  });
 });
