@@ -12,4 +12,12 @@ export const bus = new EventBus()
   .subscribe(EventType.AiModelSwitched, modelSwitchHandler(aiUsageStore));
 
 export { aiUsageStore };
+/**
+ * The Lambda handler (MSK event source mapping; the local ESM locally).
+ *
+ * @example
+ * ```ts
+ * const { batchItemFailures } = await handler(mskEvent, context);
+ * ```
+ */
 export const handler = createConsumerHandler({ consumer: 'ai-responses', bus });

@@ -13,4 +13,12 @@ export const bus = new EventBus().subscribe(
 );
 
 export { analyticsStore };
+/**
+ * The Lambda handler (MSK event source mapping; the local ESM locally).
+ *
+ * @example
+ * ```ts
+ * const { batchItemFailures } = await handler(mskEvent, context);
+ * ```
+ */
 export const handler = createConsumerHandler({ consumer: 'business-analytics', bus });

@@ -17,4 +17,12 @@ export const bus = new EventBus()
   .subscribe(EventType.ConversationEnded, log);
 
 export { conversationLogStore };
+/**
+ * The Lambda handler (MSK event source mapping; the local ESM locally).
+ *
+ * @example
+ * ```ts
+ * const { batchItemFailures } = await handler(mskEvent, context);
+ * ```
+ */
 export const handler = createConsumerHandler({ consumer: 'conversation-log', bus });

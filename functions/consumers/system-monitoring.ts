@@ -25,4 +25,12 @@ export const bus = new EventBus()
   .subscribe(EventType.WorkflowFailed, workflows);
 
 export { monitoringStore };
+/**
+ * The Lambda handler (MSK event source mapping; the local ESM locally).
+ *
+ * @example
+ * ```ts
+ * const { batchItemFailures } = await handler(mskEvent, context);
+ * ```
+ */
 export const handler = createConsumerHandler({ consumer: 'system-monitoring', bus });

@@ -5,7 +5,7 @@ import { EsmStoppedError, FunctionInvocationError } from './errors';
 import { createLambdaContext } from './lambda-context';
 import type { LocalContext } from './lambda-context';
 import { estimateRecordBytes } from './batcher';
-import { MAX_PAYLOAD_BYTES, buildMskEvent, partitionKey, recordPayloadBytes } from './msk-event';
+import { MAX_PAYLOAD_BYTES, buildMskEvent, partitionKey } from './msk-event';
 import type { EventSourceInfo, PendingRecord } from './msk-event';
 
 /** A Lambda handler as the local ESM invokes it. */
@@ -232,36 +232,4 @@ export const deliverBatch = async (
     }
     await abortableSleep(backoff(retries), deps.signal);
   }
-};
-
-/**
- * Splits records (in fetch order) into batches of at most `batchSize`
- * records and `maxPayloadBytes` of event payload.
- *
- * @example
- * ```ts
- * for (const batch of splitBatches(records, 100, MAX_PAYLOAD_BYTES, 512)) await deliverBatch(batch, deps);
- * ```
- */
-export const splitBatches = (
-  records: readonly PendingRecord[],
-  batchSize: number,
-  maxPayloadBytes: number,
-  overheadBytes: number,
-): PendingRecord[][] => {
-  const batches: PendingRecord[][] = [];
-  let current: PendingRecord[] = [];
-  let bytes = overheadBytes;
-  for (const record of records) {
-    const size = recordPayloadBytes(record);
-    if (current.length > 0 && (current.length >= batchSize || bytes + size > maxPayloadBytes)) {
-      batches.push(current);
-      current = [];
-      bytes = overheadBytes;
-    }
-    current.push(record);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 };

@@ -74,23 +74,25 @@ export const toMskRecord = (record: PendingRecord): MSKRecord => {
   return msk as MSKRecord;
 };
 
-/** The `"<topic>-<partition>"` group of a record, as AWS names it. */
+/**
+ * The `"<topic>-<partition>"` group of a record, as AWS names it.
+ *
+ * @example
+ * ```ts
+ * partitionKey({ topic: 'ai.responses', partition: 4 }); // 'ai.responses-4'
+ * ```
+ */
 export const partitionKey = (r: { topic: string; partition: number }): string =>
   `${r.topic}-${r.partition}`;
 
 /**
- * Bytes a record adds to the JSON payload (its JSON plus separators and a
- * share of its group's key), to keep an event under {@link MAX_PAYLOAD_BYTES}.
+ * An upper bound of the fixed part of an event's JSON, besides its records.
  *
  * @example
  * ```ts
- * if (size + recordPayloadBytes(r) > MAX_PAYLOAD_BYTES) flush();
+ * eventOverheadBytes({ eventSourceArn: 'arn:...', bootstrapServers: 'h:9092' }); // ~110
  * ```
  */
-export const recordPayloadBytes = (record: PendingRecord): number =>
-  Buffer.byteLength(JSON.stringify(toMskRecord(record))) + record.topic.length + 16;
-
-/** Fixed part of an event's JSON, besides its records. */
 export const eventOverheadBytes = (source: EventSourceInfo): number =>
   Buffer.byteLength(source.eventSourceArn) + Buffer.byteLength(source.bootstrapServers) + 96;
 

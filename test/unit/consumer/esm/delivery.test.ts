@@ -1,7 +1,7 @@
 import type { MSKEvent } from 'aws-lambda';
 import { platform } from '../../../../shared/platform';
 import type { ConsumerDefinition } from '../../../../shared/platform';
-import { deliverBatch, readBatchResponse, splitBatches } from '../../../../local/esm/delivery';
+import { deliverBatch, readBatchResponse } from '../../../../local/esm/delivery';
 import type { DeliveryDependencies, LambdaHandler } from '../../../../local/esm/delivery';
 import { EsmStoppedError } from '../../../../local/esm/errors';
 import { pending } from './records';
@@ -127,20 +127,5 @@ describe('deliverBatch', () => {
       { signal: controller.signal },
     );
     await expect(deliverBatch([pending(1)], d)).rejects.toThrow(EsmStoppedError);
-  });
-});
-
-describe('splitBatches', () => {
-  it('splits by batch size and by payload bytes, keeping order', () => {
-    const records = Array.from({ length: 7 }, (_, i) => pending(i));
-    expect(splitBatches(records, 3, 1_000_000, 100).map((b) => b.map((r) => r.offset))).toEqual([
-      [0, 1, 2],
-      [3, 4, 5],
-      [6],
-    ]);
-    const big = records.map((r) => ({ ...r, value: Buffer.alloc(1000) }));
-    const bySize = splitBatches(big, 100, 3_000, 100);
-    expect(bySize.length).toBeGreaterThan(2);
-    expect(bySize.flat().map((r) => r.offset)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 });
