@@ -66,6 +66,8 @@ export interface DlqMoverOptions {
   readonly random?: RandomSource;
   /** Replaces the scheduled policy decision (manual retry). */
   readonly decide?: DecideMove;
+  /** Re-queue undecodable DLQ records instead of archiving them (manual retry). @default false */
+  readonly keepInvalid?: boolean;
   readonly hooks?: MoverHooks;
   /** @default `${dlq.consumerGroupId}-mover` (stable: a restart fences a crashed run) */
   readonly transactionalId?: string;
@@ -129,12 +131,27 @@ const planMove = (
   message: ConsumedRecord,
   decide: DecideMove,
   now: Date,
+  keepInvalid: boolean,
 ): PlannedMove => {
   let record: DlqRecord;
   try {
     record = decodeDlqRecord({ topic: dlq.topic, partition }, message);
   } catch (error) {
     const problem = error instanceof Error ? error.message : String(error);
+    if (keepInvalid)
+      return {
+        output: {
+          topic: dlq.topic,
+          message: {
+            key: message.key,
+            value: message.value,
+            headers: message.headers ?? {},
+            partition,
+          },
+        },
+        moved: { action: 'requeue', dlqPartition: partition, dlqOffset: message.offset },
+        refailed: false,
+      };
     return {
       output: { topic: dlq.archiveTopic, message: toInvalidArchiveMessage(message, problem, now) },
       moved: {
@@ -315,7 +332,9 @@ export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverRes
       }
       const chunk = messages.slice(i, i + maxPerTx);
       const at = now();
-      const plans = chunk.map((m) => planMove(dlq, batch.partition, m, decide, at));
+      const plans = chunk.map((m) =>
+        planMove(dlq, batch.partition, m, decide, at, options.keepInvalid ?? false),
+      );
       const last = chunk[chunk.length - 1]?.offset ?? '0';
       const tx = await producer.transaction();
       try {

@@ -16,6 +16,11 @@ export const DlqMoverHeader = {
   ArchiveReason: 'xseven-dlq-archive-reason',
   /** How many times a not-yet-due record was re-queued. */
   Requeues: 'xseven-dlq-requeues',
+  /**
+   * On a marker record of the archive: `<partition>:<offset>` of an archived
+   * record that a manual retry republished (the archive is append-only).
+   */
+  RetriedFrom: 'xseven-dlq-retried-from',
 } as const;
 export type DlqMoverHeader = (typeof DlqMoverHeader)[keyof typeof DlqMoverHeader];
 

@@ -16,6 +16,7 @@ import { describeConsumerGroups } from './consumers';
 import type { ManagementContext } from './context';
 import { totalOf } from './counters';
 import type { CounterReport } from './counters';
+import { dlqRetryRoute } from '../dlq/retry-route';
 import { DlqScope, dlqStats } from './dlq-stats';
 import { UnknownTopicError } from './errors';
 import { resetGroupOffsets, resetOffsetRequestSchema } from './offset-reset';
@@ -329,4 +330,5 @@ export const managementRoutes: Readonly<Record<string, RouteHandler>> = {
   'GET /alerts': alerts,
   'GET /prometheus-metrics': prometheus,
   'GET /dead-letter-queue/stats': dlqStatsRoute,
+  'POST /dead-letter-queue/retry': dlqRetryRoute,
 };

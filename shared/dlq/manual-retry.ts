@@ -1,0 +1,288 @@
+/**
+ * Manual recovery (POST /api/v1/kafka/dead-letter-queue/retry): republish
+ * the dead-lettered or archived records matching a filter to their original
+ * topics now, whatever their schedule; or, in a dry run, list what would move.
+ *
+ * From the DLQ the move is the scheduled mover's (a Kafka transaction
+ * republishing the matching records and re-queueing the others, committed
+ * with the DLQ offset). From the archive, which is append-only, the
+ * republished records and a marker per record (so it is never retried twice)
+ * are written in one transaction.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Admin, Kafka, Message, TopicMessages } from 'kafkajs';
+import { z } from 'zod';
+import type { DlqDefinition } from '../platform/schema';
+import { MetricName, recordMetric } from '../observability/metrics';
+import { runDlqMover } from './mover';
+import type { DecideMove } from './mover';
+import { DlqMoverHeader, decodeDlqRecord, headerBuffers, toRetryMessage } from './record';
+import type { DlqRecord } from './record';
+import { pendingDlqRanges, scanRecords, wholeTopic } from './scan';
+import type { ScannedRecord } from './scan';
+
+/** Where a manual retry takes records from. */
+export const RetrySource = { Dlq: 'dlq', Archive: 'archive' } as const;
+export type RetrySource = (typeof RetrySource)[keyof typeof RetrySource];
+
+const isoTime = z.iso.datetime({ offset: true });
+
+/** The body of POST /dead-letter-queue/retry. Every filter given must match (AND); values within one are alternatives (OR). */
+export const manualRetryRequestSchema = z
+  .object({
+    source: z.enum([RetrySource.Dlq, RetrySource.Archive]).default(RetrySource.Dlq),
+    /** Original topics (as on the broker). */
+    topics: z.array(z.string().min(1)).min(1).max(100).optional(),
+    /** Failure categories (e.g. processing, timeout). */
+    categories: z.array(z.string().min(1)).min(1).max(20).optional(),
+    /** Event ids (the envelope ids). */
+    eventIds: z.array(z.string().min(1)).min(1).max(10_000).optional(),
+    /** Last failure at or after this time. */
+    from: isoTime.optional(),
+    /** Last failure before this time. */
+    to: isoTime.optional(),
+    /** List what would move, move nothing. */
+    dryRun: z.boolean().default(false),
+    /** Most records moved (or listed) by one request. */
+    limit: z.number().int().min(1).max(10_000).default(1000),
+  })
+  .strict()
+  .refine((r) => r.from === undefined || r.to === undefined || r.from < r.to, {
+    path: ['to'],
+    message: 'must be after "from"',
+  });
+export type ManualRetryRequest = z.output<typeof manualRetryRequestSchema>;
+
+/** One record a manual retry moved (or would move). */
+export interface ManualRetryItem {
+  readonly eventId: string | null;
+  readonly originalTopic: string;
+  readonly category: string | null;
+  /** Failed attempts so far. */
+  readonly attempt: number;
+  readonly lastFailureTime: string;
+  /** Where the record sat in the DLQ or the archive. */
+  readonly location: {
+    readonly topic: string;
+    readonly partition: number;
+    readonly offset: string;
+  };
+}
+
+/** The response of POST /dead-letter-queue/retry. */
+export interface ManualRetryResult {
+  readonly source: RetrySource;
+  readonly dryRun: boolean;
+  /** Records matching the filter (at most `limit`). */
+  readonly matched: number;
+  /** Records republished (0 in a dry run). */
+  readonly moved: number;
+  /** More records may match: the limit or the scan bound was reached. */
+  readonly truncated: boolean;
+  readonly records: readonly ManualRetryItem[];
+}
+
+/** Options of {@link manualRetry}. */
+export interface ManualRetryOptions {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly dlq: DlqDefinition;
+  readonly logger: Logger;
+  /** Most records scanned per request. @default 100000 */
+  readonly maxScan?: number;
+  /** Time the request may take. @default 20000 */
+  readonly timeoutMs?: number;
+  readonly now?: () => Date;
+}
+
+/**
+ * Whether a record matches every given filter of a request.
+ *
+ * @example
+ * ```ts
+ * matchesFilter(record, { topics: ['ai.responses'] }); // true when it failed on ai.responses
+ * ```
+ */
+export const matchesFilter = (
+  record: DlqRecord,
+  filter: Pick<ManualRetryRequest, 'topics' | 'categories' | 'eventIds' | 'from' | 'to'>,
+): boolean => {
+  if (filter.topics && !filter.topics.includes(record.originalTopic)) return false;
+  if (filter.categories && !filter.categories.includes(record.category ?? '')) return false;
+  if (filter.eventIds && !filter.eventIds.includes(record.eventId ?? '')) return false;
+  const failed = record.lastFailureTime.getTime();
+  if (filter.from !== undefined && failed < new Date(filter.from).getTime()) return false;
+  if (filter.to !== undefined && failed >= new Date(filter.to).getTime()) return false;
+  return true;
+};
+
+const itemOf = (record: DlqRecord): ManualRetryItem => ({
+  eventId: record.eventId ?? null,
+  originalTopic: record.originalTopic,
+  category: record.category ?? null,
+  attempt: record.attempt,
+  lastFailureTime: record.lastFailureTime.toISOString(),
+  location: { ...record.position },
+});
+
+const decodeAll = (topic: string, records: readonly ScannedRecord[]): DlqRecord[] =>
+  records.flatMap((r) => {
+    try {
+      return [decodeDlqRecord({ topic, partition: r.partition }, r)];
+    } catch {
+      return [];
+    }
+  });
+
+/** Archived records not yet retried: markers and the records they mark left out. */
+const retriableArchived = (topic: string, scanned: readonly ScannedRecord[]): DlqRecord[] => {
+  const retried = new Set<string>();
+  const archived: ScannedRecord[] = [];
+  for (const r of scanned) {
+    const marker = headerBuffers(r.headers)[DlqMoverHeader.RetriedFrom];
+    if (marker === undefined) archived.push(r);
+    else retried.add(marker.toString('utf8'));
+  }
+  return decodeAll(
+    topic,
+    archived.filter((r) => !retried.has(`${r.partition}:${r.offset}`)),
+  );
+};
+
+const byTopic = (outputs: readonly { topic: string; message: Message }[]): TopicMessages[] => {
+  const map = new Map<string, Message[]>();
+  for (const { topic, message } of outputs) map.set(topic, [...(map.get(topic) ?? []), message]);
+  return [...map].map(([topic, messages]) => ({ topic, messages }));
+};
+
+const retryFromArchive = async (
+  options: ManualRetryOptions,
+  selected: readonly DlqRecord[],
+): Promise<void> => {
+  const { kafka, dlq } = options;
+  const producer = kafka.producer({
+    transactionalId: `${dlq.consumerGroupId}-archive-retry`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  await producer.connect();
+  try {
+    for (let i = 0; i < selected.length; i += 500) {
+      const chunk = selected.slice(i, i + 500);
+      const tx = await producer.transaction();
+      try {
+        await tx.sendBatch({
+          topicMessages: byTopic(
+            chunk.flatMap((record) => [
+              { topic: record.originalTopic, message: toRetryMessage(record) },
+              {
+                topic: dlq.archiveTopic,
+                message: {
+                  key: record.key,
+                  value: null,
+                  partition: record.position.partition,
+                  headers: {
+                    [DlqMoverHeader.RetriedFrom]: `${record.position.partition}:${record.position.offset}`,
+                  },
+                },
+              },
+            ]),
+          ),
+        });
+        await tx.commit();
+      } catch (error) {
+        await tx.abort().catch(() => undefined);
+        throw error;
+      }
+    }
+  } finally {
+    await producer.disconnect();
+  }
+};
+
+const retryFromDlq = async (
+  options: ManualRetryOptions,
+  request: ManualRetryRequest,
+): Promise<ManualRetryResult> => {
+  const now = options.now ?? ((): Date => new Date());
+  const chosen: ManualRetryItem[] = [];
+  let overLimit = false;
+  const decide: DecideMove = (record) => {
+    if (matchesFilter(record, request)) {
+      if (chosen.length < request.limit) {
+        chosen.push(itemOf(record));
+        return { action: 'retry' };
+      }
+      overLimit = true;
+    }
+    return { action: 'requeue', dueAt: record.nextRetryTime ?? record.lastFailureTime };
+  };
+  const result = await runDlqMover({
+    kafka: options.kafka,
+    dlq: options.dlq,
+    logger: options.logger,
+    deadline: now().getTime() + (options.timeoutMs ?? 20_000),
+    now,
+    decide,
+    keepInvalid: true,
+    idleMs: 1500,
+  });
+  return {
+    source: RetrySource.Dlq,
+    dryRun: false,
+    matched: chosen.length,
+    moved: result.retried,
+    truncated: overLimit || !result.complete,
+    records: chosen,
+  };
+};
+
+/**
+ * Runs a manual retry request: dry run or move, from the DLQ or the archive.
+ *
+ * @example
+ * ```ts
+ * const result = await manualRetry({ kafka, admin, dlq: platform.dlq, logger }, manualRetryRequestSchema.parse({ categories: ['timeout'], dryRun: true }));
+ * result.records.length;
+ * ```
+ */
+export const manualRetry = async (
+  options: ManualRetryOptions,
+  request: ManualRetryRequest,
+): Promise<ManualRetryResult> => {
+  const { kafka, admin, dlq } = options;
+  if (request.source === RetrySource.Dlq && !request.dryRun) {
+    const result = await retryFromDlq(options, request);
+    options.logger.info('manual dlq retry', { source: 'dlq', moved: result.moved });
+    return result;
+  }
+  const topic = request.source === RetrySource.Dlq ? dlq.topic : dlq.archiveTopic;
+  const ranges =
+    request.source === RetrySource.Dlq
+      ? await pendingDlqRanges(admin, dlq)
+      : await wholeTopic(admin, topic);
+  const scan = await scanRecords(kafka, admin, topic, ranges, {
+    maxRecords: options.maxScan ?? 100_000,
+    timeoutMs: options.timeoutMs ?? 20_000,
+  });
+  const candidates =
+    request.source === RetrySource.Dlq
+      ? decodeAll(topic, scan.records)
+      : retriableArchived(topic, scan.records);
+  const matching = candidates.filter((r) => matchesFilter(r, request));
+  const selected = matching.slice(0, request.limit);
+  if (!request.dryRun) {
+    await retryFromArchive(options, selected);
+    for (const r of selected)
+      recordMetric(MetricName.DlqMessagesRetried, 1, { topic: r.originalTopic, source: 'archive' });
+    options.logger.info('manual dlq retry', { source: 'archive', moved: selected.length });
+  }
+  return {
+    source: request.source,
+    dryRun: request.dryRun,
+    matched: selected.length,
+    moved: request.dryRun ? 0 : selected.length,
+    truncated: scan.truncated || matching.length > selected.length,
+    records: selected.map(itemOf),
+  };
+};

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Producer } from 'kafkajs';
+import { createDlqRetryHandler } from '../../../functions/dlq-retry/handler';
+import { DELIVERY_ATTEMPT_HEADER, DlqHeader } from '../../../shared/dlq/headers';
+import type { ManualRetryResult } from '../../../shared/dlq/manual-retry';
+import { createLogger } from '../../../shared/observability/logger';
+import { lambdaContext } from '../management/events';
+import { TEST_TOKEN, startHarness } from '../management/harness';
+import type { Harness } from '../management/harness';
+import { header, invocation, readAll, syntheticFailure, writeFailure } from './support';
+
+const retryEvent = (body: unknown, token: string | null = TEST_TOKEN): APIGatewayProxyEventV2 => {
+  const event = JSON.parse(
+    readFileSync(path.join(__dirname, '../../fixtures/dlq/dlq-retry.json'), 'utf8'),
+  ) as APIGatewayProxyEventV2;
+  event.body = typeof body === 'string' ? body : JSON.stringify(body);
+  if (token !== null) event.headers = { ...event.headers, authorization: `Bearer ${token}` };
+  return event;
+};
+
+const bodyOf = <T>(result: APIGatewayProxyStructuredResultV2): T =>
+  JSON.parse(String(result.body)) as T;
+
+describe('POST /dead-letter-queue/retry (real broker)', () => {
+  let h: Harness;
+  let producer: Producer;
+  const post = (body: unknown, token?: string | null) =>
+    h.management.handler(retryEvent(body, token), lambdaContext());
+
+  beforeAll(async () => {
+    h = await startHarness('dlqretry');
+    producer = h.kafka.producer({ idempotent: true });
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer.disconnect();
+    await h.close();
+  });
+
+  it('moves exactly the DLQ records matching the filters, after a dry run listing the same ones', async () => {
+    // Far-off retry times: nothing is due, so only the manual retry can move anything.
+    const topicA = h.def.topics[0]!.name;
+    const topicB = h.def.topics[1]!.name;
+    const later = new Date(Date.now() + 3_600_000);
+    const failures = [
+      syntheticFailure(topicA, 'a-proc', { category: 'processing' }),
+      syntheticFailure(topicA, 'a-time', { category: 'timeout' }),
+      syntheticFailure(topicB, 'b-proc', { category: 'processing' }),
+      syntheticFailure(topicA, 'a-proc-2', { category: 'processing' }),
+    ];
+    for (const f of failures) await writeFailure(producer, h.def, { ...f, at: later });
+
+    const filter = { topics: [topicA], categories: ['processing'] };
+    const dry = await post({ ...filter, dryRun: true });
+    expect(dry.statusCode).toBe(200);
+    const planned = bodyOf<ManualRetryResult>(dry);
+    expect(planned).toMatchObject({ source: 'dlq', dryRun: true, matched: 2, moved: 0 });
+    expect(planned.records.map((r) => r.eventId).sort()).toEqual(['a-proc', 'a-proc-2']);
+    expect(await readAll(h.kafka, h.admin, [topicA, topicB])).toHaveLength(0);
+
+    const done = bodyOf<ManualRetryResult>(await post(filter));
+    expect(done).toMatchObject({ source: 'dlq', dryRun: false, matched: 2, moved: 2 });
+    const republished = await readAll(h.kafka, h.admin, [topicA, topicB]);
+    expect(republished.map((r) => r.message.key?.toString()).sort()).toEqual([
+      'key-a-proc',
+      'key-a-proc-2',
+    ]);
+    expect(republished.every((r) => header(r.message, DELIVERY_ATTEMPT_HEADER) === '2')).toBe(true);
+
+    // The others are still waiting in the DLQ; the moved ones are gone from it.
+    const left = bodyOf<ManualRetryResult>(await post({ dryRun: true }));
+    expect(left.records.map((r) => r.eventId).sort()).toEqual(['a-time', 'b-proc']);
+    expect(bodyOf<ManualRetryResult>(await post(filter))).toMatchObject({ matched: 0, moved: 0 });
+  });
+
+  it('retries archived records by event id once, and filters by failure time', async () => {
+    const topic = h.def.topics[2]!.name;
+    const spent = (id: string) =>
+      syntheticFailure(topic, id, {
+        category: 'deserialization',
+        at: new Date(id.endsWith('old') ? '2026-01-01T00:00:00Z' : Date.now()),
+      });
+    for (const id of ['x-old', 'y-new', 'z-new']) await writeFailure(producer, h.def, spent(id));
+    const run = createDlqRetryHandler({
+      kafka: h.kafka,
+      platform: h.def,
+      logger: createLogger('dlq-manual-test'),
+      idleMs: 1500,
+    });
+    expect(await run({}, invocation())).toMatchObject({ archived: 3 });
+
+    const recent = bodyOf<ManualRetryResult>(
+      await post({ source: 'archive', from: '2026-06-01T00:00:00Z', dryRun: true }),
+    );
+    expect(recent.records.map((r) => r.eventId).sort()).toEqual(['y-new', 'z-new']);
+
+    const moved = bodyOf<ManualRetryResult>(
+      await post({ source: 'archive', eventIds: ['y-new', 'x-old'] }),
+    );
+    expect(moved).toMatchObject({ source: 'archive', matched: 2, moved: 2 });
+    const republished = await readAll(h.kafka, h.admin, [topic]);
+    expect(republished.map((r) => r.message.key?.toString()).sort()).toEqual([
+      'key-x-old',
+      'key-y-new',
+    ]);
+    expect(header(republished[0]!.message, DlqHeader.OriginalTopic)).toBeUndefined();
+
+    // Each archived record is retried once only.
+    const again = bodyOf<ManualRetryResult>(
+      await post({ source: 'archive', eventIds: ['y-new', 'x-old'] }),
+    );
+    expect(again).toMatchObject({ matched: 0, moved: 0 });
+    expect(await readAll(h.kafka, h.admin, [topic])).toHaveLength(2);
+  });
+
+  it('answers 422 naming the field for a bad body, and 401 without the token', async () => {
+    const bad = await post({ source: 'elsewhere', limit: 0 });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.headers?.['content-type']).toMatch(/problem\+json/);
+    expect(String(bad.body)).toMatch(/source/);
+    expect(String(bad.body)).toMatch(/limit/);
+    expect(
+      (await post({ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' })).statusCode,
+    ).toBe(422);
+    expect((await post('{not json')).statusCode).toBe(400);
+    expect((await post({ unknownField: 1 })).statusCode).toBe(422);
+    expect((await post({ dryRun: true }, null)).statusCode).toBe(401);
+  });
+});
