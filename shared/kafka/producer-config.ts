@@ -50,6 +50,8 @@ export const producerEnvSchema = z
     KAFKA_PRODUCER_RETRIES: int(0, 100).default(3),
     KAFKA_PRODUCER_RETRY_BACKOFF_MS: int(0, 60_000).default(100),
     KAFKA_PRODUCER_RETRY_MAX_BACKOFF_MS: int(0, 300_000).default(1000),
+    /** No new send attempt starts this long after the first one (keeps a 503 inside API Gateway's 30 s). */
+    KAFKA_PRODUCER_RETRY_DEADLINE_MS: int(0, 600_000).default(5000),
     /** Bytes of pending records that flush a lingering batch at once. */
     KAFKA_PRODUCER_BATCH_SIZE: int(1, 64 * 1024 * 1024).default(16_384),
     /** How long concurrent sends wait to be coalesced into one request (0 = send at once). */
@@ -59,7 +61,7 @@ export const producerEnvSchema = z
     KAFKA_PRODUCER_TIMEOUT_MS: int(100, 300_000).default(30_000),
     /** Idempotent producer (needs acks=all). @default true when acks=all */
     KAFKA_PRODUCER_IDEMPOTENT: booleanFlagSchema.optional(),
-    /** Transactional id of the transaction helper's producer. @default `<client id>-tx` */
+    /** Prefix of the transaction helper's transactional id (a UUID is appended per container). @default 'xseven-tx' */
     KAFKA_PRODUCER_TRANSACTIONAL_ID: z.string().min(1).max(249).optional(),
   })
   .superRefine((env, ctx) => {
@@ -82,6 +84,7 @@ export const producerEnvSchema = z
     retries: env.KAFKA_PRODUCER_RETRIES,
     retryBackoffMs: env.KAFKA_PRODUCER_RETRY_BACKOFF_MS,
     retryMaxBackoffMs: env.KAFKA_PRODUCER_RETRY_MAX_BACKOFF_MS,
+    retryDeadlineMs: env.KAFKA_PRODUCER_RETRY_DEADLINE_MS,
     batchSizeBytes: env.KAFKA_PRODUCER_BATCH_SIZE,
     lingerMs: env.KAFKA_PRODUCER_LINGER_MS,
     compression: env.KAFKA_PRODUCER_COMPRESSION_TYPE,

@@ -155,6 +155,7 @@ export class KafkaProducer {
       retries: config.retries,
       baseDelayMs: config.retryBackoffMs,
       maxDelayMs: config.retryMaxBackoffMs,
+      deadlineMs: config.retryDeadlineMs,
       jitter: 0.5,
       clock: this.clock,
       ...(this.options.random ? { random: this.options.random } : {}),

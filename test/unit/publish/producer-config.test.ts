@@ -19,6 +19,7 @@ describe('producer configuration from the environment', () => {
       retries: 3,
       retryBackoffMs: 100,
       retryMaxBackoffMs: 1000,
+      retryDeadlineMs: 5000,
       batchSizeBytes: 16_384,
       lingerMs: 0,
       compression: 'gzip',

@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Kafka } from 'kafkajs';
+import { createPublishHandler } from '../../../functions/publish/handler';
+import { provisionTopics } from '../../../local/provision';
+import { EventHeader } from '../../../shared/events';
+import { createKafka } from '../../../shared/kafka/client';
+import { loadKafkaConnectionConfig } from '../../../shared/kafka/connection-config';
+import { KafkaProducer } from '../../../shared/kafka/producer';
+import { loadProducerConfig } from '../../../shared/kafka/producer-config';
+import { platform, withNamespace } from '../../../shared/platform';
+import { readMessages, uniquePrefix } from '../../support/kafka';
+import { call, fixture } from './api-support';
+
+const run = promisify(execFile);
+const script = join(__dirname, '..', '..', '..', 'local', 'kafka', 'kafka.sh');
+const PORT = '19392';
+
+/** A private broker on its own port and data directory: the shared test broker is never stopped. */
+const brokerEnv = (home: string): NodeJS.ProcessEnv => ({
+  ...process.env,
+  KAFKA_BOOTSTRAP_SERVERS: '',
+  XSEVEN_KAFKA_HOME: home,
+  XSEVEN_KAFKA_PORT: PORT,
+  XSEVEN_KAFKA_NO_DOCKER: '1',
+  XSEVEN_KAFKA_HEAP: '384m',
+});
+
+describe('publish API when the broker stops', () => {
+  const home = mkdtempSync(join(tmpdir(), 'xseven-publish-down-'));
+  const def = withNamespace(platform, uniquePrefix('down'));
+  let kafka: Kafka;
+  let producer: KafkaProducer;
+  let handler: ReturnType<typeof createPublishHandler>;
+
+  beforeAll(async () => {
+    await run('bash', [script, 'start'], { env: brokerEnv(home) });
+    kafka = createKafka({
+      config: loadKafkaConnectionConfig({
+        KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${PORT}`,
+        KAFKA_CONNECTION_TIMEOUT_MS: '1000',
+        KAFKA_REQUEST_TIMEOUT_MS: '5000',
+      }),
+      clientId: 'publish-down-test',
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await provisionTopics(admin, def).finally(() => admin.disconnect());
+    producer = new KafkaProducer({
+      kafka,
+      config: loadProducerConfig({ KAFKA_PRODUCER_TIMEOUT_MS: '5000' }),
+    });
+    handler = createPublishHandler({ context: () => ({ platform: def, producer }) });
+  }, 180_000);
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await run('bash', [script, 'stop'], { env: brokerEnv(home) });
+  }, 60_000);
+
+  it('answers 503 with Retry-After while the broker is down, and reports only what Kafka acknowledged', async () => {
+    const before = [];
+    for (let i = 0; i < 3; i += 1) {
+      const result = await call(handler, '/events/conversation', {
+        body: fixture('conversation-message'),
+      });
+      expect(result.status).toBe(200);
+      before.push(result.json);
+    }
+
+    await run('bash', [script, 'stop'], { env: brokerEnv(home) });
+
+    const single = await call(handler, '/events/conversation', {
+      body: JSON.stringify({
+        ...JSON.parse(fixture('conversation-message')),
+        event_id: 'while-down-1',
+      }),
+    });
+    expect(single.status).toBe(503);
+    expect(single.headers['content-type']).toBe('application/problem+json');
+    expect(single.headers['retry-after']).toBe('5');
+    expect(single.json).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+
+    const batch = await call(handler, '/events/batch', {
+      body: JSON.stringify({
+        events: [
+          {
+            event_type: 'user.action',
+            data: { user_id: 'u1', action: 'a' },
+            event_id: 'while-down-2',
+          },
+          {
+            event_type: 'user.action',
+            data: { user_id: 'u2', action: 'b' },
+            event_id: 'while-down-3',
+          },
+        ],
+      }),
+    });
+    expect(batch.status).toBe(503);
+    expect(batch.headers['retry-after']).toBe('5');
+
+    // Bring the same broker (same data) back: what was reported is there, what was refused is not.
+    await run('bash', [script, 'start'], { env: brokerEnv(home) });
+    const conversationTopic = String(before[0]?.topic);
+    const userTopic = def.eventRoutes.find((r) => r.eventType === 'user.action')?.topic ?? '';
+    const reads = await readMessages(kafka, [conversationTopic], 3);
+    expect(reads.map((r) => r.message.headers?.[EventHeader.Id]?.toString()).sort()).toEqual(
+      before.map((b) => String(b.event_id)).sort(),
+    );
+    for (const b of before) {
+      const read = reads.find(
+        (r) => r.message.headers?.[EventHeader.Id]?.toString() === b.event_id,
+      );
+      expect(read?.message.offset).toBe(b.offset);
+    }
+    // A recovered producer publishes again; nothing refused while down shows up.
+    const after = await call(handler, '/events/generic', {
+      body: JSON.stringify({
+        event_type: 'user.action',
+        data: { user_id: 'u3', action: 'c' },
+        event_id: 'after-recovery',
+      }),
+    });
+    expect(after.status).toBe(200);
+    const userReads = await readMessages(kafka, [userTopic], 1);
+    expect(userReads.map((r) => r.message.headers?.[EventHeader.Id]?.toString())).toEqual([
+      'after-recovery',
+    ]);
+    const moreConversation = await readMessages(kafka, [conversationTopic], 4, 5000).catch(
+      () => 'only 3',
+    );
+    expect(moreConversation).toBe('only 3');
+  }, 240_000);
+});
