@@ -110,10 +110,24 @@ export const describeClusterInfo = async (admin: Admin): Promise<ClusterInfo> =>
  * ```
  */
 export const topicWatermarks = async (admin: Admin, topic: string): Promise<Watermarks[]> => {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets
-    .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }))
-    .sort((a, b) => a.partition - b.partition);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets
+        .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }))
+        .sort((a, b) => a.partition - b.partition);
+    } catch (error) {
+      // kafkajs 2.2.4 throws a TypeError when its cached metadata of a just-created
+      // topic has no partitions yet: refresh that topic's metadata and ask again.
+      if (!(error instanceof TypeError)) throw error;
+      if (attempt >= 5)
+        throw new KafkaUnavailableError(`no partition metadata for topic "${topic}" yet`, {
+          cause: error,
+        });
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      await admin.fetchTopicMetadata({ topics: [topic] });
+    }
+  }
 };
 
 /**

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, IHeaders, Kafka } from 'kafkajs';
+import { analyzeDlqRecords } from '../dlq/error-analysis';
+import type { DlqErrorAnalysis } from '../dlq/error-analysis';
 import { DlqHeader } from '../dlq/headers';
 import type { DlqDefinition } from '../platform';
 import { topicWatermarks } from './cluster';
@@ -25,8 +27,8 @@ export const DlqScope = {
 } as const;
 export type DlqScope = (typeof DlqScope)[keyof typeof DlqScope];
 
-/** GET /dead-letter-queue/stats. */
-export interface DlqStats {
+/** GET /dead-letter-queue/stats (byHandler and topErrors: shared/dlq/error-analysis.ts). */
+export interface DlqStats extends DlqErrorAnalysis {
   readonly topic: string;
   readonly scope: DlqScope;
   /** Records awaiting the DLQ-retry function (its group's lag on the DLQ topic). */
@@ -274,6 +276,7 @@ export const dlqStats = async (options: DlqStatsOptions): Promise<DlqStats> => {
     scanned: records.length,
     truncated,
     ...summarizeDlqRecords(records, now()),
+    ...analyzeDlqRecords(records),
   };
 };
 

@@ -16,6 +16,7 @@ import { describeConsumerGroups } from './consumers';
 import type { ManagementContext } from './context';
 import { totalOf } from './counters';
 import type { CounterReport } from './counters';
+import { archiveStats } from '../dlq/archive-stats';
 import { dlqRetryRoute } from '../dlq/retry-route';
 import { DlqScope, dlqStats } from './dlq-stats';
 import { UnknownTopicError } from './errors';
@@ -310,7 +311,16 @@ const dlqStatsRoute: RouteHandler = async (request, context) => {
     timeoutMs: context.config.dlqStatsTimeoutMs,
     now: context.now,
   });
-  return jsonResponse(200, stats);
+  const archive = topics.includes(context.platform.dlq.archiveTopic)
+    ? await archiveStats({
+        kafka: context.kafka(),
+        admin,
+        topic: context.platform.dlq.archiveTopic,
+        maxRecords: context.config.dlqStatsMaxRecords,
+        timeoutMs: context.config.dlqStatsTimeoutMs,
+      })
+    : null;
+  return jsonResponse(200, { ...stats, archive });
 };
 
 /**

@@ -19,6 +19,7 @@ export type ManagementFixture =
   | 'alerts'
   | 'prometheus-metrics'
   | 'dlq-stats'
+  | 'dlq-retry'
   | 'aws-jwt-authorized-topics-create';
 
 /** Changes applied to a fixture event. */

@@ -62,7 +62,10 @@ export const startHarness = async (
     platform: def,
     prefix,
     kafka,
-    logger: new Logger({ serviceName: 'management-test', logLevel: 'SILENT' }),
+    logger: new Logger({
+      serviceName: 'management-test',
+      logLevel: process.env.MGMT_TEST_LOG === '1' ? 'ERROR' : 'SILENT',
+    }),
     ...options,
   });
   const call = async (
@@ -80,6 +83,10 @@ export const startHarness = async (
     await management.close();
     const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
     if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+    const groups = (await admin.listGroups()).groups
+      .map((g) => g.groupId)
+      .filter((g) => g.startsWith(prefix));
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
     await admin.disconnect();
   };
   return { kafka, admin, def, prefix, management, call, close };
