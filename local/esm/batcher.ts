@@ -20,26 +20,6 @@ export interface BatcherOptions {
   readonly onError: (error: unknown) => void;
 }
 
-/**
- * An upper bound of the bytes a record adds to the JSON event: base64 of key
- * and value, four characters per (signed) header byte, and the fixed fields.
- * Cheap enough for the hot path; the exact size is checked at invocation.
- *
- * @example
- * ```ts
- * estimateRecordBytes(record); // >= the bytes of its JSON
- * ```
- */
-export const estimateRecordBytes = (r: PendingRecord): number => {
-  let bytes = 160 + r.topic.length * 2;
-  bytes += Math.ceil((r.key?.length ?? 0) / 3) * 4 + Math.ceil((r.value?.length ?? 0) / 3) * 4;
-  for (const [name, value] of Object.entries(r.headers)) {
-    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
-      bytes += name.length + 8 + (typeof v === 'string' ? Buffer.byteLength(v) : v.length) * 5;
-  }
-  return bytes;
-};
-
 interface OpenBatch {
   readonly records: PendingRecord[];
   bytes: number;
@@ -88,7 +68,7 @@ export class Batcher {
     if (this.#stopped) return;
     const { batchSize, maxPayloadBytes, overheadBytes, windowMs } = this.#options;
     for (const record of records) {
-      const size = estimateRecordBytes(record);
+      const size = record.estimatedBytes;
       const open = this.#open;
       if (open && (open.records.length >= batchSize || open.bytes + size > maxPayloadBytes))
         this.#seal();

@@ -7,7 +7,7 @@ import { Batcher } from './batcher';
 import { deliverBatch } from './delivery';
 import type { InvocationOutcome, LambdaHandler } from './delivery';
 import { EsmStoppedError } from './errors';
-import { MAX_PAYLOAD_BYTES, eventOverheadBytes } from './msk-event';
+import { MAX_PAYLOAD_BYTES, estimateRecordBytes, eventOverheadBytes } from './msk-event';
 import type { EventSourceInfo, PendingRecord } from './msk-event';
 import { createDiscard } from './on-failure';
 
@@ -39,6 +39,7 @@ const bufferLimit = (def: ConsumerDefinition): number => Math.max(def.batchSize 
 
 const toPending = (topic: string, partition: number, message: KafkaMessage): PendingRecord => {
   const context = (message as { batchContext?: { timestampType?: number } }).batchContext;
+  const headers = message.headers ?? {};
   return {
     topic,
     partition,
@@ -48,7 +49,8 @@ const toPending = (topic: string, partition: number, message: KafkaMessage): Pen
       context?.timestampType === TIMESTAMP_LOG_APPEND_TIME ? 'LOG_APPEND_TIME' : 'CREATE_TIME',
     key: message.key,
     value: message.value,
-    headers: message.headers ?? {},
+    headers,
+    estimatedBytes: estimateRecordBytes({ topic, key: message.key, value: message.value, headers }),
   };
 };
 

@@ -4,7 +4,6 @@ import type { ConsumerDefinition } from '../../shared/platform/schema';
 import { EsmStoppedError, FunctionInvocationError } from './errors';
 import { createLambdaContext } from './lambda-context';
 import type { LocalContext } from './lambda-context';
-import { estimateRecordBytes } from './batcher';
 import { MAX_PAYLOAD_BYTES, buildMskEvent, partitionKey } from './msk-event';
 import type { EventSourceInfo, PendingRecord } from './msk-event';
 
@@ -120,7 +119,8 @@ export const invokeOnce = async (
   const event = buildMskEvent(records, deps.source);
   const limit = deps.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
   // The estimate bounds the JSON size from above; serialize only when it is in doubt.
-  const estimate = records.reduce((n, r) => n + estimateRecordBytes(r), 512);
+  let estimate = 512;
+  for (const r of records) estimate += r.estimatedBytes;
   const size = estimate <= limit ? estimate : Buffer.byteLength(JSON.stringify(event));
   if (size > limit) {
     const outcome = {

@@ -19,7 +19,13 @@ export const mskEventSchema = z.object({
   eventSource: z.enum([KafkaEventSource.Msk, KafkaEventSource.SelfManaged]),
   eventSourceArn: z.string().optional(),
   bootstrapServers: z.string().nullish(),
-  records: z.record(z.string(), z.array(z.unknown())),
+  // Each group must be an array; its records are checked one by one by
+  // decodeRecord (so a malformed record fails alone, and the hot path does
+  // not walk every record twice).
+  records: z.record(
+    z.string(),
+    z.custom<unknown[]>((v) => Array.isArray(v), 'must be an array of records'),
+  ),
 });
 
 /** The coordinates of a record: without them it cannot even be dead-lettered. */

@@ -1,5 +1,5 @@
-import { Batcher, estimateRecordBytes } from '../../../../local/esm/batcher';
-import { buildMskEvent, toMskRecord } from '../../../../local/esm/msk-event';
+import { Batcher } from '../../../../local/esm/batcher';
+import { buildMskEvent, estimateRecordBytes, toMskRecord } from '../../../../local/esm/msk-event';
 import type { PendingRecord } from '../../../../local/esm/msk-event';
 import { pending } from './records';
 
