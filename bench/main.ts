@@ -1,11 +1,12 @@
 import { consumerBench } from './consumer';
+import { publishBench } from './publish';
 import type { BenchResult, BenchSuite } from './types';
 
 /**
  * `npm run bench`: runs every suite and prints each figure as a ratio to its
  * baseline measured in the same run. Suites register here.
  */
-const suites: readonly BenchSuite[] = [consumerBench];
+const suites: readonly BenchSuite[] = [consumerBench, publishBench];
 
 const ratioLine = (r: BenchResult): string => {
   const ratio = r.value / r.baseline;
