@@ -1,0 +1,146 @@
+import type { Message } from 'kafkajs';
+import {
+  KafkaJSConnectionError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+} from 'kafkajs';
+import { KafkaUnavailableError } from '../../../shared/errors';
+import { LingerQueue } from '../../../shared/kafka/producer-linger';
+import {
+  isTransientKafkaError,
+  ProducerSendError,
+  toProducerError,
+} from '../../../shared/kafka/producer-errors';
+import { positionsOf, toTopicMessages } from '../../../shared/kafka/producer-records';
+import type { OutgoingRecord, RecordPosition } from '../../../shared/kafka/producer-records';
+import { createEnvelope, EventHeader, toEventRecord, validateEvent } from '../../../shared/events';
+
+describe('record positions', () => {
+  it('numbers the records of each partition from its base offset, in input order', () => {
+    const records: OutgoingRecord[] = [
+      { topic: 'a', key: 'k1', value: '1' },
+      { topic: 'b', key: 'k2', value: '2' },
+      { topic: 'a', key: 'k3', value: '3' },
+      { topic: 'a', key: 'k1', value: '4' },
+    ];
+    const { topicMessages, messages } = toTopicMessages(records);
+    expect(topicMessages.map((t) => [t.topic, t.messages.map((m) => m.value)])).toEqual([
+      ['a', ['1', '3', '4']],
+      ['b', ['2']],
+    ]);
+    const partitions = new WeakMap<Message, number>();
+    [0, 0, 1, 0].forEach((p, i) => partitions.set(messages[i] as Message, p));
+    const positions = positionsOf(
+      records,
+      messages,
+      [
+        { topicName: 'a', partition: 0, errorCode: 0, baseOffset: '41' },
+        { topicName: 'a', partition: 1, errorCode: 0, baseOffset: '7' },
+        { topicName: 'b', partition: 0, errorCode: 0, baseOffset: '9007199254740993' },
+      ],
+      partitions,
+    );
+    expect(positions).toEqual([
+      { topic: 'a', partition: 0, offset: '41' },
+      { topic: 'b', partition: 0, offset: '9007199254740993' },
+      { topic: 'a', partition: 1, offset: '7' },
+      { topic: 'a', partition: 0, offset: '42' },
+    ]);
+  });
+});
+
+describe('linger queue', () => {
+  const record = (value: string): OutgoingRecord => ({ topic: 't', key: 'k', value });
+  const echo =
+    (batches: (readonly OutgoingRecord[])[]) =>
+    async (records: readonly OutgoingRecord[]): Promise<RecordPosition[]> => {
+      batches.push(records);
+      return records.map((r, i) => ({ topic: r.topic, partition: 0, offset: String(i) }));
+    };
+
+  it('coalesces sends made within the linger time into one flush, each caller getting its own positions', async () => {
+    const batches: (readonly OutgoingRecord[])[] = [];
+    const queue = new LingerQueue({
+      lingerMs: 20,
+      batchSizeBytes: 1_000_000,
+      flush: echo(batches),
+    });
+    const [a, b] = await Promise.all([
+      queue.add([record('a1'), record('a2')]),
+      queue.add([record('b1')]),
+    ]);
+    expect(batches).toHaveLength(1);
+    expect(a?.map((p) => p.offset)).toEqual(['0', '1']);
+    expect(b?.map((p) => p.offset)).toEqual(['2']);
+  });
+
+  it('flushes at once when the pending bytes reach the batch size', async () => {
+    const batches: (readonly OutgoingRecord[])[] = [];
+    const queue = new LingerQueue({ lingerMs: 60_000, batchSizeBytes: 10, flush: echo(batches) });
+    await queue.add([record('0123456789')]);
+    expect(batches).toHaveLength(1);
+  });
+
+  it('rejects every waiting caller with the flush error', async () => {
+    const queue = new LingerQueue({
+      lingerMs: 5,
+      batchSizeBytes: 1_000_000,
+      flush: async () => {
+        throw new KafkaUnavailableError('down');
+      },
+    });
+    const results = await Promise.allSettled([queue.add([record('a')]), queue.add([record('b')])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});
+
+describe('producer error classification', () => {
+  it('treats connection loss and exhausted retries on it as transient, refusals as final', () => {
+    const refused = new KafkaJSConnectionError('ECONNREFUSED');
+    expect(isTransientKafkaError(refused)).toBe(true);
+    expect(
+      isTransientKafkaError(
+        new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 1, retryTime: 1 }),
+      ),
+    ).toBe(true);
+    const tooLarge = new KafkaJSProtocolError({
+      message: 'too large',
+      type: 'MESSAGE_TOO_LARGE',
+      code: 10,
+      retriable: false,
+    } as never);
+    expect(isTransientKafkaError(new KafkaJSNonRetriableError(tooLarge, { cause: tooLarge }))).toBe(
+      false,
+    );
+    expect(toProducerError(refused, 'send')).toBeInstanceOf(KafkaUnavailableError);
+    expect(toProducerError(tooLarge, 'send')).toBeInstanceOf(ProducerSendError);
+  });
+});
+
+describe('event records', () => {
+  it('carry the envelope as value, the entity key and CloudEvents headers', () => {
+    const event = validateEvent(
+      createEnvelope({
+        type: 'business.analytics.update',
+        data: { business_id: 'biz_789', metric_name: 'dau', metric_value: 1 },
+        correlationId: 'corr-1',
+        subject: 'dau',
+      }),
+    );
+    const record = toEventRecord(event, 'business.analytics');
+    expect(record.key).toBe('biz_789');
+    expect(JSON.parse(record.value)).toEqual(event);
+    expect(record.headers).toEqual({
+      [EventHeader.ContentType]: 'application/cloudevents+json; charset=UTF-8',
+      [EventHeader.SpecVersion]: '1.0',
+      [EventHeader.Id]: event.id,
+      [EventHeader.Type]: 'business.analytics.update',
+      [EventHeader.Source]: 'urn:xseven:events',
+      [EventHeader.Time]: event.time,
+      [EventHeader.DataVersion]: '1',
+      [EventHeader.Subject]: 'dau',
+      [EventHeader.CorrelationId]: 'corr-1',
+    });
+  });
+});
