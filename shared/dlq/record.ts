@@ -59,6 +59,8 @@ export interface DlqRecord {
   readonly position: RecordPosition;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
+  /** Kafka timestamp of this DLQ/archive record (epoch ms, decimal): when it was dead-lettered. */
+  readonly timestamp: string;
   /** The record's headers exactly as read (DLQ headers included). */
   readonly rawHeaders: Readonly<Record<string, Buffer>>;
   /** The original record's own headers (ours removed; repeated headers kept as arrays). */
@@ -242,6 +244,7 @@ export const decodeDlqRecord = (
     position: { ...position, offset: message.offset },
     key: message.key,
     value: message.value,
+    timestamp: message.timestamp,
     rawHeaders,
     originalHeaders,
     originalTopic: h[DlqHeader.OriginalTopic],
@@ -337,8 +340,9 @@ export const toInvalidArchiveMessage = (
 
 /**
  * The message re-queueing a DLQ record that is not yet due: the record
- * unchanged, to the same DLQ partition, with its next-retry time fixed
- * (so jitter is drawn once, not on every run).
+ * unchanged (its timestamp too, so the DLQ's age stays true), to the same
+ * DLQ partition, with its next-retry time fixed (so jitter is drawn once,
+ * not on every run).
  *
  * @example
  * ```ts
@@ -349,5 +353,6 @@ export const toRequeueMessage = (record: DlqRecord, dueAt: Date): Message => ({
   key: record.key,
   value: record.value,
   partition: record.position.partition,
+  timestamp: record.timestamp,
   headers: { ...record.rawHeaders, [DlqHeader.NextRetryTime]: dueAt.toISOString() },
 });

@@ -132,6 +132,13 @@ const status: RouteHandler = async (_request, context) => {
       totalLag: g.lagSummary.totalLag,
     })),
     dlq: { topic: context.platform.dlq.topic, depth: snapshot.dlqDepth },
+    counters: {
+      origin: snapshot.counters.origin,
+      window: snapshot.counters.window,
+      ...(snapshot.counters.unavailable === undefined
+        ? {}
+        : { unavailable: snapshot.counters.unavailable }),
+    },
     alerts: snapshot.alerts,
   });
 };
@@ -147,7 +154,11 @@ const metrics: RouteHandler = async (_request, context) => {
   return jsonResponse(200, {
     takenAt: s.takenAt,
     sources: {
-      counters: { origin: c.origin, window: c.window },
+      counters: {
+        origin: c.origin,
+        window: c.window,
+        ...(c.unavailable === undefined ? {} : { unavailable: c.unavailable }),
+      },
       lagOffsetsAndSizes: 'live from the broker',
     },
     producer: {

@@ -115,6 +115,46 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
     expect(await readAll(h.kafka, h.admin, [topic])).toHaveLength(2);
   });
 
+  it('GET /dead-letter-queue/stats breaks the DLQ down by handler and grouped errors, and counts the archive', async () => {
+    const topic = h.def.topics[3]!.name;
+    const stats = async () => {
+      const event = JSON.parse(
+        readFileSync(path.join(__dirname, '../../fixtures/management/dlq-stats.json'), 'utf8'),
+      ) as APIGatewayProxyEventV2;
+      event.headers = { ...event.headers, authorization: `Bearer ${TEST_TOKEN}` };
+      return h.management.handler(event, lambdaContext());
+    };
+    const later = new Date(Date.now() + 3_600_000);
+    for (const [id, handler, error] of [
+      ['s1', 'billing', 'timeout after 120 ms'],
+      ['s2', 'billing', 'timeout after 3000 ms'],
+      ['s3', 'audit', 'db unavailable'],
+    ] as const)
+      await writeFailure(producer, h.def, {
+        ...syntheticFailure(topic, id, { handler, errorMessage: error, category: 'timeout' }),
+        at: later,
+      });
+
+    const result = await stats();
+    expect(result.statusCode).toBe(200);
+    const body = bodyOf<{
+      byHandler: Record<string, number>;
+      byCategory: Record<string, number>;
+      topErrors: { message: string; count: number; originalTopics: string[] }[];
+      archive: { archived: number; retried: number; byReason: Record<string, number> };
+    }>(result);
+    expect(body.byHandler).toMatchObject({ billing: 2, audit: 1 });
+    expect(body.topErrors).toContainEqual(
+      expect.objectContaining({
+        message: 'timeout after <n> ms',
+        count: 2,
+        originalTopics: [topic],
+      }),
+    );
+    // The archive test above archived three records and retried two of them.
+    expect(body.archive).toMatchObject({ archived: 3, retried: 2, byReason: { not_retriable: 3 } });
+  });
+
   it('answers 422 naming the field for a bad body, and 401 without the token', async () => {
     const bad = await post({ source: 'elsewhere', limit: 0 });
     expect(bad.statusCode).toBe(422);
