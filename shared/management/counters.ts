@@ -26,12 +26,37 @@ export interface CounterReport {
   /** `since process start` locally, `last N minutes` from CloudWatch. */
   readonly window: string;
   readonly series: readonly CounterSeries[];
+  /** Set when the source could not be read: why (the series are then empty). */
+  readonly unavailable?: string;
 }
 
 /** Reads the counters. */
 export interface CounterSource {
+  readonly origin: CounterOrigin;
   readonly read: () => Promise<CounterReport>;
 }
+
+/**
+ * Reads a source, turning a failure into an empty report that says why, so
+ * that the live broker figures are still reported when counters are not.
+ *
+ * @example
+ * ```ts
+ * const report = await readOrUnavailable(source); // report.unavailable?: string
+ * ```
+ */
+export const readOrUnavailable = async (source: CounterSource): Promise<CounterReport> => {
+  try {
+    return await source.read();
+  } catch (error) {
+    return {
+      origin: source.origin,
+      window: 'unavailable',
+      series: [],
+      unavailable: error instanceof Error ? error.message : String(error),
+    };
+  }
+};
 
 /**
  * Totals of a metric over all its label sets.
@@ -79,7 +104,7 @@ export const inProcessCounters = (): CounterSource => {
       max: s.max,
     })),
   });
-  return { read: readInProcess };
+  return { origin: CounterOrigin.InProcess, read: readInProcess };
 };
 
 /**
@@ -183,7 +208,7 @@ export const cloudWatchCounters = (options: CloudWatchCountersOptions): CounterS
       series,
     };
   };
-  return { read: readCloudWatch };
+  return { origin: CounterOrigin.CloudWatch, read: readCloudWatch };
 };
 
 /**

@@ -8,6 +8,7 @@ import type { ClusterInfo, TopicInfo } from './cluster';
 import type { AlertMetric, Thresholds } from './config';
 import { describeConsumerGroups } from './consumers';
 import type { ConsumerGroupInfo, WatermarkCache } from './consumers';
+import { readOrUnavailable } from './counters';
 import type { CounterReport, CounterSource } from './counters';
 import { dlqDepth } from './dlq-stats';
 
@@ -100,7 +101,7 @@ export const takeSnapshot = async (deps: SnapshotDependencies): Promise<Monitori
   const [cluster, names, counters] = await Promise.all([
     describeClusterInfo(deps.admin),
     scopedTopicNames(deps.admin, deps.prefix),
-    deps.counters.read(),
+    readOrUnavailable(deps.counters),
   ]);
   const present = new Set(names);
   const [topics, groups, depth] = await Promise.all([

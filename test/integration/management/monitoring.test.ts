@@ -1,8 +1,10 @@
 import { DlqHeader } from '../../../shared/dlq/headers';
 import { MetricName, recordMetric, resetMetrics } from '../../../shared/observability/metrics';
 import { parsePrometheusText, sampleValue } from '../../unit/management/prometheus-parser';
-import { bodyOf } from './events';
-import { createScratchTopic, produce, startHarness } from './harness';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createManagementHandler } from '../../../shared/management/app';
+import { bodyOf, lambdaContext, managementEvent } from './events';
+import { TEST_TOKEN, createScratchTopic, produce, startHarness } from './harness';
 import type { Harness } from './harness';
 
 interface AlertBody {
@@ -196,5 +198,46 @@ describe('management API: metrics, alerts, Prometheus and DLQ stats on the real 
 
     const bad = await h.call('dlq-stats', { query: { scope: 'everything' } });
     expect(bad.statusCode).toBe(422);
+  });
+
+  it('still reports the live broker figures when the counters cannot be read, and says so', async () => {
+    const failing = createManagementHandler({
+      env: { ...process.env, XSEVEN_API_TOKEN: TEST_TOKEN },
+      platform: h.def,
+      prefix: h.prefix,
+      kafka: h.kafka,
+      logger: new Logger({ serviceName: 'management-test', logLevel: 'SILENT' }),
+      counters: {
+        origin: 'cloudwatch',
+        read: async () => {
+          throw new Error('AccessDenied: cloudwatch:GetMetricData');
+        },
+      },
+    });
+    const auth = { headers: { authorization: `Bearer ${TEST_TOKEN}` } };
+    try {
+      const status = await failing.handler(managementEvent('status', auth), lambdaContext());
+      expect(status.statusCode).toBe(200);
+      expect(bodyOf(status)).toMatchObject({
+        counters: { origin: 'cloudwatch', unavailable: 'AccessDenied: cloudwatch:GetMetricData' },
+      });
+      const metrics = await failing.handler(managementEvent('metrics', auth), lambdaContext());
+      expect(metrics.statusCode).toBe(200);
+      expect(bodyOf<{ topics: { topic: string }[] }>(metrics).topics.map((t) => t.topic)).toContain(
+        h.def.dlq.topic,
+      );
+      const prometheus = await failing.handler(
+        managementEvent('prometheus-metrics', auth),
+        lambdaContext(),
+      );
+      expect(
+        sampleValue(parsePrometheusText(prometheus.body ?? ''), 'kafka_metrics_source_info', {
+          source: 'cloudwatch',
+          window: 'unavailable',
+        }),
+      ).toBe(1);
+    } finally {
+      await failing.close();
+    }
   });
 });
