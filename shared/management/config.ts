@@ -57,10 +57,13 @@ export const managementEnvSchema = z.object({
   XSEVEN_DLQ_STATS_TIMEOUT_MS: z.coerce.number().int().min(500).max(25_000).default(10_000),
   /** Window of the CloudWatch counters in AWS (Metrics Insights covers at most 3 h). */
   XSEVEN_METRICS_WINDOW_MINUTES: z.coerce.number().int().min(5).max(180).default(60),
-  /** How long the reset waits for an event source mapping to become Disabled. */
-  XSEVEN_ESM_DISABLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
+  /**
+   * How long the reset waits for an event source mapping to become Disabled.
+   * With the group wait, it must fit in API Gateway's 30 s integration timeout.
+   */
+  XSEVEN_ESM_DISABLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
   /** How long the reset waits for a group to lose its members after its ESM stopped. */
-  XSEVEN_GROUP_EMPTY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
+  XSEVEN_GROUP_EMPTY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('XsevenEvents'),
   /** In AWS: restricts the ESM lookup of the offset reset to the cluster's mappings. */
   XSEVEN_MSK_CLUSTER_ARN: z

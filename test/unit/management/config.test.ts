@@ -15,6 +15,11 @@ describe('management settings', () => {
     });
   });
 
+  it('bounds the offset-reset waits to fit in API Gateway’s 30 s integration timeout by default', () => {
+    const config = loadManagementConfig({});
+    expect(config.esmDisableTimeoutMs + config.groupEmptyTimeoutMs).toBeLessThan(29_000);
+  });
+
   it('reads thresholds, the token, the flag and the AWS marker from the environment', () => {
     const config = loadManagementConfig({
       XSEVEN_API_TOKEN: 'a-token-of-sixteen-chars',
