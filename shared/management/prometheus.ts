@@ -103,8 +103,17 @@ const registerCounters = (registry: Registry, snapshot: MonitoringSnapshot): voi
       for (const s of series)
         if (metric instanceof Counter) metric.inc(fullLabels(s, labelNames), s.sum);
         else metric.set(fullLabels(s, labelNames), s.sum);
-    } else {
+    } else if (snapshot.counters.origin === CounterOrigin.InProcess) {
       registry.registerMetric(new PrecomputedSummary(name, help, series));
+    } else {
+      // Window sums again: plain gauges `<name>_sum` and `<name>_count`, not a summary.
+      const labelNames = labelNamesOf(series);
+      const sum = new Gauge({ name: `${name}_sum`, help, labelNames, registers: [registry] });
+      const count = new Gauge({ name: `${name}_count`, help, labelNames, registers: [registry] });
+      for (const s of series) {
+        sum.set(fullLabels(s, labelNames), s.sum);
+        count.set(fullLabels(s, labelNames), s.count);
+      }
     }
   }
 };

@@ -132,13 +132,17 @@ describe('Prometheus exposition', () => {
     ).toThrow(/0 samples/);
   });
 
-  it('types in-process counters as counters and CloudWatch window sums as gauges', async () => {
+  it('types in-process counters as counters and summaries, CloudWatch window sums as gauges', async () => {
     const local = parsePrometheusText(await renderPrometheus(snapshot('in-process')));
     const aws = parsePrometheusText(await renderPrometheus(snapshot('cloudwatch')));
     expect(local.get(MetricName.ProducerMessagesSent)?.type).toBe('counter');
     expect(aws.get(MetricName.ProducerMessagesSent)?.type).toBe('gauge');
     expect(aws.get(MetricName.ProducerMessagesSent)?.help).toContain('cloudwatch, last 60 minutes');
     expect(sampleValue(aws, 'kafka_metrics_source_info', { source: 'cloudwatch' })).toBe(1);
+    expect(local.get(MetricName.ConsumerProcessingDurationSeconds)?.type).toBe('summary');
+    expect(aws.has(MetricName.ConsumerProcessingDurationSeconds)).toBe(false);
+    expect(aws.get(`${MetricName.ConsumerProcessingDurationSeconds}_sum`)?.type).toBe('gauge');
+    expect(sampleValue(aws, `${MetricName.ConsumerProcessingDurationSeconds}_count`, {})).toBe(3);
   });
 
   it('is refused by the parser when malformed (the parser is strict)', () => {
