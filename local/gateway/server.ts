@@ -116,8 +116,8 @@ const write = (response: ServerResponse, result: GatewayResponse): void => {
  * Starts the local API gateway: a node HTTP server that matches the
  * definition's HTTP routes, turns each request into an API Gateway HTTP API
  * payload-2.0 event, invokes the route's function handler (the very module
- * Lambda runs) and maps its result back. Like API Gateway it answers 404 /
- * 405 for unknown routes, 413 above 10 MB, 503 after 30 s, and 500 when the
+ * Lambda runs) and maps its result back. Like API Gateway it answers
+ * 404 for unknown routes and methods, 413 above 10 MB, 503 after 30 s, and 500 when the
  * function fails.
  *
  * @example
@@ -151,9 +151,11 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     const matched = match(method, path);
     if ('status' in matched) {
       await readBody(request, limit).catch(() => undefined);
-      return matched.status === 404
-        ? gatewayError(404, 'Not Found')
-        : gatewayError(405, 'Method Not Allowed', { allow: matched.allowed.join(', ') });
+      // API Gateway HTTP APIs answer 404 for a path without routes and for a
+      // method without a route alike; the log says which methods exist.
+      if (matched.status === 405)
+        logger.info('no route for this method', { method, path, allowed: matched.allowed });
+      return gatewayError(404, 'Not Found');
     }
     const body = await readBody(request, limit);
     if (body === 'too-large') return gatewayError(413, 'Request Entity Too Large');
