@@ -12,6 +12,8 @@ import { z } from 'zod';
 import { ValidationError } from '../../shared/errors';
 import { createKafka } from '../../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';
+import { publishDlqGauges, readDlqGauges } from '../../shared/dlq/gauges';
+import type { DlqGauges } from '../../shared/dlq/gauges';
 import { runDlqMover } from '../../shared/dlq/mover';
 import type { MoverHooks } from '../../shared/dlq/mover';
 import type { RandomSource } from '../../shared/dlq/retry-strategies';
@@ -28,6 +30,8 @@ export interface DlqRetrySummary {
   readonly requeued: number;
   readonly complete: boolean;
   readonly durationMs: number;
+  /** Live gauges after the run (null when the broker could not be asked). */
+  readonly gauges: DlqGauges | null;
 }
 
 /** The part of an EventBridge scheduled event we look at (the local scheduler sends the same). */
@@ -41,6 +45,26 @@ const scheduledEventSchema = z
 
 /** The invocation context we need (Lambda's, or the local scheduler's). */
 export type InvocationContext = Pick<Context, 'getRemainingTimeInMillis'>;
+
+/** The gauges after a run, published as EMF in Lambda; a failure to read them never fails the run. */
+const gaugesAfter = async (
+  kafka: Kafka,
+  def: PlatformDefinition,
+  logger: Logger,
+): Promise<DlqGauges | null> => {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const gauges = await readDlqGauges(kafka, admin, def.dlq, Date.now());
+    publishDlqGauges(gauges);
+    return gauges;
+  } catch (error) {
+    logger.warn('dlq gauges could not be read', { error });
+    return null;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+};
 
 /** Options of {@link createDlqRetryHandler}; all default to the deployed ones. */
 export interface DlqRetryHandlerOptions {
@@ -97,6 +121,7 @@ export const createDlqRetryHandler = (options: DlqRetryHandlerOptions = {}) => {
         ...(options.hooks ? { hooks: options.hooks } : {}),
         ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
       });
+      const gauges = await gaugesAfter(kafka, def, logger);
       const summary: DlqRetrySummary = {
         read: result.read,
         retried: result.retried,
@@ -104,6 +129,7 @@ export const createDlqRetryHandler = (options: DlqRetryHandlerOptions = {}) => {
         requeued: result.requeued,
         complete: result.complete,
         durationMs: Date.now() - started,
+        gauges,
       };
       logger.info('dlq retry run finished', { ...summary, trigger: parsed.data.source });
       return summary;

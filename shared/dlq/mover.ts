@@ -47,6 +47,8 @@ export interface MovedRecord {
   readonly attempt?: number | undefined;
   readonly reason?: ArchiveReason | undefined;
   readonly dueAt?: string | undefined;
+  /** Kafka time (epoch ms) of the DLQ record: when it was dead-lettered. */
+  readonly timestamp?: string | undefined;
 }
 
 /** Test and instrumentation hooks of a run. */
@@ -167,6 +169,7 @@ const planMove = (
   const base = {
     dlqPartition: partition,
     dlqOffset: message.offset,
+    timestamp: message.timestamp,
     originalTopic: record.originalTopic,
     eventId: record.eventId,
     category: record.category,

@@ -7,6 +7,7 @@ import {
 } from '../../../shared/dlq/headers';
 import { DlqMoverHeader } from '../../../shared/dlq/record';
 import { createLogger } from '../../../shared/observability/logger';
+import { MetricName, metricSnapshot } from '../../../shared/observability/metrics';
 import { testKafka } from '../../support/kafka';
 import {
   dlqPlatform,
@@ -77,7 +78,9 @@ describe('DLQ retry run (real broker)', () => {
 
     const run = createDlqRetryHandler({ kafka, platform: def, logger, idleMs: 1500 });
     const early = await run({}, invocation());
-    expect(early).toMatchObject({ read: 1, retried: 0, requeued: 1 });
+    expect(early).toMatchObject({ read: 1, retried: 0, requeued: 1, gauges: { dlqDepth: 1 } });
+    expect(early.gauges?.oldestDlqRecordAgeSeconds).toBeGreaterThanOrEqual(0);
+    expect(early.gauges?.oldestDlqRecordAgeSeconds).toBeLessThan(60);
     expect(await readAll(kafka, admin, [topic])).toHaveLength(0);
     const dlq = await readAll(kafka, admin, [def.dlq.topic]);
     expect(dlq.map((r) => header(r.message, DlqMoverHeader.Requeues))).toEqual([undefined, '1']);
@@ -123,7 +126,28 @@ describe('DLQ retry run (real broker)', () => {
       {},
       invocation(),
     );
-    expect(summary).toMatchObject({ read: 2, retried: 0, archived: 2 });
+    expect(summary).toMatchObject({
+      read: 2,
+      retried: 0,
+      archived: 2,
+      gauges: { dlqDepth: 0, oldestDlqRecordAgeSeconds: null },
+    });
+    // Two archived records and the marker of the transaction that wrote them.
+    expect(summary.gauges?.archiveDepth).toBe(3);
+    const archivedMetric = (reason: string) =>
+      metricSnapshot().find(
+        (m) =>
+          m.name === MetricName.DlqMessagesArchived &&
+          m.labels.topic === topic &&
+          m.labels.reason === reason,
+      )?.sum;
+    expect(archivedMetric('retries_exhausted')).toBe(1);
+    expect(archivedMetric('not_retriable')).toBe(1);
+    expect(
+      metricSnapshot().find(
+        (m) => m.name === MetricName.DlqMessagesRefailed && m.labels.topic === topic,
+      )?.sum,
+    ).toBe(1);
     const archive = await readAll(kafka, admin, [def.dlq.archiveTopic]);
     const byId = new Map(archive.map((r) => [header(r.message, DlqHeader.EventId), r.message]));
     const spent = byId.get('spent')!;

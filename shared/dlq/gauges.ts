@@ -1,0 +1,95 @@
+/**
+ * Live gauges of the dead-letter queue, computed after each DLQ-retry run
+ * and published as CloudWatch EMF metrics inside Lambda: the DLQ's depth
+ * (records not yet moved), the archive's depth (records retained) and the
+ * age of the oldest record left in the DLQ.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Admin, Kafka } from 'kafkajs';
+import { readRange } from '../management/dlq-stats';
+import type { DlqRange } from '../management/dlq-stats';
+import type { DlqDefinition } from '../platform/schema';
+import { pendingDlqRanges, wholeTopic } from './scan';
+
+/** The gauges after a run. */
+export interface DlqGauges {
+  /** Records awaiting the DLQ-retry function (after its committed position). */
+  readonly dlqDepth: number;
+  /** Offsets retained by the archive topic (an upper bound of its records). */
+  readonly archiveDepth: number;
+  /** Age of the oldest record awaiting the DLQ-retry function, null when none. */
+  readonly oldestDlqRecordAgeSeconds: number | null;
+}
+
+/** EMF metric names of the gauges (namespace POWERTOOLS_METRICS_NAMESPACE or XsevenEvents). */
+export const DlqGaugeName = {
+  DlqDepth: 'DlqDepth',
+  ArchiveDepth: 'DlqArchiveDepth',
+  OldestAge: 'DlqOldestRecordAgeSeconds',
+} as const;
+export type DlqGaugeName = (typeof DlqGaugeName)[keyof typeof DlqGaugeName];
+
+/** Most DLQ records one gauge reading counts exactly (beyond: the offset span). */
+const MAX_COUNTED = 10_000;
+
+/**
+ * Reads the gauges live from the broker: the DLQ's pending records are
+ * counted (headers only, bounded; transaction markers are not records) and
+ * their oldest time taken; the archive's depth is its retained offset span
+ * (an upper bound: each transaction that archived adds one marker offset).
+ *
+ * @example
+ * ```ts
+ * const gauges = await readDlqGauges(kafka, admin, platform.dlq, Date.now());
+ * ```
+ */
+export const readDlqGauges = async (
+  kafka: Kafka,
+  admin: Admin,
+  dlq: DlqDefinition,
+  now: number,
+): Promise<DlqGauges> => {
+  const [pending, archive] = await Promise.all([
+    pendingDlqRanges(admin, dlq),
+    wholeTopic(admin, dlq.archiveTopic),
+  ]);
+  const span = (ranges: readonly DlqRange[]): number =>
+    ranges.reduce((n, r) => n + Math.max(0, r.to - r.from), 0);
+  const { records, truncated } = await readRange(
+    kafka,
+    admin,
+    dlq.topic,
+    pending,
+    MAX_COUNTED,
+    5000,
+  );
+  const oldest = records.reduce((min, r) => Math.min(min, r.timestamp), Number.POSITIVE_INFINITY);
+  return {
+    dlqDepth: truncated ? span(pending) : records.length,
+    archiveDepth: span(archive),
+    oldestDlqRecordAgeSeconds: Number.isFinite(oldest)
+      ? Math.max(0, Math.round((now - oldest) / 1000))
+      : null,
+  };
+};
+
+let emf: Metrics | undefined;
+
+/**
+ * Publishes the gauges as EMF metrics inside Lambda (a no-op elsewhere:
+ * locally they are logged with the run's summary).
+ *
+ * @example
+ * ```ts
+ * publishDlqGauges(gauges);
+ * ```
+ */
+export const publishDlqGauges = (gauges: DlqGauges): void => {
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME === undefined) return;
+  emf ??= new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'XsevenEvents' });
+  emf.addMetric(DlqGaugeName.DlqDepth, MetricUnit.Count, gauges.dlqDepth);
+  emf.addMetric(DlqGaugeName.ArchiveDepth, MetricUnit.Count, gauges.archiveDepth);
+  if (gauges.oldestDlqRecordAgeSeconds !== null)
+    emf.addMetric(DlqGaugeName.OldestAge, MetricUnit.Seconds, gauges.oldestDlqRecordAgeSeconds);
+  emf.publishStoredMetrics();
+};
