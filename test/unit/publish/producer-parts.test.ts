@@ -110,9 +110,11 @@ describe('producer error classification', () => {
       code: 10,
       retriable: false,
     } as never);
-    expect(isTransientKafkaError(new KafkaJSNonRetriableError(tooLarge, { cause: tooLarge }))).toBe(
-      false,
-    );
+    expect(
+      isTransientKafkaError(
+        Object.assign(new KafkaJSNonRetriableError(tooLarge), { cause: tooLarge }),
+      ),
+    ).toBe(false);
     expect(toProducerError(refused, 'send')).toBeInstanceOf(KafkaUnavailableError);
     expect(toProducerError(tooLarge, 'send')).toBeInstanceOf(ProducerSendError);
   });
