@@ -4,11 +4,10 @@ import type { EventEnvelope } from '../events/envelope';
 import { MetricName, recordMetric } from '../observability/metrics';
 import type { EventBus } from './bus';
 import { classifyFailure } from './classify';
-import { BatchIncompleteError } from './errors';
+import { BatchIncompleteError, HandlerTimeoutError } from './errors';
 import { decodeRecord, parseMskEvent } from './msk-record';
 import type { DecodedRecord } from './msk-record';
 import { eventIdOf, parseEventValue } from './parse-event';
-import { HandlerTimeoutError } from './errors';
 import { RecordContext } from './record-context';
 import { isThenable, raceTimeBound, recordTimeBudget } from './time-bound';
 
@@ -236,6 +235,13 @@ export const processBatch = async (
   const failures: BatchItemFailure[] = unprocessed.map((u) => ({
     itemIdentifier: { partition: u.partitionKey, offset: u.offset },
   }));
+  // Without per-record reports, running out of time fails the whole batch:
+  // it comes back entire, so dead-lettering its failures now would only
+  // duplicate them.
+  if (unprocessed.length > 0 && !deps.reportBatchItemFailures)
+    throw new BatchIncompleteError(
+      `${unprocessed.length} record(s) were not processed before the time ran out`,
+    );
   let deadLettered = 0;
   if (letters.length > 0) {
     try {
@@ -271,10 +277,6 @@ export const processBatch = async (
         });
     }
   }
-  if (unprocessed.length > 0 && !deps.reportBatchItemFailures)
-    throw new BatchIncompleteError(
-      `${unprocessed.length} record(s) were not processed before the time ran out`,
-    );
   return {
     response: { batchItemFailures: failures },
     processedEventIds: results.flatMap((r) => r.processed),

@@ -203,4 +203,24 @@ describe('the consumer handler on AWS-shaped MSK events', () => {
     expect(seen).toEqual([]);
     expect(response.batchItemFailures).toHaveLength(3);
   });
+
+  it('fails the whole invocation, without dead-lettering, when time runs out and item failures are off', async () => {
+    const def = {
+      ...platform,
+      consumers: platform.consumers.map((c) => ({ ...c, reportBatchItemFailures: false })),
+    };
+    const dlq = memoryDlq();
+    const { handler } = recorder();
+    const handle = createConsumerHandler({
+      consumer: 'ai-responses',
+      bus: busFor(handler),
+      platform: def,
+      dlqWriter: dlq,
+      env: {},
+    });
+    await expect(handle(fixture('poison-batch.json'), lambdaContext(500))).rejects.toThrow(
+      /not processed before the time ran out/,
+    );
+    expect(dlq.letters).toEqual([]);
+  });
 });
