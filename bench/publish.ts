@@ -5,7 +5,8 @@
  * 1. publishEvents (validate, envelope, key, headers, send), batch 100;
  * 2. the publish Lambda's batch route (JSON body, middy, validation), batch 100;
  * 3. the publish Lambda's single-event route vs a bare send of one record.
- * Target >= 0.9x each. Baseline and ours run in alternating slices (a shared machine is noisy).
+ * Target >= 0.9x each. Baseline and ours run in alternating slices; the
+ * median of the slice-pair ratios counts (a shared machine is noisy).
  */
 import { CompressionTypes } from 'kafkajs';
 import type { Kafka, Message, Producer } from 'kafkajs';
@@ -27,7 +28,7 @@ import type { PublishContext } from '../shared/publish/context';
 import type { BenchResult, BenchSuite } from './types';
 
 const BATCH = 100;
-const SLICES = 30;
+const SLICES = 40;
 const OPS_PER_SLICE = 10;
 
 const events = (n: number, offset = 0): NewEvent<EventType>[] =>
@@ -56,23 +57,37 @@ const seconds = async (times: number, fn: (i: number) => Promise<unknown>): Prom
   return Number(process.hrtime.bigint() - start) / 1e9;
 };
 
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
 /**
  * Throughput of a baseline and of ours, measured in alternating short
- * slices so both see the same load on a shared machine.
+ * slices so both see the same load on a shared machine. The ratio is the
+ * median of the per-slice-pair ratios (robust to load bursts); the baseline
+ * figure is the median baseline slice.
  */
 const paired = async (
   recordsPerOp: number,
   baseline: (i: number) => Promise<unknown>,
   ours: (i: number) => Promise<unknown>,
 ): Promise<{ baseline: number; ours: number }> => {
-  let baseSeconds = 0;
-  let ourSeconds = 0;
+  const baseRates: number[] = [];
+  const ratios: number[] = [];
+  const records = OPS_PER_SLICE * recordsPerOp;
   for (let slice = 0; slice < SLICES; slice += 1) {
-    baseSeconds += await seconds(OPS_PER_SLICE, baseline);
-    ourSeconds += await seconds(OPS_PER_SLICE, (i) => ours(slice * OPS_PER_SLICE + i));
+    const baseRate = records / (await seconds(OPS_PER_SLICE, baseline));
+    const ourRate =
+      records / (await seconds(OPS_PER_SLICE, (i) => ours(slice * OPS_PER_SLICE + i)));
+    baseRates.push(baseRate);
+    ratios.push(ourRate / baseRate);
   }
-  const records = SLICES * OPS_PER_SLICE * recordsPerOp;
-  return { baseline: records / baseSeconds, ours: records / ourSeconds };
+  const base = median(baseRates);
+  return { baseline: base, ours: base * median(ratios) };
 };
 
 const run = async (): Promise<readonly BenchResult[]> => {
