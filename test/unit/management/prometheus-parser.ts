@@ -100,7 +100,7 @@ export const parsePrometheusText = (text: string): Map<string, Family> => {
       continue;
     }
     if (line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)( -?\d+)?$/.exec(line);
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)( -?\d+)?$/s.exec(line);
     if (!match) throw new Error(`bad sample line: ${line}`);
     const [, name = '', , labelText = '', valueText = ''] = match;
     const family = familyOf(families, name);

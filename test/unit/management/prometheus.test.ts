@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import { PROMETHEUS_METRIC_NAMES, renderPrometheus } from '../../../shared/management/prometheus';
 import type { MonitoringSnapshot } from '../../../shared/management/snapshot';
@@ -143,6 +144,31 @@ describe('Prometheus exposition', () => {
     expect(aws.has(MetricName.ConsumerProcessingDurationSeconds)).toBe(false);
     expect(aws.get(`${MetricName.ConsumerProcessingDurationSeconds}_sum`)?.type).toBe('gauge');
     expect(sampleValue(aws, `${MetricName.ConsumerProcessingDurationSeconds}_count`, {})).toBe(3);
+  });
+
+  it('round-trips any group id and lag through the exposition text', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
+        fc.nat({ max: 1_000_000_000 }),
+        async (groupId, lag) => {
+          const base = snapshot('in-process');
+          const [group] = base.groups;
+          const [partition] = group?.partitions ?? [];
+          if (!group || !partition) throw new Error('fixture has a group');
+          const families = parsePrometheusText(
+            await renderPrometheus({
+              ...base,
+              groups: [{ ...group, groupId, partitions: [{ ...partition, lag }] }],
+            }),
+          );
+          expect(sampleValue(families, 'kafka_consumergroup_lag', { consumergroup: groupId })).toBe(
+            lag,
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('is refused by the parser when malformed (the parser is strict)', () => {
