@@ -1,6 +1,8 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
+import { XsevenError } from '../shared/errors';
 import type { PlatformDefinition, TopicDefinition } from '../shared/platform';
+import { retry } from '../shared/retry';
 
 /** One difference between the definition and the broker. */
 export interface TopicDrift {
@@ -60,6 +62,39 @@ const describeConfigs = async (
   return result;
 };
 
+class TopicsNotReadyError extends XsevenError {
+  public constructor(topics: readonly string[], cause: unknown) {
+    super('TOPICS_NOT_READY', `topics have no leader yet: ${topics.join(', ')}`, {
+      retriable: true,
+      cause,
+    });
+  }
+}
+
+/**
+ * Under load KRaft may still answer "unknown topic" for a moment after
+ * createTopics returns: wait until every new partition has a leader, so
+ * callers can use the topics at once.
+ */
+const waitForLeaders = async (admin: Admin, created: readonly TopicDefinition[]): Promise<void> => {
+  const names = created.map((t) => t.name);
+  await retry(
+    async () => {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: names });
+        const ready = created.every((t) => {
+          const partitions = topics.find((m) => m.name === t.name)?.partitions ?? [];
+          return partitions.length === t.partitions && partitions.every((p) => p.leader >= 0);
+        });
+        if (!ready) throw new TopicsNotReadyError(names, undefined);
+      } catch (error) {
+        throw error instanceof TopicsNotReadyError ? error : new TopicsNotReadyError(names, error);
+      }
+    },
+    { retries: 40, baseDelayMs: 50, maxDelayMs: 1000, deadlineMs: 30_000 },
+  );
+};
+
 /**
  * Creates on the broker every topic of the definition that is missing, and
  * reports how existing topics differ from it (partitions, configs). Never
@@ -98,6 +133,7 @@ export const provisionTopics = async (
       const after = new Set(await admin.listTopics());
       if (missing.some((t) => !after.has(t.name))) throw error;
     }
+    await waitForLeaders(admin, missing);
   }
 
   const drift: TopicDrift[] = [];
