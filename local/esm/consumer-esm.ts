@@ -61,8 +61,8 @@ const groupHasNoOffsets = async (admin: Admin, groupId: string, topics: string[]
 };
 
 /**
- * The local event source mapping of one consumer: a kafkajs consumer group
- * (the consumer's group id) feeding the consumer's handler with AWS's event
+ * The local event source mapping of one consumer on one topic: a kafkajs
+ * consumer group (AWS's group id, see `esmGroupId`) feeding the consumer's handler with AWS's event
  * shape and semantics (see local/esm/delivery.ts and docs/consumers.md).
  * Offsets are committed only after a batch is delivered.
  *
@@ -170,7 +170,10 @@ export class ConsumerEsm {
     // Delivered batches are committed before leaving the group.
     while (this.#committing) await this.#committing;
     await consumer.disconnect();
-    this.#options.logger.info('local ESM stopped', { consumer: this.#options.consumer.name });
+    this.#options.logger.info('local ESM stopped', {
+      consumer: this.#options.consumer.name,
+      groupId: this.groupId,
+    });
   }
 
   async #eachBatch(batcher: Batcher, payload: EachBatchPayload): Promise<void> {
@@ -183,7 +186,8 @@ export class ConsumerEsm {
     const last = batch.messages[batch.messages.length - 1];
     if (last) resolveOffset(last.offset);
     while (isRunning() && batcher.buffered >= bufferLimit(this.#options.consumer)) {
-      await Promise.race([batcher.waitForRoom(), new Promise((r) => setTimeout(r, 2_000))]);
+      // Wake at least every 2 s to heartbeat while the batcher is full.
+      await Promise.race([batcher.waitForRoom(), new Promise((r) => setTimeout(r, 2_000).unref())]);
       await heartbeat().catch(() => undefined);
     }
   }
