@@ -52,8 +52,8 @@ export const producerEnvSchema = z
     KAFKA_PRODUCER_RETRY_MAX_BACKOFF_MS: int(0, 300_000).default(1000),
     /** No new send attempt starts this long after the first one (keeps a 503 inside API Gateway's 30 s). */
     KAFKA_PRODUCER_RETRY_DEADLINE_MS: int(0, 600_000).default(5000),
-    /** Bytes of pending records that flush a lingering batch at once. */
-    KAFKA_PRODUCER_BATCH_SIZE: int(1, 64 * 1024 * 1024).default(16_384),
+    /** Bytes of pending records that flush a lingering batch at once (at most 1,000,000: under the broker's 1 MiB message limit). */
+    KAFKA_PRODUCER_BATCH_SIZE: int(1, 1_000_000).default(16_384),
     /** How long concurrent sends wait to be coalesced into one request (0 = send at once). */
     KAFKA_PRODUCER_LINGER_MS: int(0, 10_000).default(0),
     KAFKA_PRODUCER_COMPRESSION_TYPE: compressionSchema.default(ProducerCompression.Gzip),

@@ -30,7 +30,8 @@ const sizeOf = (records: readonly OutgoingRecord[]): number =>
  * client's `linger.ms` and `batch.size`: the first waiting send starts a
  * timer of `lingerMs`; when it fires, or when the pending bytes reach
  * `batchSizeBytes`, everything pending is sent together and each caller
- * gets its own records' positions (or the shared error).
+ * gets its own records' positions (or the shared error). Records that would
+ * push the pending bytes past `batchSizeBytes` go in the next flush.
  *
  * @example
  * ```ts
@@ -57,9 +58,14 @@ export class LingerQueue {
    * ```
    */
   public add(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
+    const size = sizeOf(records);
+    // Never let a flush grow past the batch size because of these records:
+    // send what waits first (a broker refuses record batches over its limit).
+    if (this.waiting.length > 0 && this.bytes + size > this.options.batchSizeBytes)
+      void this.flushAll();
     return new Promise<RecordPosition[]>((resolve, reject) => {
       this.waiting.push({ records, resolve, reject });
-      this.bytes += sizeOf(records);
+      this.bytes += size;
       if (this.bytes >= this.options.batchSizeBytes) void this.flushAll();
       else this.timer ??= setTimeout(() => void this.flushAll(), this.options.lingerMs);
     });

@@ -49,6 +49,15 @@ export type BatchItemResult =
   | { readonly index: number; readonly ok: true; readonly published: PublishedEvent }
   | { readonly index: number; readonly ok: false; readonly error: XsevenError };
 
+/** Bytes a record adds to a Kafka record batch, headers and framing included. */
+const recordBytes = (record: EventRecord): number =>
+  Buffer.byteLength(record.value) +
+  Buffer.byteLength(record.key) +
+  Object.entries(record.headers).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value) + 8,
+    32,
+  );
+
 /**
  * Builds, validates and routes an event without sending it: throws an
  * EventValidationError naming the failing paths, or an EventTooLargeError.
@@ -66,9 +75,35 @@ export const prepareEvent = <T extends EventType>(
 ): PreparedEvent => {
   const event = validateEvent(createEnvelope(input));
   const record = toEventRecord(event, topicForEventType(def, event.type));
-  const size = Buffer.byteLength(record.value);
+  const size = recordBytes(record);
   if (size > maxRecordBytes) throw new EventTooLargeError(size, maxRecordBytes);
   return { event, record };
+};
+
+/**
+ * Splits prepared events into sends of at most `maxBytes` (one record each at
+ * least): a partition's record batch must stay under the broker's
+ * `message.max.bytes` (1 MiB by default), whatever the compression achieves.
+ */
+const chunksOf = <T extends { prepared: PreparedEvent }>(
+  items: readonly T[],
+  maxBytes: number,
+): T[][] => {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = recordBytes(item.prepared.record);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 };
 
 const asPlatformError = (error: unknown): XsevenError =>
@@ -133,10 +168,12 @@ export const publishEvent = async <T extends EventType>(
 };
 
 /**
- * Publishes many events in one produce request. Each item is validated on
- * its own: invalid items fail alone (their error says why), valid ones are
- * sent together. If the send fails, every sent item fails with that error:
- * nothing is reported as published unless Kafka acknowledged it.
+ * Publishes many events, in one produce request as long as they fit in
+ * one broker record batch (else in as few sends as fit, in order). Each
+ * item is validated on its own: invalid items fail alone (their error says
+ * why), valid ones are sent together. If a send fails, its items and those
+ * after it fail with that error: nothing is reported as published unless
+ * Kafka acknowledged it.
  *
  * @example
  * ```ts
@@ -164,17 +201,22 @@ export const publishEvents = async (
       results[index] = { index, ok: false, error: asPlatformError(error) };
     }
   });
-  if (ready.length > 0) {
-    try {
-      const positions = await context.producer.send(ready.map((r) => r.prepared.record));
-      ready.forEach(({ index, prepared }, i) => {
-        const position = positions[i] ?? { partition: -1, offset: '-1' };
-        results[index] = { index, ok: true, published: published(prepared, position) };
-      });
-    } catch (error) {
-      for (const { index } of ready)
-        results[index] = { index, ok: false, error: asPlatformError(error) };
+  let failure: XsevenError | undefined;
+  for (const chunk of chunksOf(ready, context.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES)) {
+    if (failure === undefined) {
+      try {
+        const positions = await context.producer.send(chunk.map((r) => r.prepared.record));
+        chunk.forEach(({ index, prepared }, i) => {
+          const position = positions[i] ?? { partition: -1, offset: '-1' };
+          results[index] = { index, ok: true, published: published(prepared, position) };
+        });
+        continue;
+      } catch (error) {
+        // Kafka refused or is unreachable: the rest is not tried, and fails alike.
+        failure = asPlatformError(error);
+      }
     }
+    for (const { index } of chunk) results[index] = { index, ok: false, error: failure };
   }
   return results;
 };

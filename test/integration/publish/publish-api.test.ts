@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import { createPublishHandler } from '../../../functions/publish/handler';
 import { EventHeader, validateEvent } from '../../../shared/events';
@@ -197,5 +198,44 @@ describe('publish API (HTTP API payload 2.0) on the real broker', () => {
         'response_time_ms',
       ]),
     );
+  });
+});
+
+describe('publish API: batches larger than one Kafka record batch', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: KafkaProducer;
+  let handler: ReturnType<typeof createPublishHandler>;
+
+  beforeAll(async () => {
+    kafka = testKafka('publish-api-big-test');
+    admin = kafka.admin();
+    await admin.connect();
+    const def = await provisionedPlatform(admin, 'big');
+    producer = new KafkaProducer({ kafka, config: loadProducerConfig({}) });
+    handler = createPublishHandler({ context: () => ({ platform: def, producer }) });
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await admin.disconnect();
+  });
+
+  it('publishes events of one entity that together exceed the broker message limit', async () => {
+    // incompressible payloads: together far above the broker's 1 MiB per record batch
+    const events = Array.from({ length: 3 }, () => ({
+      event_type: 'user.action',
+      data: {
+        user_id: 'same-user',
+        action: 'upload',
+        metadata: { blob: randomBytes(450_000).toString('base64') },
+      },
+    }));
+    const result = await call(handler, '/events/batch', { body: JSON.stringify({ events }) });
+    expect(result.status).toBe(200);
+    const items = result.json.results as Record<string, unknown>[];
+    expect(new Set(items.map((i) => i.partition)).size).toBe(1);
+    const reads = await readMessages(kafka, [String(items[0]?.topic)], 3);
+    for (const item of items) expectRecordOf(reads, item);
   });
 });

@@ -82,6 +82,13 @@ describe('linger queue', () => {
     expect(batches).toHaveLength(1);
   });
 
+  it('sends what waits first when new records would pass the batch size', async () => {
+    const batches: (readonly OutgoingRecord[])[] = [];
+    const queue = new LingerQueue({ lingerMs: 20, batchSizeBytes: 12, flush: echo(batches) });
+    await Promise.all([queue.add([record('aaaaaaaa')]), queue.add([record('bbbbbbbb')])]);
+    expect(batches.map((b) => b.map((r) => r.value))).toEqual([['aaaaaaaa'], ['bbbbbbbb']]);
+  });
+
   it('rejects every waiting caller with the flush error', async () => {
     const queue = new LingerQueue({
       lingerMs: 5,
