@@ -19,6 +19,22 @@ export interface JsonRequestBodyOptions {
   readonly maxBytes: (event: APIGatewayProxyEventV2) => number;
 }
 
+/** Deepest nesting accepted: deeper JSON would overflow the stack when serialized again. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than `limit` (iterative: no recursion). */
+const nestsDeeperThan = (root: unknown, limit: number): boolean => {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+};
+
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -26,7 +42,8 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * Middy middleware reading the JSON body of POST/PUT/PATCH requests into
  * `event.jsonBody`, answering the caller's mistakes as the HTTP spec says:
  * 413 when larger than allowed, 415 when not `application/json` (or
- * `+json`), 400 when missing or not valid JSON. (middy's own
+ * `+json`), 400 when missing, not valid JSON or nested deeper than
+ * {@link MAX_JSON_DEPTH}. (middy's own
  * http-json-body-parser answers 415 for malformed JSON; RFC 9110 wants 400.)
  * Expects lower-cased headers (use @middy/http-header-normalizer before it).
  *
@@ -58,13 +75,17 @@ export const jsonRequestBody = (
     if (bytes.length === 0)
       throw new BadRequestError('the request body is empty; send a JSON object');
     const text = bytes.toString('utf8');
+    let parsed: unknown;
     try {
-      event.jsonBody = JSON.parse(text) as unknown;
+      parsed = JSON.parse(text) as unknown;
     } catch (error) {
       throw new BadRequestError(
         `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+    if (nestsDeeperThan(parsed, MAX_JSON_DEPTH))
+      throw new BadRequestError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+    event.jsonBody = parsed;
   };
   return { before: jsonRequestBodyBefore };
 };

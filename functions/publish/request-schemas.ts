@@ -19,7 +19,12 @@ import {
 /** Envelope attributes any publish body may carry. */
 export const envelopeOptionsShape = {
   /** Correlation id; else the `x-correlation-id` header; else the API request id. */
-  correlation_id: z.string().min(1).max(256).optional(),
+  correlation_id: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is echoed in a response header)')
+    .optional(),
   /** CloudEvents source. */
   source: z.string().min(1).max(1024).optional(),
   /** Event id; a stable one makes a retried request deduplicable downstream. */

@@ -56,9 +56,12 @@ const correlationIdOf = (event: JsonBodyEvent, fromBody: string | undefined): st
   if (fromBody !== undefined) return fromBody;
   const header = event.headers?.['x-correlation-id']?.trim();
   if (header !== undefined && header !== '') {
-    if (header.length > 256)
+    if (header.length > 256 || !/^[\x20-\x7e]+$/.test(header))
       throw new UnprocessableEntityError([
-        { path: 'headers.x-correlation-id', message: 'must be at most 256 characters' },
+        {
+          path: 'headers.x-correlation-id',
+          message: 'must be at most 256 printable ASCII characters',
+        },
       ]);
     return header;
   }

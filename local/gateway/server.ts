@@ -104,12 +104,23 @@ const readBody = (request: IncomingMessage, limit: number): Promise<Buffer | 'to
     request.on('error', reject);
   });
 
-const write = (response: ServerResponse, result: GatewayResponse): void => {
+const writeAs = (response: ServerResponse, result: GatewayResponse): void => {
   response.statusCode = result.statusCode;
   for (const [name, value] of Object.entries(result.headers)) response.setHeader(name, value);
   if (result.cookies.length > 0) response.setHeader('set-cookie', [...result.cookies]);
   response.setHeader('content-length', result.body.length);
   response.end(result.body);
+};
+
+/** Writes a result; one HTTP cannot carry (e.g. a header with a newline) is a 500, as API Gateway answers a malformed integration response. */
+const write = (response: ServerResponse, result: GatewayResponse, logger: Logger): void => {
+  try {
+    writeAs(response, result);
+  } catch (error) {
+    logger.error('the function returned a response HTTP cannot carry', { error });
+    for (const name of response.getHeaderNames()) response.removeHeader(name);
+    writeAs(response, gatewayError(500, 'Internal Server Error'));
+  }
 };
 
 /**
@@ -200,7 +211,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
         return gatewayError(500, 'Internal Server Error');
       })
       .then((result) => {
-        write(response, result);
+        write(response, result, logger);
         logger.debug('request', {
           method: request.method,
           path: request.url,

@@ -228,6 +228,15 @@ describe('local API gateway: events, results and function loading', () => {
     expect(await response.json()).toEqual({ hello: 'world' });
   });
 
+  it('answers 500, and stays up, when the function returns a header HTTP cannot carry', async () => {
+    behaviour = async () => ({ statusCode: 200, headers: { 'x-bad': 'a\nb' }, body: 'x' });
+    const bad = await fetch(`${gateway.url}/api/v1/kafka/openapi.json`);
+    expect(bad.status).toBe(500);
+    expect(bad.headers.get('x-bad')).toBeNull();
+    behaviour = async () => ({ statusCode: 204 });
+    expect((await fetch(`${gateway.url}/api/v1/kafka/openapi.json`)).status).toBe(204);
+  });
+
   it('answers 500 when the function throws and 503 when it outlives the timeout', async () => {
     behaviour = async () => {
       throw new Error('boom');

@@ -96,6 +96,28 @@ const BAD_INPUTS: readonly BadInput[] = [
     paths: ['(root)'],
   },
   {
+    name: 'JSON nested deeper than 64 levels',
+    path: '/events/generic',
+    request: {
+      body: `{"event_type":"user.action","data":{"user_id":"u","action":"a","metadata":${'{"a":'.repeat(150_000)}1${'}'.repeat(150_000)}}}`,
+    },
+    status: 400,
+  },
+  {
+    name: 'correlation id with a line break',
+    path: '/events/generic',
+    request: { body: json({ ...userAction, correlation_id: 'a\nb' }) },
+    status: 422,
+    paths: ['correlation_id'],
+  },
+  {
+    name: 'non-ASCII x-correlation-id header',
+    path: '/events/generic',
+    request: { body: json(userAction), headers: { 'x-correlation-id': 'caf\u00e9' } },
+    status: 422,
+    paths: ['headers.x-correlation-id'],
+  },
+  {
     name: 'JSON string body',
     path: '/events/ai-response',
     request: { body: '"hello"' },
