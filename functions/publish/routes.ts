@@ -209,7 +209,10 @@ const batch: RouteHandler = async (event, deps) => {
   results.forEach((result, i) => {
     const index = valid[i]?.index ?? i;
     if (result.ok) {
-      responses[index] = { ...responseOf(result.published), index, http_status: 200 };
+      responses[index] = Object.assign(responseOf(result.published), {
+        index,
+        http_status: 200 as const,
+      });
       return;
     }
     const httpError = httpErrorOf(result.error);

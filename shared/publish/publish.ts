@@ -42,6 +42,8 @@ export interface PublishedEvent {
 export interface PreparedEvent {
   readonly event: EventEnvelope;
   readonly record: EventRecord;
+  /** Bytes the record adds to a Kafka record batch. */
+  readonly bytes: number;
 }
 
 /** One item of {@link publishEvents}: published, or why not. */
@@ -75,9 +77,9 @@ export const prepareEvent = <T extends EventType>(
 ): PreparedEvent => {
   const event = validateEvent(createEnvelope(input));
   const record = toEventRecord(event, topicForEventType(def, event.type));
-  const size = recordBytes(record);
-  if (size > maxRecordBytes) throw new EventTooLargeError(size, maxRecordBytes);
-  return { event, record };
+  const bytes = recordBytes(record);
+  if (bytes > maxRecordBytes) throw new EventTooLargeError(bytes, maxRecordBytes);
+  return { event, record, bytes };
 };
 
 /**
@@ -93,7 +95,7 @@ const chunksOf = <T extends { prepared: PreparedEvent }>(
   let current: T[] = [];
   let bytes = 0;
   for (const item of items) {
-    const size = recordBytes(item.prepared.record);
+    const size = item.prepared.bytes;
     if (current.length > 0 && bytes + size > maxBytes) {
       chunks.push(current);
       current = [];
