@@ -30,7 +30,7 @@ const main = async (): Promise<void> => {
       name: service.name,
       service: await service.start({ platform: def, kafka, logger, env: process.env }),
     });
-    logger.info('service started', { service: service.name });
+    logger.info('service started', { name: service.name });
   }
   logger.info('xseven-events is running locally; Ctrl-C stops it', {
     services: running.map((r) => r.name),
@@ -41,9 +41,7 @@ const main = async (): Promise<void> => {
     for (const { name, service } of running.reverse()) {
       await service
         .stop()
-        .catch((error: unknown) =>
-          logger.error('service failed to stop', { service: name, error }),
-        );
+        .catch((error: unknown) => logger.error('service failed to stop', { name, error }));
     }
     if (process.env.XSEVEN_STOP_BROKER === '1') await stopBroker();
     process.exit(0);

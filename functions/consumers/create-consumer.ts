@@ -6,7 +6,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { EventBus } from '../../shared/consumer/bus';
 import { ConsumerConfigError } from '../../shared/consumer/errors';
-import { esmGroupId } from '../../shared/consumer/esm-group';
+import { esmGroupId } from '../../shared/platform';
 import { processBatch } from '../../shared/consumer/process-batch';
 import type { BatchOutcome, BatchResponse } from '../../shared/consumer/process-batch';
 import { createDlqWriter } from '../../shared/dlq/writer';

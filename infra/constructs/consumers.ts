@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { findTopic } from '../../shared/platform';
+import { esmGroupId, findTopic } from '../../shared/platform';
 import type { ConsumerDefinition, PlatformDefinition } from '../../shared/platform';
 import { InfraConfigError } from '../errors';
 import type { FunctionFactory } from './function-factory';
@@ -17,24 +17,6 @@ import { grantKafkaAccess } from './kafka-access';
 import type { KafkaCluster } from './kafka-cluster';
 import type { PlatformFunction } from './platform-function';
 import { accept, acceptWildcardResource } from '../nag-suppressions';
-
-/**
- * The consumer group id of the event source mapping of `consumer` on `topic`.
- * An MSK event source mapping reads one topic, and AWS requires every
- * mapping's group id to be unique: a single-topic consumer keeps its id, a
- * consumer of several topics gets one group per topic, `<groupId>.<topic>`.
- *
- * @example
- * ```ts
- * esmConsumerGroupId({ consumerGroupId: 'g', topics: ['a'] }, 'a');      // 'g'
- * esmConsumerGroupId({ consumerGroupId: 'g', topics: ['a', 'b'] }, 'b'); // 'g.b'
- * ```
- */
-export const esmConsumerGroupId = (
-  consumer: Pick<ConsumerDefinition, 'consumerGroupId' | 'topics'>,
-  topic: string,
-): string =>
-  consumer.topics.length === 1 ? consumer.consumerGroupId : `${consumer.consumerGroupId}.${topic}`;
 
 /** AWS's own batching window for Kafka when none is set. */
 const AWS_DEFAULT_KAFKA_WINDOW_MS = 500;
@@ -141,7 +123,7 @@ export class PlatformConsumers extends Construct {
       memorySize: consumer.memorySizeMb,
       environment: { XSEVEN_CONSUMER_NAME: consumer.name },
     });
-    const groups = consumer.topics.map((t) => esmConsumerGroupId(consumer, t));
+    const groups = consumer.topics.map((t) => esmGroupId(consumer, t));
     grantKafkaAccess(fn, kafka.arns, {
       read: { topics: consumer.topics, groups },
       // Failed records go to the DLQ topic (handler) or the on-failure topic (ESM).
@@ -169,7 +151,7 @@ export class PlatformConsumers extends Construct {
       const source = new ManagedKafkaEventSource({
         clusterArn: kafka.clusterArn,
         topic,
-        consumerGroupId: esmConsumerGroupId(consumer, topic),
+        consumerGroupId: esmGroupId(consumer, topic),
         batchSize: consumer.batchSize,
         ...batchingWindow(consumer),
         startingPosition: StartingPosition[consumer.startingPosition],

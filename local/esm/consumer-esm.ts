@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
-import { esmGroupId } from '../../shared/consumer/esm-group';
+import { esmGroupId } from '../../shared/platform';
 import type { ConsumerDefinition } from '../../shared/platform/schema';
 import { Batcher } from './batcher';
 import { deliverBatch } from './delivery';

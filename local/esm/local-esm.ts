@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Kafka, Producer } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
 import type { PlatformDefinition } from '../../shared/platform/schema';
-import { esmGroupId } from '../../shared/consumer/esm-group';
+import { esmGroupId } from '../../shared/platform';
 import { registerEsmControl } from '../runtime/esm-control';
 import type { EsmControl } from '../runtime/esm-control';
 import { ConsumerEsm } from './consumer-esm';

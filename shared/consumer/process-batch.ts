@@ -134,7 +134,7 @@ const processRecord = (
     return deadLetter(decoded, error, deps, now);
   }
   const handlers = deps.bus.handlersFor(event);
-  const processed: RecordOutcome = { processed: String(event.id) };
+  const processed: RecordOutcome = { processed: event.id };
   if (handlers.length === 0) {
     figures.processed += 1;
     return processed;

@@ -4,6 +4,7 @@ import { booleanFlagSchema } from '../config/env';
 import { UnprocessableEntityError } from '../http/errors';
 import { jsonResponse } from '../http/problem';
 import { MetricName } from '../observability/metrics';
+import { esmGroupId } from '../platform/queries';
 import {
   describeClusterInfo,
   describeTopics,
@@ -115,16 +116,20 @@ const status: RouteHandler = async (_request, context) => {
         0,
       ),
     },
-    consumers: context.platform.consumers.map((c) => {
-      const g = groups.get(c.consumerGroupId);
-      return {
-        consumer: c.name,
-        groupId: c.consumerGroupId,
-        state: g?.state ?? 'NotStarted',
-        members: g?.members.length ?? 0,
-        totalLag: g?.lagSummary.totalLag ?? null,
-      };
-    }),
+    consumers: context.platform.consumers.flatMap((c) =>
+      c.topics.map((topic) => {
+        const groupId = esmGroupId(c, topic);
+        const g = groups.get(groupId);
+        return {
+          consumer: c.name,
+          topic,
+          groupId,
+          state: g?.state ?? 'NotStarted',
+          members: g?.members.length ?? 0,
+          totalLag: g?.lagSummary.totalLag ?? null,
+        };
+      }),
+    ),
     consumerGroups: snapshot.groups.map((g) => ({
       groupId: g.groupId,
       state: g.state,

@@ -1,7 +1,7 @@
 export { platform, platformDefinitionInput, Topic, FunctionEntry } from './definition';
 export { loadPlatformDefinition } from './load';
 export { withNamespace } from './namespace';
-export { topicForEventType, findTopic, getConsumer } from './queries';
+export { topicForEventType, findTopic, getConsumer, esmGroupId } from './queries';
 export { PlatformDefinitionError } from './errors';
 export {
   CleanupPolicy,

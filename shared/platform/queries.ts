@@ -39,3 +39,22 @@ export const getConsumer = (def: PlatformDefinition, name: string): ConsumerDefi
   if (!consumer) throw new PlatformDefinitionError([`consumer "${name}" is not defined`]);
   return consumer;
 };
+
+/**
+ * The consumer group of the event source mapping of `consumer` on `topic`.
+ * An MSK event source mapping reads one topic and AWS requires every
+ * mapping's group id to be unique: a single-topic consumer keeps its id, a
+ * consumer of several topics gets one group per topic, `<groupId>.<topic>`.
+ * The CDK stack, the local ESM and the management API all use this.
+ *
+ * @example
+ * ```ts
+ * esmGroupId({ consumerGroupId: 'g', topics: ['a'] }, 'a');      // 'g'
+ * esmGroupId({ consumerGroupId: 'g', topics: ['a', 'b'] }, 'b'); // 'g.b'
+ * ```
+ */
+export const esmGroupId = (
+  consumer: Pick<ConsumerDefinition, 'consumerGroupId' | 'topics'>,
+  topic: string,
+): string =>
+  consumer.topics.length === 1 ? consumer.consumerGroupId : `${consumer.consumerGroupId}.${topic}`;

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { esmConsumerGroupId } from '../../infra/constructs/consumers';
+import { esmGroupId } from '../../shared/platform';
 import { kafkaAccessStatements } from '../../infra/constructs/kafka-access';
 import { kafkaArns } from '../../infra/constructs/kafka-arns';
 import { supportsMskTopicApi } from '../../infra/constructs/kafka-cluster';
@@ -116,8 +116,8 @@ describe('topic configs', () => {
 
 describe('small rules', () => {
   it('gives each topic of a multi-topic consumer its own group, as AWS requires', () => {
-    expect(esmConsumerGroupId({ consumerGroupId: 'g', topics: ['a'] }, 'a')).toBe('g');
-    expect(esmConsumerGroupId({ consumerGroupId: 'g', topics: ['a', 'b'] }, 'b')).toBe('g.b');
+    expect(esmGroupId({ consumerGroupId: 'g', topics: ['a'] }, 'a')).toBe('g');
+    expect(esmGroupId({ consumerGroupId: 'g', topics: ['a', 'b'] }, 'b')).toBe('g.b');
   });
 
   it('rounds log retention up to an allowed value', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { esmConsumerGroupId } from '../../infra/constructs/consumers';
+import { esmGroupId } from '../../shared/platform';
 import { dlqMoverTransactionalId } from '../../infra/constructs/dlq-retry';
 import { platform } from '../../shared/platform';
 import { nagViolations, resourcesOf, synthPlatform } from './support/synth';
@@ -159,7 +159,7 @@ describe('the default stack (provisioned MSK)', () => {
         Topics: [topic],
         BatchSize: c.batchSize,
         StartingPosition: c.startingPosition,
-        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: esmConsumerGroupId(c, topic) },
+        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: esmGroupId(c, topic) },
         EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KafkaCluster'), 'Arn'] },
         FunctionResponseTypes: c.reportBatchItemFailures
           ? ['ReportBatchItemFailures']
@@ -203,7 +203,7 @@ describe('the default stack (provisioned MSK)', () => {
       for (const topic of c.topics) expect(readText).toContain(`/${topic}`);
       for (const other of platform.topics.filter((t) => !c.topics.includes(t.name)))
         expect(readText).not.toContain(`/${other.name}"`);
-      for (const topic of c.topics) expect(text).toContain(`/${esmConsumerGroupId(c, topic)}`);
+      for (const topic of c.topics) expect(text).toContain(`/${esmGroupId(c, topic)}`);
       expect(text).toContain(`/${platform.dlq.topic}`);
     }
   });

@@ -99,7 +99,7 @@ export const aiUsageHandler = (
   name: 'ai-usage',
   canHandle: () => true,
   handle: function aggregateAiUsage(event, { logger }) {
-    if (!store.firstSeen(String(event.id))) return;
+    if (!store.firstSeen(event.id)) return;
     const usage = store.model(event.data.model_name);
     usage.responses += 1;
     usage.tokens += event.data.tokens_used;
@@ -127,7 +127,7 @@ export const modelSwitchHandler = (
   name: 'ai-model-switches',
   canHandle: (event) => event.data.from_model !== event.data.to_model,
   handle: function countModelSwitch(event) {
-    if (!store.firstSeen(String(event.id))) return;
+    if (!store.firstSeen(event.id)) return;
     store.model(event.data.from_model).switchedFrom += 1;
     store.model(event.data.to_model).switchedTo += 1;
   },

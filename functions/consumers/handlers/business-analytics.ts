@@ -104,7 +104,7 @@ export const analyticsHandler = (
   canHandle: (event) => Number.isFinite(event.data.metric_value),
   handle: function aggregateMetric(event, { logger }) {
     const aggregate = store.observe(
-      String(event.id),
+      event.id,
       event.data.business_id,
       event.data.metric_name,
       event.data.metric_type,

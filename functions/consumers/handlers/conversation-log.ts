@@ -96,17 +96,17 @@ export const conversationLogHandler = (
     const entry: ConversationLogEntry =
       event.type === EventType.ConversationMessage
         ? {
-            eventId: String(event.id),
+            eventId: event.id,
             type: event.type,
-            time: String(event.time),
+            time: event.time,
             userId: event.data.user_id,
             messageType: event.data.message_type,
             contentLength: event.data.message_content.length,
           }
         : {
-            eventId: String(event.id),
+            eventId: event.id,
             type: event.type,
-            time: String(event.time),
+            time: event.time,
             userId: event.data.user_id,
           };
     const log = store.append(event.data.conversation_id, entry);

@@ -90,7 +90,7 @@ export const errorCounterHandler = (
   name: 'error-counter',
   canHandle: () => true,
   handle: function countError(event, { logger }) {
-    if (!store.firstSeen(String(event.id))) return;
+    if (!store.firstSeen(event.id)) return;
     const key = `${event.data.component}/${event.data.severity}`;
     const count = bump(store.errors, key);
     if (event.data.severity === 'critical')
@@ -141,7 +141,7 @@ export const userActionHandler = (
   name: 'user-action-counter',
   canHandle: () => true,
   handle: function countUserAction(event) {
-    if (store.firstSeen(String(event.id))) bump(store.userActions, event.data.action);
+    if (store.firstSeen(event.id)) bump(store.userActions, event.data.action);
   },
 });
 
@@ -162,7 +162,7 @@ export const workflowHandler = (store: MonitoringStore): EventHandler<WorkflowEv
   name: 'workflow-counter',
   canHandle: () => true,
   handle: function countWorkflow(event, { logger }) {
-    if (!store.firstSeen(String(event.id))) return;
+    if (!store.firstSeen(event.id)) return;
     bump(store.workflows, event.type);
     if (event.type === EventType.WorkflowFailed)
       logger.warn('workflow failed', {

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigResourceTypes } from 'kafkajs';
 import { createManagementHandler } from '../../../shared/management/app';
-import { Topic } from '../../../shared/platform';
+import { esmGroupId, Topic } from '../../../shared/platform';
 import { bodyOf, lambdaContext, managementEvent } from './events';
 import { startHarness } from './harness';
 import type { Harness } from './harness';
@@ -204,8 +204,9 @@ describe('management API: health and status on the real broker', () => {
       missing: [],
       drift: [],
     });
+    // One group per event source mapping, as AWS and the local ESM name them.
     expect(body.consumers.map((c) => c.groupId)).toEqual(
-      h.def.consumers.map((c) => c.consumerGroupId),
+      h.def.consumers.flatMap((c) => c.topics.map((t) => esmGroupId(c, t))),
     );
     expect(body.consumers.every((c) => c.state === 'NotStarted')).toBe(true);
     expect(body.dlq).toEqual({ topic: h.def.dlq.topic, depth: 0 });
