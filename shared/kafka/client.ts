@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import type { KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
+import type { KafkaConfig, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { KafkaConnectionConfig } from './connection-config';
 import { loadKafkaConnectionConfig } from './connection-config';
@@ -56,7 +56,13 @@ export const kafkajsLogCreator =
   (logger: Logger) =>
   () =>
   ({ level, log, namespace }: LogEntry): void => {
-    const { message, ...extra } = log;
+    // `timestamp` and `logger` are Powertools' own keys: drop kafkajs' copies.
+    const {
+      message,
+      timestamp: _timestamp,
+      logger: _logger,
+      ...extra
+    } = log as typeof log & { logger?: unknown };
     const entry = { kafkajs: namespace, ...extra };
     if (level === logLevel.ERROR) logger.error(message, entry);
     else if (level === logLevel.WARN) logger.warn(message, entry);
@@ -72,6 +78,12 @@ export interface CreateKafkaOptions {
   readonly clientId?: string;
   /** Logger for kafkajs' own logs. @default kafkajs logs are silenced */
   readonly logger?: Logger;
+  /**
+   * kafkajs' connection retry (how long connecting to an unreachable cluster
+   * keeps trying). Request paths that must answer fast (publish: 503 within
+   * seconds) bound it. @default kafkajs' own (5 retries, up to ~30 s)
+   */
+  readonly retry?: RetryOptions;
 }
 
 /**
@@ -94,6 +106,7 @@ export const createKafka = (options: CreateKafkaOptions = {}): Kafka => {
     ...(sasl ? { sasl } : {}),
     connectionTimeout: config.KAFKA_CONNECTION_TIMEOUT_MS,
     requestTimeout: config.KAFKA_REQUEST_TIMEOUT_MS,
+    ...(options.retry ? { retry: options.retry } : {}),
     ...(options.logger
       ? { logCreator: kafkajsLogCreator(options.logger), logLevel: logLevel.WARN }
       : { logLevel: logLevel.NOTHING }),

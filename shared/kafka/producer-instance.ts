@@ -21,9 +21,20 @@ let containerProducer: KafkaProducer | undefined;
 export const getProducer = (logger: Logger = createLogger('xseven-producer')): KafkaProducer => {
   if (containerProducer === undefined) {
     const connection = loadKafkaConnectionConfig();
+    const config = loadProducerConfig();
     containerProducer = new KafkaProducer({
-      kafka: () => createKafka({ config: connection, logger }),
-      config: loadProducerConfig(),
+      kafka: () =>
+        createKafka({
+          config: connection,
+          logger,
+          // Connecting to a dead cluster gives up fast: the publish path answers 503.
+          retry: {
+            retries: 1,
+            initialRetryTime: config.retryBackoffMs,
+            maxRetryTime: config.retryMaxBackoffMs,
+          },
+        }),
+      config,
       logger,
     });
   }
