@@ -1,3 +1,4 @@
+import { bundleBench } from './bundles';
 import { consumerBench } from './consumer';
 import { publishBench } from './publish';
 import type { BenchResult, BenchSuite } from './types';
@@ -6,7 +7,7 @@ import type { BenchResult, BenchSuite } from './types';
  * `npm run bench`: runs every suite and prints each figure as a ratio to its
  * baseline measured in the same run. Suites register here.
  */
-const suites: readonly BenchSuite[] = [consumerBench, publishBench];
+const suites: readonly BenchSuite[] = [publishBench, consumerBench, bundleBench];
 
 const ratioLine = (r: BenchResult): string => {
   const ratio = r.value / r.baseline;

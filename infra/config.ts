@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InfraConfigError } from './errors';
 
 /** How the stack gets its Kafka cluster. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnv } from '../../shared/config/env';
 import { DEFAULT_MAX_RECORD_BYTES } from '../../shared/consumer/parse-event';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from '../../shared/events/event-types';
 import type { EventType } from '../../shared/events/event-types';
 import {

@@ -61,6 +61,9 @@ export class PlatformFunction extends NodejsFunction {
         sourcesContent: false,
         target: 'node22',
         format: OutputFormat.CJS,
+        // Prefer packages' ES modules: esbuild can then drop what a function
+        // does not use (zod's locales alone are ~250 KB of its CJS build).
+        mainFields: ['module', 'main'],
         forceDockerBundling: false,
         // The AWS SDK v3 is part of the nodejs22.x runtime.
         externalModules: ['@aws-sdk/*'],

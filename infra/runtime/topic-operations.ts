@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TOPIC_NAME_PATTERN } from '../../shared/platform';
 import { TopicProvisioningError } from '../errors';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MSKEvent } from 'aws-lambda';
 import type { ConsumerDefinition } from '../../shared/platform/schema';
 import { EsmStoppedError, FunctionInvocationError } from './errors';

@@ -3,7 +3,7 @@
  * (without the gateway and scheduler), e.g. to debug a consumer.
  * XSEVEN_ESM_CONSUMERS=conversation-log,ai-responses limits the consumers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnv } from '../../shared/config/env';
 import { createKafka } from '../../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';

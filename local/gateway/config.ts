@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnv } from '../../shared/config/env';
 
 /** API Gateway HTTP API's payload quota: 10 MB. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from './event-types';
 import type { EventType } from './event-types';
 import { CURRENT_DATA_VERSION } from './schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CompressionTypes } from 'kafkajs';
 import { booleanFlagSchema, parseEnv } from '../config/env';
 

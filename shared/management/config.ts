@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { booleanFlagSchema, parseEnv } from '../config/env';
 
 /** The metrics an alert threshold can watch. */

@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnprocessableEntityError } from '../http/errors';
 import { topicWatermarks } from './cluster';
 import { describeGroupStates } from './consumers';

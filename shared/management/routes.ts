@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { booleanFlagSchema } from '../config/env';
 import { UnprocessableEntityError } from '../http/errors';
 import { jsonResponse } from '../http/problem';

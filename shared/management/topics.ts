@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TOPIC_NAME_PATTERN } from '../platform';
 import type { PlatformDefinition } from '../platform';
 import { describeTopics, inScope } from './cluster';
