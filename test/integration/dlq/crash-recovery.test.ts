@@ -8,17 +8,21 @@ import { testKafka } from '../../support/kafka';
 import { dlqPlatform, invocation, readAll, syntheticFailure, writeFailure } from './support';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const CHILD = path.join(__dirname, 'kill-mover-child.ts');
 
 /** Runs the child mover until it reports a sent-but-uncommitted transaction, then SIGKILLs it. */
 const killBetweenProduceAndCommit = async (definitionJson: string, killAt: number, perTx: number) =>
   new Promise<string>((resolve, reject) => {
-    const child = spawn(TSX, [CHILD, definitionJson, String(killAt), String(perTx)], {
-      cwd: ROOT,
-      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    // node itself runs the mover (tsx as a loader, not a wrapper process), so the kill hits the mover.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CHILD, definitionJson, String(killAt), String(perTx)],
+      {
+        cwd: ROOT,
+        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
