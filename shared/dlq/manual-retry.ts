@@ -79,6 +79,8 @@ export interface ManualRetryResult {
   readonly moved: number;
   /** More records may match: the limit or the scan bound was reached. */
   readonly truncated: boolean;
+  /** Matching records not republished because their original topic no longer exists (archived from the DLQ, left in the archive). */
+  readonly skippedTopicMissing: number;
   readonly records: readonly ManualRetryItem[];
 }
 
@@ -164,6 +166,7 @@ const retryFromArchive = async (
     transactionalId: `${dlq.consumerGroupId}-archive-retry`,
     idempotent: true,
     maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
   });
   await producer.connect();
   try {
@@ -233,6 +236,7 @@ const retryFromDlq = async (
     matched: chosen.length,
     moved: result.retried,
     truncated: overLimit || !result.complete,
+    skippedTopicMissing: result.moved.filter((m) => m.reason === 'original_topic_missing').length,
     records: chosen,
   };
 };
@@ -269,7 +273,9 @@ export const manualRetry = async (
     request.source === RetrySource.Dlq
       ? decodeAll(topic, scan.records)
       : retriableArchived(topic, scan.records);
-  const matching = candidates.filter((r) => matchesFilter(r, request));
+  const existing = new Set(await admin.listTopics());
+  const matchingAll = candidates.filter((r) => matchesFilter(r, request));
+  const matching = matchingAll.filter((r) => existing.has(r.originalTopic));
   const selected = matching.slice(0, request.limit);
   if (!request.dryRun) {
     await retryFromArchive(options, selected);
@@ -283,6 +289,7 @@ export const manualRetry = async (
     matched: selected.length,
     moved: request.dryRun ? 0 : selected.length,
     truncated: scan.truncated || matching.length > selected.length,
+    skippedTopicMissing: matchingAll.length - matching.length,
     records: selected.map(itemOf),
   };
 };

@@ -134,6 +134,7 @@ const planMove = (
   decide: DecideMove,
   now: Date,
   keepInvalid: boolean,
+  topics: ReadonlySet<string>,
 ): PlannedMove => {
   let record: DlqRecord;
   try {
@@ -165,7 +166,12 @@ const planMove = (
       refailed: false,
     };
   }
-  const decision = decide(record, now);
+  const decided = decide(record, now);
+  // A record whose topic is gone can never be republished: archive it rather than block the DLQ.
+  const decision: MoveDecision =
+    decided.action === 'retry' && !topics.has(record.originalTopic)
+      ? { action: 'archive', reason: ArchiveReason.OriginalTopicMissing }
+      : decided;
   const base = {
     dlqPartition: partition,
     dlqOffset: message.offset,
@@ -243,7 +249,7 @@ const recordMoveMetrics = (plans: readonly PlannedMove[]): void => {
 const pendingPartitions = async (
   kafka: Kafka,
   dlq: DlqDefinition,
-): Promise<Map<number, number>> => {
+): Promise<{ stopAt: Map<number, number>; topics: ReadonlySet<string> }> => {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -261,7 +267,8 @@ const pendingPartitions = async (
       const from = Math.max(committedOf.get(mark.partition) ?? -1, Number(mark.low));
       if (from < Number(mark.high)) pending.set(mark.partition, Number(mark.high));
     }
-    return pending;
+    const topics = pending.size === 0 ? new Set<string>() : new Set(await admin.listTopics());
+    return { stopAt: pending, topics };
   } finally {
     await admin.disconnect();
   }
@@ -288,13 +295,14 @@ export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverRes
   const moved: MovedRecord[] = [];
   let read = 0;
 
-  const stopAt = await pendingPartitions(kafka, dlq);
+  const { stopAt, topics } = await pendingPartitions(kafka, dlq);
   if (stopAt.size === 0) return summarize(moved, 0, true);
 
   const producer: Producer = kafka.producer({
     transactionalId: options.transactionalId ?? `${dlq.consumerGroupId}-mover`,
     idempotent: true,
     maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
   });
   const consumer: Consumer = kafka.consumer({
     groupId: dlq.consumerGroupId,
@@ -336,7 +344,7 @@ export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverRes
       const chunk = messages.slice(i, i + maxPerTx);
       const at = now();
       const plans = chunk.map((m) =>
-        planMove(dlq, batch.partition, m, decide, at, options.keepInvalid ?? false),
+        planMove(dlq, batch.partition, m, decide, at, options.keepInvalid ?? false, topics),
       );
       const last = chunk[chunk.length - 1]?.offset ?? '0';
       const tx = await producer.transaction();

@@ -32,6 +32,8 @@ export const ArchiveReason = {
   NotRetriable: 'not_retriable',
   /** The DLQ record itself could not be decoded (headers missing or invalid). */
   InvalidDlqRecord: 'invalid_dlq_record',
+  /** Its original topic no longer exists: republishing is impossible. */
+  OriginalTopicMissing: 'original_topic_missing',
 } as const;
 export type ArchiveReason = (typeof ArchiveReason)[keyof typeof ArchiveReason];
 

@@ -181,4 +181,23 @@ describe('DLQ retry run (real broker)', () => {
     expect(header(archived!.message, DlqMoverHeader.ArchiveReason)).toBe('invalid_dlq_record');
     expect(header(archived!.message, DlqHeader.ErrorMessage)).toMatch(/xseven-dlq-original-topic/);
   });
+
+  it('archives a due record whose original topic no longer exists instead of blocking the DLQ', async () => {
+    const def = await dlqPlatform(admin, {
+      strategy: { kind: 'fixed', delayMs: 0 },
+      maxRetries: 3,
+    });
+    const topic = def.topics[0]!.name;
+    await writeFailure(producer, def, syntheticFailure(`${topic}-deleted`, 'orphan'));
+    await writeFailure(producer, def, syntheticFailure(topic, 'fine'));
+    const summary = await createDlqRetryHandler({ kafka, platform: def, logger, idleMs: 1500 })(
+      {},
+      invocation(),
+    );
+    expect(summary).toMatchObject({ read: 2, retried: 1, archived: 1 });
+    const [archived] = await readAll(kafka, admin, [def.dlq.archiveTopic]);
+    expect(header(archived!.message, DlqHeader.EventId)).toBe('orphan');
+    expect(header(archived!.message, DlqMoverHeader.ArchiveReason)).toBe('original_topic_missing');
+    expect((await admin.listTopics()).includes(`${topic}-deleted`)).toBe(false);
+  });
 });
