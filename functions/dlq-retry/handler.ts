@@ -8,7 +8,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Kafka } from 'kafkajs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../shared/errors';
 import { createKafka } from '../../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';

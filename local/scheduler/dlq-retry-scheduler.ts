@@ -4,7 +4,7 @@
  * `XSEVEN_DLQ_RETRY_INTERVAL_SECONDS` when set (local use and tests). Runs
  * never overlap: the next one is scheduled when the previous one ends.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDlqRetryHandler } from '../../functions/dlq-retry/handler';
 import type { DlqRetrySummary } from '../../functions/dlq-retry/handler';
 import { parseEnv } from '../../shared/config/env';

@@ -11,7 +11,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Admin, Kafka, Message, TopicMessages } from 'kafkajs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DlqDefinition } from '../platform/schema';
 import { MetricName, recordMetric } from '../observability/metrics';
 import { runDlqMover } from './mover';

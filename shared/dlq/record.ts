@@ -5,7 +5,7 @@
  * the re-queued DLQ record.
  */
 import type { IHeaders, Message } from 'kafkajs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DELIVERY_ATTEMPT_HEADER, DlqHeader, RETRY_HISTORY_HEADER } from './headers';
 import { DlqRecordInvalidError } from './errors';
 
