@@ -127,15 +127,24 @@ interface PlannedMove {
   readonly refailed: boolean;
 }
 
+/** What one run decides with. */
+interface PlanContext {
+  readonly dlq: DlqDefinition;
+  readonly decide: DecideMove;
+  readonly now: Date;
+  readonly keepInvalid: boolean;
+  /** Topics of the cluster at the start of the run. */
+  readonly topics: ReadonlySet<string>;
+  /** DLQ offsets (`partition:offset`) whose move the broker refused for good, with its error. */
+  readonly refused: ReadonlyMap<string, string>;
+}
+
 const planMove = (
-  dlq: DlqDefinition,
+  context: PlanContext,
   partition: number,
   message: ConsumedRecord,
-  decide: DecideMove,
-  now: Date,
-  keepInvalid: boolean,
-  topics: ReadonlySet<string>,
 ): PlannedMove => {
+  const { dlq, decide, now, keepInvalid, topics } = context;
   let record: DlqRecord;
   try {
     record = decodeDlqRecord({ topic: dlq.topic, partition }, message);
@@ -150,6 +159,7 @@ const planMove = (
             value: message.value,
             headers: message.headers ?? {},
             partition,
+            timestamp: message.timestamp,
           },
         },
         moved: { action: 'requeue', dlqPartition: partition, dlqOffset: message.offset },
@@ -167,11 +177,14 @@ const planMove = (
     };
   }
   const decided = decide(record, now);
-  // A record whose topic is gone can never be republished: archive it rather than block the DLQ.
+  const refusal = context.refused.get(`${partition}:${message.offset}`);
+  // A record that can never be republished or re-queued is archived rather than block the DLQ.
   const decision: MoveDecision =
-    decided.action === 'retry' && !topics.has(record.originalTopic)
-      ? { action: 'archive', reason: ArchiveReason.OriginalTopicMissing }
-      : decided;
+    refusal !== undefined && decided.action !== 'archive'
+      ? { action: 'archive', reason: ArchiveReason.MoveRefused }
+      : decided.action === 'retry' && !topics.has(record.originalTopic)
+        ? { action: 'archive', reason: ArchiveReason.OriginalTopicMissing }
+        : decided;
   const base = {
     dlqPartition: partition,
     dlqOffset: message.offset,
@@ -193,7 +206,7 @@ const planMove = (
       return {
         output: {
           topic: dlq.archiveTopic,
-          message: toArchiveMessage(record, decision.reason, now),
+          message: withRefusal(toArchiveMessage(record, decision.reason, now), refusal),
         },
         moved: { ...base, action: 'archive', reason: decision.reason },
         refailed,
@@ -217,6 +230,28 @@ const planMove = (
       };
     }
   }
+};
+
+const withRefusal = (message: Message, refusal: string | undefined): Message =>
+  refusal === undefined
+    ? message
+    : { ...message, headers: { ...message.headers, [DlqMoverHeader.ArchiveError]: refusal } };
+
+/** Broker errors that refuse a record for good (retrying the same bytes fails the same way). */
+const REFUSALS: ReadonlySet<string> = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'INVALID_TOPIC_EXCEPTION',
+]);
+
+const refusalOf = (error: unknown): string | undefined => {
+  const type = (error as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && REFUSALS.has(type)
+    ? `${type}: ${(error as Error).message}`
+    : undefined;
 };
 
 const groupByTopic = (plans: readonly PlannedMove[]): TopicMessages[] => {
@@ -293,6 +328,8 @@ export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverRes
   const maxPerTx = options.maxRecordsPerTransaction ?? 100;
   const idleMs = options.idleMs ?? 3000;
   const moved: MovedRecord[] = [];
+  const keepInvalid = options.keepInvalid ?? false;
+  const refused = new Map<string, string>();
   let read = 0;
 
   const { stopAt, topics } = await pendingPartitions(kafka, dlq);
@@ -336,19 +373,21 @@ export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverRes
     const stop = stopAt.get(batch.partition) ?? 0;
     const messages = batch.messages.filter((m) => Number(m.offset) < stop);
     let handledAll = true;
-    for (let i = 0; i < messages.length; i += maxPerTx) {
+    let size = maxPerTx;
+    for (let i = 0; i < messages.length;) {
       if (!isRunning() || failure !== undefined || Date.now() >= deadline) {
         handledAll = false;
         break;
       }
-      const chunk = messages.slice(i, i + maxPerTx);
-      const at = now();
-      const plans = chunk.map((m) =>
-        planMove(dlq, batch.partition, m, decide, at, options.keepInvalid ?? false, topics),
-      );
+      const chunk = messages.slice(i, i + size);
       const last = chunk[chunk.length - 1]?.offset ?? '0';
-      const tx = await producer.transaction();
+      let plans: PlannedMove[];
+      // Any failure stops the run here (never thrown into kafkajs, which would retry the batch on its own).
+      let tx: Awaited<ReturnType<Producer['transaction']>> | undefined;
       try {
+        const context = { dlq, decide, now: now(), keepInvalid, topics, refused };
+        plans = chunk.map((m) => planMove(context, batch.partition, m));
+        tx = await producer.transaction();
         await tx.sendBatch({ topicMessages: groupByTopic(plans) });
         await tx.sendOffsets({
           consumerGroupId: dlq.consumerGroupId,
@@ -362,11 +401,28 @@ export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverRes
         await options.hooks?.beforeCommit?.(plans.map((p) => p.moved));
         await tx.commit();
       } catch (error) {
-        await tx.abort().catch(() => undefined);
+        if (tx !== undefined) await tx.abort().catch(() => undefined);
+        const refusal = refusalOf(error);
+        const only = chunk[0];
+        if (refusal !== undefined && chunk.length > 1) {
+          size = 1; // find the refused record: move this chunk one record at a time
+          continue;
+        }
+        const key = only === undefined ? '' : `${batch.partition}:${only.offset}`;
+        if (refusal !== undefined && !refused.has(key)) {
+          logger.warn('the broker refused a dlq move for good; archiving the record', {
+            partition: batch.partition,
+            offset: only?.offset,
+            refusal,
+          });
+          refused.set(key, refusal);
+          continue;
+        }
         failure = error;
         handledAll = false;
         break;
       }
+      i += chunk.length;
       read += chunk.length;
       moved.push(...plans.map((p) => p.moved));
       recordMoveMetrics(plans);

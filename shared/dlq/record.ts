@@ -14,6 +14,8 @@ export const DlqMoverHeader = {
   ArchivedAt: 'xseven-dlq-archived-at',
   /** Why it was archived: one of {@link ArchiveReason}. */
   ArchiveReason: 'xseven-dlq-archive-reason',
+  /** With reason `move_refused`: the broker's error. */
+  ArchiveError: 'xseven-dlq-archive-error',
   /** How many times a not-yet-due record was re-queued. */
   Requeues: 'xseven-dlq-requeues',
   /**
@@ -34,6 +36,8 @@ export const ArchiveReason = {
   InvalidDlqRecord: 'invalid_dlq_record',
   /** Its original topic no longer exists: republishing is impossible. */
   OriginalTopicMissing: 'original_topic_missing',
+  /** The broker refused to take it back for good (e.g. too large for its topic now). */
+  MoveRefused: 'move_refused',
 } as const;
 export type ArchiveReason = (typeof ArchiveReason)[keyof typeof ArchiveReason];
 

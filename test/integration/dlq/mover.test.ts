@@ -1,3 +1,4 @@
+import { ConfigResourceTypes } from 'kafkajs';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createDlqRetryHandler } from '../../../functions/dlq-retry/handler';
 import {
@@ -199,5 +200,46 @@ describe('DLQ retry run (real broker)', () => {
     expect(header(archived!.message, DlqHeader.EventId)).toBe('orphan');
     expect(header(archived!.message, DlqMoverHeader.ArchiveReason)).toBe('original_topic_missing');
     expect((await admin.listTopics()).includes(`${topic}-deleted`)).toBe(false);
+  });
+
+  it('archives a record its topic now refuses for good (too large) and still moves the others', async () => {
+    const def = await dlqPlatform(admin, {
+      strategy: { kind: 'fixed', delayMs: 0 },
+      maxRetries: 3,
+    });
+    const topic = def.topics[3]!.name;
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: [{ name: 'max.message.bytes', value: '2048' }],
+        },
+      ],
+    });
+    await writeFailure(producer, def, syntheticFailure(topic, 'small-1'));
+    const big = syntheticFailure(topic, 'big');
+    await writeFailure(producer, def, {
+      ...big,
+      message: { ...big.message, value: Buffer.alloc(8000, 120) },
+    });
+    await writeFailure(producer, def, syntheticFailure(topic, 'small-2'));
+
+    const summary = await createDlqRetryHandler({ kafka, platform: def, logger, idleMs: 1500 })(
+      {},
+      invocation(),
+    );
+    expect(summary).toMatchObject({ read: 3, retried: 2, archived: 1, complete: true });
+    const republished = await readAll(kafka, admin, [topic]);
+    expect(republished.map((r) => r.message.key?.toString())).toEqual([
+      'key-small-1',
+      'key-small-2',
+    ]);
+    const [archived] = await readAll(kafka, admin, [def.dlq.archiveTopic]);
+    expect(header(archived!.message, DlqHeader.EventId)).toBe('big');
+    expect(archived!.message.value?.length).toBe(8000);
+    expect(header(archived!.message, DlqMoverHeader.ArchiveReason)).toBe('move_refused');
+    expect(header(archived!.message, DlqMoverHeader.ArchiveError)).toMatch(/MESSAGE_TOO_LARGE/);
   });
 });
