@@ -15,6 +15,7 @@ export const PrometheusGauge = {
   TopicPartitionCount: 'kafka_topic_partition_count',
   // The DLQ.
   DlqDepth: 'kafka_dlq_depth',
+  DlqArchiveDepth: 'kafka_dlq_archive_depth',
   // kafka_exporter's names.
   Brokers: 'kafka_brokers',
   TopicPartitions: 'kafka_topic_partitions',
@@ -252,6 +253,9 @@ const registerSystemGauges = (registry: Registry, snapshot: MonitoringSnapshot):
     alerts.set({ severity }, snapshot.alerts.filter((a) => a.severity === severity).length);
   gauge(registry, PrometheusGauge.DlqDepth, 'Records awaiting the DLQ-retry function').set(
     snapshot.dlqDepth,
+  );
+  gauge(registry, PrometheusGauge.DlqArchiveDepth, 'Offsets the DLQ archive retains').set(
+    snapshot.dlqArchiveDepth ?? 0,
   );
   new Gauge({
     name: 'kafka_metrics_source_info',

@@ -28,6 +28,8 @@ export interface MonitoringSnapshot {
   readonly groups: readonly ConsumerGroupInfo[];
   readonly counters: CounterReport;
   readonly dlqDepth: number;
+  /** Offsets the DLQ archive retains (shared/dlq/gauges.ts), when the topic exists. */
+  readonly dlqArchiveDepth?: number;
   readonly missingTopics: readonly string[];
   readonly drift: readonly DefinitionDrift[];
   readonly alerts: readonly Alert[];
@@ -118,6 +120,7 @@ export const takeSnapshot = async (deps: SnapshotDependencies): Promise<Monitori
     groups,
     counters,
     dlqDepth: depth,
+    dlqArchiveDepth: topics.find((t) => t.name === deps.platform.dlq.archiveTopic)?.messages,
     missingTopics: missing,
     drift,
     alerts,

@@ -151,6 +151,17 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
         originalTopics: [topic],
       }),
     );
+    const prometheus = JSON.parse(
+      readFileSync(
+        path.join(__dirname, '../../fixtures/management/prometheus-metrics.json'),
+        'utf8',
+      ),
+    ) as APIGatewayProxyEventV2;
+    prometheus.headers = { ...prometheus.headers, authorization: `Bearer ${TEST_TOKEN}` };
+    const text = String((await h.management.handler(prometheus, lambdaContext())).body);
+    const archiveDepth = Number(/^kafka_dlq_archive_depth (\d+)$/m.exec(text)?.[1]);
+    // Three archived records, two retry markers and the transactions' markers: an upper bound.
+    expect(archiveDepth).toBeGreaterThanOrEqual(5);
     // The archive test above archived three records and retried two of them.
     expect(body.archive).toMatchObject({ archived: 3, retried: 2, byReason: { not_retriable: 3 } });
   });
