@@ -242,4 +242,24 @@ describe('DLQ retry run (real broker)', () => {
     expect(header(archived!.message, DlqMoverHeader.ArchiveReason)).toBe('move_refused');
     expect(header(archived!.message, DlqMoverHeader.ArchiveError)).toMatch(/MESSAGE_TOO_LARGE/);
   });
+
+  it('stops within the invocation time it has and leaves the rest for the next run, nothing lost or doubled', async () => {
+    const def = await dlqPlatform(admin, {
+      strategy: { kind: 'fixed', delayMs: 0 },
+      maxRetries: 3,
+    });
+    const topic = def.topics[0]!.name;
+    for (const id of ['t1', 't2', 't3'])
+      await writeFailure(producer, def, syntheticFailure(topic, id));
+    const run = createDlqRetryHandler({ kafka, platform: def, logger, idleMs: 1500 });
+
+    // 2.1 s left and a 2 s safety margin: 100 ms of work time, not enough to move anything.
+    const short = await run({}, invocation(2100));
+    expect(short.complete).toBe(false);
+    const full = await run({}, invocation());
+    expect(full.complete).toBe(true);
+    expect(short.retried + full.retried).toBe(3);
+    const keys = (await readAll(kafka, admin, [topic])).map((r) => r.message.key?.toString());
+    expect(keys.sort()).toEqual(['key-t1', 'key-t2', 'key-t3']);
+  });
 });
