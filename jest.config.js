@@ -10,7 +10,12 @@ const transform = {
 };
 // Middy is ESM-only: let swc transform it too.
 const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
-const common = { transform, transformIgnorePatterns, testEnvironment: 'node' };
+const common = {
+  transform,
+  transformIgnorePatterns,
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/log-level.ts'],
+};
 
 module.exports = {
   projects: [

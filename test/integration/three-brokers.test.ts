@@ -34,7 +34,11 @@ describe('three-broker mode (fault tests)', () => {
     const admin = kafka.admin();
     await admin.connect();
     await eventually(async () => expect((await admin.describeCluster()).brokers).toHaveLength(3));
-    await admin.createTopics({ topics: [{ topic: 'fault', numPartitions: 3 }] });
+    // kafkajs' own wait for leaders gives up on KRaft's brief "unknown topic"; poll instead.
+    await admin.createTopics({
+      topics: [{ topic: 'fault', numPartitions: 3 }],
+      waitForLeaders: false,
+    });
     const replicas = await eventually(async () => {
       const metadata = await admin.fetchTopicMetadata({ topics: ['fault'] });
       const partitions = metadata.topics[0]?.partitions ?? [];
