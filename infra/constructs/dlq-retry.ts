@@ -2,10 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
+import { dlqTransactionalIds } from '../../shared/dlq/headers';
+import { DLQ_SCAN_GROUP_PREFIX } from '../../shared/management/dlq-stats';
 import { FunctionEntry } from '../../shared/platform';
 import type { PlatformDefinition } from '../../shared/platform';
 import type { FunctionFactory } from './function-factory';
 import { grantKafkaAccess } from './kafka-access';
+import { acceptWildcardResource } from '../nag-suppressions';
 import type { KafkaCluster } from './kafka-cluster';
 import type { PlatformFunction } from './platform-function';
 
@@ -16,19 +19,6 @@ export interface DlqRetryProps {
   readonly kafka: KafkaCluster;
   readonly functions: FunctionFactory;
 }
-
-/**
- * The transactional id of the DLQ mover (shared/dlq/mover.ts: one id, so a
- * new run fences a crashed one).
- *
- * @example
- * ```ts
- * dlqMoverTransactionalId(platform.dlq); // 'xseven-dlq-retry-mover'
- * ```
- */
-export const dlqMoverTransactionalId = (
-  dlq: Pick<PlatformDefinition['dlq'], 'consumerGroupId'>,
-): string => `${dlq.consumerGroupId}-mover`;
 
 /**
  * The dead-letter retry function, run by an EventBridge schedule every
@@ -60,10 +50,20 @@ export class DlqRetry extends Construct {
       reservedConcurrentExecutions: 1,
     });
     grantKafkaAccess(this.fn, props.kafka.arns, {
-      read: { topics: [dlq.topic], groups: [dlq.consumerGroupId] },
+      // The DLQ in its own group; after a run the depth gauges scan the DLQ and
+      // describe the archive with a throw-away group (shared/dlq/scan.ts).
+      read: {
+        topics: [dlq.topic, dlq.archiveTopic],
+        groups: [dlq.consumerGroupId, `${DLQ_SCAN_GROUP_PREFIX}*`],
+      },
       write: props.definition.topics.map((t) => t.name),
-      transactionalIds: [dlqMoverTransactionalId(dlq)],
+      transactionalIds: [dlqTransactionalIds(dlq).mover],
     });
+    acceptWildcardResource(
+      this.fn,
+      props.kafka.arns.group(`${DLQ_SCAN_GROUP_PREFIX}*`),
+      'the DLQ gauges read the DLQ with a throw-away group per run (random suffix), deleted after',
+    );
     this.rule = new Rule(this, 'Schedule', {
       description: `runs the DLQ retry every ${dlq.scheduleMinutes} minutes`,
       schedule: Schedule.rate(Duration.minutes(dlq.scheduleMinutes)),

@@ -4,6 +4,8 @@ import type { StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { dlqTransactionalIds } from '../../shared/dlq/headers';
+import { DLQ_SCAN_GROUP_PREFIX } from '../../shared/management/dlq-stats';
 import { FunctionEntry, platform, withNamespace } from '../../shared/platform';
 import type { PlatformDefinition } from '../../shared/platform';
 import type { InfraConfig } from '../config';
@@ -61,9 +63,6 @@ export const logRetentionFor = (days: number): RetentionDays => {
     throw new InfraConfigError(`xseven:logRetentionDays: ${days} exceeds the longest retention`);
   return allowed;
 };
-
-/** Prefix of the throw-away groups the DLQ statistics scan uses (shared/management/dlq-stats.ts). */
-const DLQ_SCAN_GROUP_PREFIX = 'xseven-management-dlq-scan-';
 
 /**
  * The consumer groups the management function may administer: the
@@ -219,6 +218,8 @@ export class PlatformStack extends Stack {
       adminTopics: [`${prefix}*`],
       adminGroups: managementGroups(prefix),
       write: def.topics.map((t) => t.name),
+      // Manual DLQ retry moves records in the DLQ mover's transactions.
+      transactionalIds: Object.values(dlqTransactionalIds(def.dlq)),
     });
     // Offset reset stops and restarts the consumers' event source mappings.
     const mappings = this.consumers.resources.flatMap((r) =>

@@ -14,6 +14,7 @@ import type { Admin, Kafka, Message, TopicMessages } from 'kafkajs';
 import * as z from 'zod';
 import type { DlqDefinition } from '../platform/schema';
 import { MetricName, recordMetric } from '../observability/metrics';
+import { dlqTransactionalIds } from './headers';
 import { runDlqMover } from './mover';
 import type { DecideMove } from './mover';
 import { DlqMoverHeader, decodeDlqRecord, headerBuffers, toRetryMessage } from './record';
@@ -163,7 +164,7 @@ const retryFromArchive = async (
 ): Promise<void> => {
   const { kafka, dlq } = options;
   const producer = kafka.producer({
-    transactionalId: `${dlq.consumerGroupId}-archive-retry`,
+    transactionalId: dlqTransactionalIds(dlq).archiveRetry,
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,

@@ -13,6 +13,7 @@ import type { DlqDefinition } from '../platform/schema';
 import { MetricName, recordMetric } from '../observability/metrics';
 import { retry } from '../retry';
 import { DlqMoveError } from './errors';
+import { dlqTransactionalIds } from './headers';
 import {
   ArchiveReason,
   DlqMoverHeader,
@@ -336,7 +337,7 @@ export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverRes
   if (stopAt.size === 0) return summarize(moved, 0, true);
 
   const producer: Producer = kafka.producer({
-    transactionalId: options.transactionalId ?? `${dlq.consumerGroupId}-mover`,
+    transactionalId: options.transactionalId ?? dlqTransactionalIds(dlq).mover,
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,

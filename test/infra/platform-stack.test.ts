@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { esmGroupId } from '../../shared/platform';
-import { dlqMoverTransactionalId } from '../../infra/constructs/dlq-retry';
+import { dlqTransactionalIds } from '../../shared/dlq/headers';
 import { platform } from '../../shared/platform';
 import { nagViolations, resourcesOf, synthPlatform } from './support/synth';
 import type { Synthesized } from './support/synth';
@@ -217,7 +217,20 @@ describe('the default stack (provisioned MSK)', () => {
       actionsOf(s).includes('kafka-cluster:AlterTransactionalId'),
     );
     expect(JSON.stringify(tx?.Resource)).toContain(`:transactional-id/`);
-    expect(JSON.stringify(tx?.Resource)).toContain(`/${dlqMoverTransactionalId(platform.dlq)}`);
+    expect(JSON.stringify(tx?.Resource)).toContain(`/${dlqTransactionalIds(platform.dlq).mover}`);
+  });
+
+  it('lets the management function move DLQ records in the DLQ transactions (manual retry)', () => {
+    const policies = resourcesOf(synth.template, 'AWS::IAM::Policy');
+    const mgmtPolicy = Object.entries(policies).find(([id]) =>
+      id.startsWith('ManagementServiceRoleDefaultPolicy'),
+    )?.[1];
+    const tx = statementsOf(mgmtPolicy ?? { Properties: {} }).find((s) =>
+      actionsOf(s).includes('kafka-cluster:AlterTransactionalId'),
+    );
+    const text = JSON.stringify(tx?.Resource);
+    expect(text).toContain(`/${dlqTransactionalIds(platform.dlq).mover}`);
+    expect(text).toContain(`/${dlqTransactionalIds(platform.dlq).archiveRetry}`);
   });
 
   it('runs the DLQ retry on an EventBridge schedule from the definition', () => {
