@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { ZodType } from 'zod';
+import { managementRequestBodies } from '../../shared/management/request-schemas';
 import type { PlatformDefinition } from '../../shared/platform';
 import {
   aiResponseRequestSchema,
@@ -30,6 +31,8 @@ const REQUEST_BODIES: Readonly<Record<string, { name: string; schema: ZodType }>
       events: genericEventRequestSchema.array().min(1).max(500),
     }),
   },
+  // The management routes' bodies, from the schemas their handler validates with.
+  ...managementRequestBodies,
 };
 
 const PROBLEM = 'application/problem+json';
@@ -97,10 +100,13 @@ export const buildOpenApiDocument = (def: PlatformDefinition) => {
         },
       },
       responses: {
-        200: {
-          description: isBatch ? 'every event was published' : 'published',
-          content: { 'application/json': { schema: isBatch ? batchResult : published } },
-        },
+        200:
+          route.function === 'publish'
+            ? {
+                description: isBatch ? 'every event was published' : 'published',
+                content: { 'application/json': { schema: isBatch ? batchResult : published } },
+              }
+            : { description: 'OK' },
         ...(isBatch
           ? {
               207: {

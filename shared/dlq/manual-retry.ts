@@ -11,7 +11,6 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Admin, Kafka, Message, TopicMessages } from 'kafkajs';
-import * as z from 'zod';
 import type { DlqDefinition } from '../platform/schema';
 import { MetricName, recordMetric } from '../observability/metrics';
 import { dlqTransactionalIds } from './headers';
@@ -22,37 +21,11 @@ import type { DlqRecord } from './record';
 import { pendingDlqRanges, scanRecords, wholeTopic } from './scan';
 import type { ScannedRecord } from './scan';
 
-/** Where a manual retry takes records from. */
-export const RetrySource = { Dlq: 'dlq', Archive: 'archive' } as const;
-export type RetrySource = (typeof RetrySource)[keyof typeof RetrySource];
+import { RetrySource } from './manual-retry-request';
+import type { ManualRetryRequest } from './manual-retry-request';
 
-const isoTime = z.iso.datetime({ offset: true });
-
-/** The body of POST /dead-letter-queue/retry. Every filter given must match (AND); values within one are alternatives (OR). */
-export const manualRetryRequestSchema = z
-  .object({
-    source: z.enum([RetrySource.Dlq, RetrySource.Archive]).default(RetrySource.Dlq),
-    /** Original topics (as on the broker). */
-    topics: z.array(z.string().min(1)).min(1).max(100).optional(),
-    /** Failure categories (e.g. processing, timeout). */
-    categories: z.array(z.string().min(1)).min(1).max(20).optional(),
-    /** Event ids (the envelope ids). */
-    eventIds: z.array(z.string().min(1)).min(1).max(10_000).optional(),
-    /** Last failure at or after this time. */
-    from: isoTime.optional(),
-    /** Last failure before this time. */
-    to: isoTime.optional(),
-    /** List what would move, move nothing. */
-    dryRun: z.boolean().default(false),
-    /** Most records moved (or listed) by one request. */
-    limit: z.number().int().min(1).max(10_000).default(1000),
-  })
-  .strict()
-  .refine((r) => r.from === undefined || r.to === undefined || r.from < r.to, {
-    path: ['to'],
-    message: 'must be after "from"',
-  });
-export type ManualRetryRequest = z.output<typeof manualRetryRequestSchema>;
+export { RetrySource, manualRetryRequestSchema } from './manual-retry-request';
+export type { ManualRetryRequest } from './manual-retry-request';
 
 /** One record a manual retry moved (or would move). */
 export interface ManualRetryItem {

@@ -1,3 +1,4 @@
+import { manualRetryRequestSchema } from '../dlq/manual-retry-request';
 import { resetOffsetRequestSchema } from './offset-reset';
 import { createTopicRequestSchema } from './topics';
 
@@ -17,5 +18,9 @@ export const managementRequestBodies = {
   'POST /consumers/{topic}/reset-offset': {
     name: 'ResetOffsetRequest',
     schema: resetOffsetRequestSchema,
+  },
+  'POST /dead-letter-queue/retry': {
+    name: 'ManualRetryRequest',
+    schema: manualRetryRequestSchema,
   },
 } as const;

@@ -26,7 +26,11 @@ describe('management request schemas', () => {
       info: { title: 't', version: '1' },
     });
     const schemas = doc.components?.schemas ?? {};
-    expect(Object.keys(schemas).sort()).toEqual(['CreateTopicRequest', 'ResetOffsetRequest']);
+    expect(Object.keys(schemas).sort()).toEqual([
+      'CreateTopicRequest',
+      'ManualRetryRequest',
+      'ResetOffsetRequest',
+    ]);
     expect(JSON.stringify(schemas.CreateTopicRequest)).toContain('replicationFactor');
     expect(JSON.stringify(schemas.ResetOffsetRequest)).toContain('timestamp');
   });
