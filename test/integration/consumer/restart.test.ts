@@ -40,8 +40,9 @@ describe('the local ESM killed and restarted mid-stream', () => {
 
   const startChild = (prefix: string, journal: string): ChildProcess => {
     const child = spawn(
+      // node itself runs the ESM (tsx as a loader, not a wrapper process): the kill hits it.
       process.execPath,
-      [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'local/esm/main.ts')],
+      ['--import', 'tsx', join(ROOT, 'local/esm/main.ts')],
       {
         cwd: ROOT,
         env: {

@@ -53,8 +53,10 @@ describe('npm start', () => {
   it("serves the seed's publish example through the local API gateway", async () => {
     const port = await freePort();
     child = spawn(
+      // What `npm start` runs, with node itself as the process (tsx as a loader), so
+      // the signal below reaches it and nothing is left behind.
       process.execPath,
-      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'local/main.ts'],
+      ['--import', 'tsx', 'local/main.ts'],
       {
         cwd: ROOT,
         env: {
