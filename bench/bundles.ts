@@ -1,31 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleLambda } from '../infra/bundling';
 import { FunctionEntry, platform } from '../shared/platform';
 import type { BenchResult, BenchSuite } from './types';
 
 const ROOT = join(__dirname, '..');
 const BUDGET_BYTES = 1024 * 1024;
 const LOADS = 7;
-
-/** The same esbuild options as infra/constructs/platform-function.ts. */
-const bundle = (entry: string, outfile: string): number => {
-  buildSync({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    mainFields: ['module', 'main'],
-    logLevel: 'silent',
-  });
-  return statSync(outfile).size;
-};
 
 /** Median milliseconds to require a bundle in a fresh node process (module init only). */
 const initMs = (file: string): number => {
@@ -52,7 +35,7 @@ export const bundleBench: BenchSuite = {
         `const kafka = new Kafka({ brokers: ['127.0.0.1:9092'] });\nexport const handler = async () => kafka.producer();\n`,
     );
     const bareOut = join(dir, 'bare.js');
-    bundle(bare, bareOut);
+    await bundleLambda(bare, bareOut);
     const baselineInit = initMs(bareOut);
 
     const entries = [
@@ -62,7 +45,7 @@ export const bundleBench: BenchSuite = {
     const results: BenchResult[] = [];
     for (const { name, path } of entries) {
       const out = join(dir, `${name.replace(/\W+/g, '-')}.js`);
-      const size = bundle(join(ROOT, path), out);
+      const size = (await bundleLambda(join(ROOT, path), out)).bytes;
       results.push({
         name: `${name} bundle size vs 1 MiB budget`,
         unit: 'KiB',

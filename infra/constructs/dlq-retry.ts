@@ -3,7 +3,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { dlqTransactionalIds } from '../../shared/dlq/headers';
-import { DLQ_SCAN_GROUP_PREFIX } from '../../shared/management/dlq-stats';
+import { DLQ_SCAN_GROUP_PREFIX } from '../../shared/dlq/scan';
 import { FunctionEntry } from '../../shared/platform';
 import type { PlatformDefinition } from '../../shared/platform';
 import type { FunctionFactory } from './function-factory';

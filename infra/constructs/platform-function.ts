@@ -6,6 +6,7 @@ import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LAMBDA_ESBUILD } from '../bundling';
 
 /** Properties of a {@link PlatformFunction}. */
 export interface PlatformFunctionProps extends Omit<
@@ -56,17 +57,14 @@ export class PlatformFunction extends NodejsFunction {
       logGroup,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
       bundling: {
-        minify: true,
+        minify: LAMBDA_ESBUILD.minify,
         sourceMap: true,
         sourcesContent: false,
-        target: 'node22',
+        target: LAMBDA_ESBUILD.target,
         format: OutputFormat.CJS,
-        // Prefer packages' ES modules: esbuild can then drop what a function
-        // does not use (zod's locales alone are ~250 KB of its CJS build).
-        mainFields: ['module', 'main'],
         forceDockerBundling: false,
-        // The AWS SDK v3 is part of the nodejs22.x runtime.
-        externalModules: ['@aws-sdk/*'],
+        mainFields: [...LAMBDA_ESBUILD.mainFields],
+        externalModules: [...LAMBDA_ESBUILD.external],
       },
     });
   }

@@ -5,7 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { dlqTransactionalIds } from '../../shared/dlq/headers';
-import { DLQ_SCAN_GROUP_PREFIX } from '../../shared/management/dlq-stats';
+import { DLQ_SCAN_GROUP_PREFIX } from '../../shared/dlq/scan';
 import { FunctionEntry, platform, withNamespace } from '../../shared/platform';
 import type { PlatformDefinition } from '../../shared/platform';
 import type { InfraConfig } from '../config';

@@ -5,9 +5,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import { DLQ_SCAN_GROUP_PREFIX } from '../management/dlq-stats';
-import type { DlqRange } from '../management/dlq-stats';
 import type { ConsumedRecord } from './record';
+
+/** First/next offset to read and end (exclusive) of each partition. */
+export interface DlqRange {
+  readonly partition: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Prefix of the throw-away consumer groups the DLQ scans use (never
+ * committed, deleted after each scan). Infra grants access to groups with
+ * this prefix to the functions that scan.
+ */
+export const DLQ_SCAN_GROUP_PREFIX = 'xseven-management-dlq-scan-';
 
 /** A record read by a scan, with its partition. */
 export interface ScannedRecord extends ConsumedRecord {

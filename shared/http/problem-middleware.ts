@@ -7,7 +7,8 @@ import type {
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { problemResponse, toHttpError } from './problem';
 
-type HttpRequest = Request<
+/** A middy request of an API Gateway HTTP API (payload 2.0) handler. */
+export type HttpRequest = Request<
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   Error,

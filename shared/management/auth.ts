@@ -1,21 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareObj, Request } from '@middy/core';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { UnauthorizedError } from '../http/errors';
+import type { HttpRequest } from '../http/problem-middleware';
 import type { HttpRouteDefinition } from '../platform';
 import type { ManagementConfig } from './config';
 import { header, matchRoute } from './request';
-
-type HttpRequest = Request<
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Error,
-  Context
->;
 
 /** The auth settings of {@link authorizeRequest}. */
 export type AuthConfig = Pick<

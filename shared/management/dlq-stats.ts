@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Admin, IHeaders, Kafka } from 'kafkajs';
 import { analyzeDlqRecords } from '../dlq/error-analysis';
 import type { DlqErrorAnalysis } from '../dlq/error-analysis';
 import { DlqHeader } from '../dlq/headers';
+import { scanRecords } from '../dlq/scan';
+import type { DlqRange } from '../dlq/scan';
 import type { DlqDefinition } from '../platform';
 import { topicWatermarks } from './cluster';
 import type { Watermarks } from './cluster';
@@ -49,19 +50,8 @@ export interface DlqStats extends DlqErrorAnalysis {
   } | null;
 }
 
-/** First/next offset to read and end (exclusive) of each partition. */
-export interface DlqRange {
-  readonly partition: number;
-  readonly from: number;
-  readonly to: number;
-}
-
-/**
- * Prefix of the throw-away consumer groups the DLQ scan uses (never
- * committed, deleted after each scan). Infra grants the management function
- * access to groups with this prefix.
- */
-export const DLQ_SCAN_GROUP_PREFIX = 'xseven-management-dlq-scan-';
+export { DLQ_SCAN_GROUP_PREFIX } from '../dlq/scan';
+export type { DlqRange } from '../dlq/scan';
 
 const UNKNOWN = 'unknown';
 
@@ -143,9 +133,10 @@ const headerText = (headers: IHeaders | undefined): Record<string, string> => {
 };
 
 /**
- * Reads the records of `ranges` from a topic with a throw-away consumer
- * group (deleted afterwards, never committing), stopping at the end of each
- * range, after `maxRecords`, or after `timeoutMs`.
+ * Reads the records of `ranges` from a topic (the DLQ scan of
+ * shared/dlq/scan.ts) as views: partition, offset, timestamp and headers as
+ * text, stopping at the end of each range, after `maxRecords`, or after
+ * `timeoutMs`.
  *
  * @example
  * ```ts
@@ -160,69 +151,16 @@ export const readRange = async (
   maxRecords: number,
   timeoutMs: number,
 ): Promise<{ records: DlqRecordView[]; truncated: boolean }> => {
-  const todo = new Map(ranges.filter((r) => r.from < r.to).map((r) => [r.partition, r]));
-  const records: DlqRecordView[] = [];
-  if (todo.size === 0) return { records, truncated: false };
-  const groupId = `${DLQ_SCAN_GROUP_PREFIX}${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
-  let truncated = false;
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        truncated = true;
-        resolve();
-      }, timeoutMs);
-      const finish = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const markRead = (partition: number, lastOffset: number): void => {
-        const range = todo.get(partition);
-        if (range !== undefined && lastOffset + 1 >= range.to) todo.delete(partition);
-        if (todo.size === 0) finish();
-      };
-      // Batches holding only transaction markers never reach eachBatch: follow them here.
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
-        markRead(payload.partition, Number(payload.lastOffset)),
-      );
-      consumer
-        .run({
-          autoCommit: false,
-          eachBatch: async ({ batch }) => {
-            const range = todo.get(batch.partition);
-            if (range === undefined) return;
-            for (const message of batch.messages) {
-              const offset = Number(message.offset);
-              if (offset < range.from) continue;
-              if (offset >= range.to) break;
-              if (records.length >= maxRecords) {
-                truncated = true;
-                finish();
-                return;
-              }
-              records.push({
-                partition: batch.partition,
-                offset,
-                timestamp: Number(message.timestamp),
-                headers: headerText(message.headers),
-              });
-            }
-            markRead(batch.partition, Number(batch.lastOffset()));
-          },
-        })
-        .then(() => {
-          for (const r of todo.values())
-            consumer.seek({ topic, partition: r.partition, offset: String(r.from) });
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-  }
-  return { records, truncated };
+  const scan = await scanRecords(kafka, admin, topic, ranges, { maxRecords, timeoutMs });
+  return {
+    truncated: scan.truncated,
+    records: scan.records.map((r) => ({
+      partition: r.partition,
+      offset: Number(r.offset),
+      timestamp: Number(r.timestamp),
+      headers: headerText(r.headers),
+    })),
+  };
 };
 
 /** Options of {@link dlqStats}. */
