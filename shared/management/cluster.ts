@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
 import { KafkaUnavailableError } from '../errors';
+import { retry } from '../retry';
 
 /** One partition of a topic, with its watermarks. */
 export interface PartitionInfo {
@@ -109,26 +110,32 @@ export const describeClusterInfo = async (admin: Admin): Promise<ClusterInfo> =>
  * const size = marks.reduce((n, m) => n + m.high - m.low, 0);
  * ```
  */
-export const topicWatermarks = async (admin: Admin, topic: string): Promise<Watermarks[]> => {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets
-        .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }))
-        .sort((a, b) => a.partition - b.partition);
-    } catch (error) {
-      // kafkajs 2.2.4 throws a TypeError when its cached metadata of a just-created
-      // topic has no partitions yet: refresh that topic's metadata and ask again.
-      if (!(error instanceof TypeError)) throw error;
-      if (attempt >= 5)
+export const topicWatermarks = (admin: Admin, topic: string): Promise<Watermarks[]> =>
+  retry(
+    async () => {
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets
+          .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }))
+          .sort((a, b) => a.partition - b.partition);
+      } catch (error) {
+        // kafkajs 2.2.4 throws a TypeError when its cached metadata of a just-created
+        // topic has no partitions yet: refresh that topic's metadata and ask again.
+        if (!(error instanceof TypeError)) throw error;
+        await admin.fetchTopicMetadata({ topics: [topic] });
         throw new KafkaUnavailableError(`no partition metadata for topic "${topic}" yet`, {
           cause: error,
         });
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-      await admin.fetchTopicMetadata({ topics: [topic] });
-    }
-  }
-};
+      }
+    },
+    {
+      retries: 4,
+      baseDelayMs: 100,
+      maxDelayMs: 400,
+      jitter: 0,
+      shouldRetry: (error) => error instanceof KafkaUnavailableError,
+    },
+  );
 
 /**
  * Configs explicitly set on each topic (broker defaults left out).
@@ -169,6 +176,28 @@ export const topicConfigsOf = async (
  */
 export const scopedTopicNames = async (admin: Admin, prefix: string): Promise<string[]> =>
   (await admin.listTopics()).filter((t) => inScope(t, prefix)).sort();
+
+const topicVanished = (error: unknown): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+
+/**
+ * {@link describeTopics} of every topic of the scope. A topic deleted
+ * between listing and describing is not an error: the scope is listed again.
+ *
+ * @example
+ * ```ts
+ * const topics = await describeScopedTopics(admin, '');
+ * ```
+ */
+export const describeScopedTopics = (admin: Admin, prefix: string): Promise<TopicInfo[]> =>
+  retry(async () => describeTopics(admin, await scopedTopicNames(admin, prefix)), {
+    retries: 3,
+    baseDelayMs: 50,
+    maxDelayMs: 200,
+    shouldRetry: topicVanished,
+  });
 
 /**
  * Full description of topics: partitions with leaders, replicas, ISR and

@@ -5,13 +5,7 @@ import { UnprocessableEntityError } from '../http/errors';
 import { jsonResponse } from '../http/problem';
 import { MetricName } from '../observability/metrics';
 import { esmGroupId } from '../platform/queries';
-import {
-  describeClusterInfo,
-  describeTopics,
-  inScope,
-  scopedTopicNames,
-  withTimeout,
-} from './cluster';
+import { describeClusterInfo, describeScopedTopics, inScope, withTimeout } from './cluster';
 import { Severity } from './config';
 import { describeConsumerGroups } from './consumers';
 import type { ManagementContext } from './context';
@@ -210,7 +204,7 @@ const metrics: RouteHandler = async (_request, context) => {
 
 const listTopics: RouteHandler = async (_request, context) => {
   const admin = await context.admin();
-  const topics = await describeTopics(admin, await scopedTopicNames(admin, context.prefix));
+  const topics = await describeScopedTopics(admin, context.prefix);
   const defined = new Map(context.platform.topics.map((t) => [t.name, t]));
   return jsonResponse(200, {
     topics: topics.map((t) => ({

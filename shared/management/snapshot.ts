@@ -3,7 +3,7 @@ import type { PlatformDefinition } from '../platform';
 import { topicConfigs } from '../../local/provision';
 import { evaluateAlerts, healthScore } from './alerts';
 import type { Alert } from './alerts';
-import { describeClusterInfo, describeTopics, scopedTopicNames } from './cluster';
+import { describeClusterInfo, describeScopedTopics } from './cluster';
 import type { ClusterInfo, TopicInfo } from './cluster';
 import type { AlertMetric, Thresholds } from './config';
 import { describeConsumerGroups } from './consumers';
@@ -100,14 +100,13 @@ export const definitionDrift = (
 export const takeSnapshot = async (deps: SnapshotDependencies): Promise<MonitoringSnapshot> => {
   const now = deps.now ?? Date.now;
   const cache: WatermarkCache = new Map();
-  const [cluster, names, counters] = await Promise.all([
+  const [cluster, topics, counters] = await Promise.all([
     describeClusterInfo(deps.admin),
-    scopedTopicNames(deps.admin, deps.prefix),
+    describeScopedTopics(deps.admin, deps.prefix),
     readOrUnavailable(deps.counters),
   ]);
-  const present = new Set(names);
-  const [topics, groups, depth] = await Promise.all([
-    describeTopics(deps.admin, names),
+  const present = new Set(topics.map((t) => t.name));
+  const [groups, depth] = await Promise.all([
     describeConsumerGroups(deps.admin, deps.prefix, cache),
     present.has(deps.platform.dlq.topic) ? dlqDepth(deps.admin, deps.platform.dlq) : 0,
   ]);
