@@ -49,8 +49,8 @@ resolve_jars() {
   command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is required to fetch Apache Kafka $KAFKA_VERSION from Maven Central (or install Docker, or set KAFKA_BOOTSTRAP_SERVERS)"
   log "downloading Apache Kafka $KAFKA_VERSION jars from Maven Central (first run only)..."
   rm -rf "$LIBS"; mkdir -p "$LIBS"
-  mvn -B -ntp -f "$HERE/pom.xml" dependency:copy-dependencies -DoutputDirectory="$LIBS" \
-    | grep -E 'Copying|BUILD|ERROR' | sed 's/^/[kafka] [mvn] /' >&2 || true
+  mvn -B -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies -DoutputDirectory="$LIBS" \
+    | grep --line-buffered -E 'Downloaded from .*\.jar|BUILD|ERROR' | sed -u 's/^/[kafka] [mvn] /' >&2 || true
   ls "$LIBS"/kafka_2.13-*.jar >/dev/null 2>&1 || die "Maven could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION (see output above)"
   touch "$LIBS/.complete"
   log "jars cached in $LIBS"
