@@ -77,13 +77,21 @@ export interface UndecodableRecord {
 
 /**
  * Strict base64: AWS always pads, and Node's decoder silently skips invalid
- * characters, so compare the decoded length with the encoded one.
+ * characters, so compare the decoded length with the encoded one. `null`
+ * when absent, `undefined` when not base64.
  */
-const decodeBase64 = (text: string, field: string): Buffer => {
+const tryBase64 = (text: string | null | undefined): Buffer | null | undefined => {
+  if (text == null) return null;
   const buffer = Buffer.from(text, 'base64');
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  if (text.length % 4 !== 0 || buffer.length !== (text.length / 4) * 3 - padding)
-    throw new RecordDeserializationError(`record ${field} is not valid base64`);
+  return text.length % 4 === 0 && buffer.length === (text.length / 4) * 3 - padding
+    ? buffer
+    : undefined;
+};
+
+const decodeBase64 = (text: string, field: string): Buffer => {
+  const buffer = tryBase64(text);
+  if (!buffer) throw new RecordDeserializationError(`record ${field} is not valid base64`);
   return buffer;
 };
 
@@ -217,6 +225,20 @@ const decodeOrKeep = (
 };
 
 const decodeFields = (raw: RawRecord): DecodedRecord | UndecodableRecord => {
+  // Hot path: both fields decode, no intermediate objects.
+  const keyBytes = tryBase64(raw.key);
+  const valueBytes = tryBase64(raw.value);
+  if (keyBytes !== undefined && valueBytes !== undefined)
+    return {
+      topic: raw.topic,
+      partition: raw.partition,
+      offset: raw.offset,
+      timestamp: raw.timestamp,
+      timestampType: raw.timestampType,
+      key: keyBytes,
+      value: valueBytes,
+      headers: rawHeaders(raw.headers),
+    };
   const key = decodeOrKeep(raw.key, 'key');
   const value = decodeOrKeep(raw.value, 'value');
   const record: DecodedRecord = {

@@ -4,7 +4,7 @@ import type { EventEnvelope } from '../events/envelope';
 import { MetricName, recordMetric } from '../observability/metrics';
 import type { EventBus } from './bus';
 import { classifyFailure } from './classify';
-import { BatchIncompleteError, HandlerTimeoutError } from './errors';
+import { BatchIncompleteError } from './errors';
 import { decodeRecord, parseMskEvent } from './msk-record';
 import type { DecodedRecord } from './msk-record';
 import { eventIdOf, parseEventValue } from './parse-event';
@@ -65,10 +65,8 @@ interface DecodedRecordRef {
   readonly offset: number;
 }
 
-interface RecordOutcome {
-  readonly processed?: string;
-  readonly letter?: DeadLetter;
-}
+/** A record's outcome: the processed event's id, or its dead letter (no wrapper object per record). */
+type RecordOutcome = string | DeadLetter;
 
 /** Per-invocation figures of a topic, recorded as metrics once per invocation. */
 interface Figures {
@@ -93,30 +91,31 @@ const deadLetter = (
   deps: BatchDependencies,
   now: () => Date,
   handler?: string,
-): RecordOutcome => {
+): DeadLetter => {
   const eventId = eventIdOf(record.value);
   return {
-    letter: {
-      record,
-      failure: classifyFailure(error),
-      ...(handler === undefined ? {} : { handler }),
-      ...(eventId === undefined ? {} : { eventId }),
-      consumerGroup: deps.consumerGroup(record.topic),
-      functionName: deps.functionName,
-      failedAt: now(),
-    },
+    record,
+    failure: classifyFailure(error),
+    ...(handler === undefined ? {} : { handler }),
+    ...(eventId === undefined ? {} : { eventId }),
+    consumerGroup: deps.consumerGroup(record.topic),
+    functionName: deps.functionName,
+    failedAt: now(),
   };
 };
 
+const recordLabel = (r: DecodedRecord): string => `record ${r.topic}-${r.partition}@${r.offset}`;
+
 /**
- * One record: decode, validate, route, run the handlers within the record's
- * time bound. Synchronous when every handler is (no promise per record on
+ * One record: decode, validate, route, run the handlers within `budget` ms
+ * (positive: the caller leaves records without time unprocessed).
+ * Synchronous when every handler is (no promise nor closure per record on
  * the hot path); a promise otherwise.
  */
 const processRecord = (
   raw: unknown,
   deps: BatchDependencies,
-  context: RemainingTime,
+  budget: number,
   now: () => Date,
   figuresOf: (topic: string) => Figures,
 ): RecordOutcome | Promise<RecordOutcome> => {
@@ -134,17 +133,14 @@ const processRecord = (
     return deadLetter(decoded, error, deps, now);
   }
   const handlers = deps.bus.handlersFor(event);
-  const processed: RecordOutcome = { processed: event.id };
+  const processed = event.id;
   if (handlers.length === 0) {
     figures.processed += 1;
     return processed;
   }
   const ctx = new RecordContext(decoded, deps.logger);
   let pending: void | Promise<void>;
-  const budget = recordTimeBudget(context.getRemainingTimeInMillis(), deps.reserveMs);
-  const label = () => `record ${decoded.topic}-${decoded.partition}@${decoded.offset}`;
   try {
-    if (budget <= 0) throw new HandlerTimeoutError(`${label()} had no time left to run`);
     pending = ctx.run(handlers, event);
   } catch (error) {
     return deadLetter(decoded, error, deps, now, ctx.handler);
@@ -153,6 +149,8 @@ const processRecord = (
     figures.processed += 1;
     return processed;
   }
+  // Closures only for a handler that went asynchronous.
+  const label = () => recordLabel(decoded);
   return raceTimeBound(pending, budget, label, () => ctx.abort()).then(
     () => {
       figures.processed += 1;
@@ -178,15 +176,16 @@ const processPartition = async (
     return last.figures;
   };
   for (let i = 0; i < records.length; i += 1) {
-    if (recordTimeBudget(context.getRemainingTimeInMillis(), deps.reserveMs) <= 0) {
+    const budget = recordTimeBudget(context.getRemainingTimeInMillis(), deps.reserveMs);
+    if (budget <= 0) {
       for (const raw of records.slice(i))
         result.unprocessed.push({ partitionKey, offset: (raw as { offset: number }).offset });
       break;
     }
-    let out = processRecord(records[i], deps, context, now, figuresOf);
+    let out = processRecord(records[i], deps, budget, now, figuresOf);
     if (isThenable(out)) out = await out;
-    if (out.processed !== undefined) result.processed.push(out.processed);
-    if (out.letter !== undefined) result.letters.push(out.letter);
+    if (typeof out === 'string') result.processed.push(out);
+    else result.letters.push(out);
   }
   // A partition holds one topic: its processing time goes to that topic.
   if (last) last.figures.seconds += (performance.now() - started) / 1000;
