@@ -20,6 +20,34 @@ export interface BatcherOptions {
   readonly onError: (error: unknown) => void;
 }
 
+/**
+ * The record of highest offset of each partition. Records come in runs of
+ * one partition: the map is touched once per run, not once per record.
+ *
+ * @example
+ * ```ts
+ * lastPerPartition(records).get('t-0')?.offset; // highest offset of t-0
+ * ```
+ */
+export const lastPerPartition = (records: readonly PendingRecord[]): Map<string, PendingRecord> => {
+  const last = new Map<string, PendingRecord>();
+  const keep = (r: PendingRecord): void => {
+    const key = partitionKey(r);
+    const seen = last.get(key);
+    if (seen === undefined || seen.offset < r.offset) last.set(key, r);
+  };
+  let run: PendingRecord | undefined;
+  for (const r of records) {
+    if (run === undefined) run = r;
+    else if (run.partition !== r.partition || run.topic !== r.topic) {
+      keep(run);
+      run = r;
+    } else if (run.offset < r.offset) run = r;
+  }
+  if (run !== undefined) keep(run);
+  return last;
+};
+
 interface OpenBatch {
   readonly records: PendingRecord[];
   bytes: number;
@@ -142,13 +170,7 @@ export class Batcher {
       try {
         if (this.#stopped) return;
         await deliver(batch.records);
-        const last = new Map<string, PendingRecord>();
-        for (const r of batch.records) {
-          const key = partitionKey(r);
-          const seen = last.get(key);
-          if (seen === undefined || seen.offset < r.offset) last.set(key, r);
-        }
-        await committed(last);
+        await committed(lastPerPartition(batch.records));
       } catch (error) {
         // Nothing after a failed batch may be committed: stop, let the owner restart.
         this.stop();

@@ -86,19 +86,31 @@ export const estimateRecordBytes = (
  * ```
  */
 export const toMskRecord = (record: PendingRecord): MSKRecord => {
-  // Built field by field (no spreads): this runs for every delivered record.
-  const msk: Partial<MSKRecord> = {
+  // One object literal per shape (no spreads, no added properties): this
+  // runs for every delivered record.
+  const value = record.value === null ? '' : record.value.toString('base64');
+  const headers = headerList(record.headers);
+  // AWS omits the key of a record without one; @types/aws-lambda declares it always present.
+  if (record.key === null)
+    return {
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      timestamp: record.timestamp,
+      timestampType: record.timestampType,
+      value,
+      headers,
+    } as MSKRecord;
+  return {
     topic: record.topic,
     partition: record.partition,
     offset: record.offset,
     timestamp: record.timestamp,
     timestampType: record.timestampType,
+    key: record.key.toString('base64'),
+    value,
+    headers,
   };
-  // AWS omits the key of a record without one; @types/aws-lambda declares it always present.
-  if (record.key !== null) msk.key = record.key.toString('base64');
-  msk.value = record.value === null ? '' : record.value.toString('base64');
-  msk.headers = headerList(record.headers);
-  return msk as MSKRecord;
 };
 
 /**
@@ -144,7 +156,17 @@ export const buildMskEvent = (
   source: EventSourceInfo,
 ): MSKEvent => {
   const groups: Record<string, MSKRecord[]> = {};
-  for (const record of records) (groups[partitionKey(record)] ??= []).push(toMskRecord(record));
+  // Records come in runs of one partition: name the group once per run.
+  let group: MSKRecord[] = [];
+  let topic: string | undefined;
+  let partition = -1;
+  for (const record of records) {
+    if (record.partition !== partition || record.topic !== topic) {
+      ({ topic, partition } = record);
+      group = groups[partitionKey(record)] ??= [];
+    }
+    group.push(toMskRecord(record));
+  }
   for (const group of Object.values(groups))
     if (!inOrder(group)) group.sort((a, b) => a.offset - b.offset);
   return {

@@ -1,4 +1,4 @@
-import { Batcher } from '../../../../local/esm/batcher';
+import { Batcher, lastPerPartition } from '../../../../local/esm/batcher';
 import { buildMskEvent, estimateRecordBytes, toMskRecord } from '../../../../local/esm/msk-event';
 import type { PendingRecord } from '../../../../local/esm/msk-event';
 import { pending } from './records';
@@ -87,5 +87,29 @@ describe('Batcher', () => {
     expect(
       buildMskEvent([r], { eventSourceArn: 'a', bootstrapServers: 'b' }).records['t-0'],
     ).toHaveLength(1);
+  });
+});
+
+describe('lastPerPartition', () => {
+  it('keeps the highest offset of each partition across interleaved runs', () => {
+    const records = [
+      pending(5, 0),
+      pending(6, 0),
+      pending(2, 1),
+      pending(7, 0),
+      pending(3, 1),
+      pending(1, 1),
+      pending(9, 0, { topic: 'u' }),
+    ];
+    const last = lastPerPartition(records);
+    expect(Object.fromEntries([...last].map(([k, r]) => [k, r.offset]))).toEqual({
+      't-0': 7,
+      't-1': 3,
+      'u-0': 9,
+    });
+  });
+
+  it('is empty for no records', () => {
+    expect(lastPerPartition([]).size).toBe(0);
   });
 });
