@@ -61,20 +61,19 @@ export const jsonRequestBody = (
     const { event } = request;
     if (!BODY_METHODS.has(event.requestContext?.http?.method ?? '')) return;
     const raw = event.body ?? '';
-    const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+    // A text body is parsed as it is (no copy to bytes and back); only its UTF-8 size is counted.
+    const decoded = event.isBase64Encoded ? Buffer.from(raw, 'base64') : undefined;
+    const size = decoded === undefined ? Buffer.byteLength(raw, 'utf8') : decoded.length;
     const limit = options.maxBytes(event);
-    if (bytes.length > limit)
-      throw new PayloadTooLargeError(
-        `the body is ${bytes.length} bytes; at most ${limit} are allowed`,
-      );
+    if (size > limit)
+      throw new PayloadTooLargeError(`the body is ${size} bytes; at most ${limit} are allowed`);
     const contentType = event.headers?.['content-type'];
     if (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType.trim()))
       throw new UnsupportedMediaTypeError(
         `content-type must be application/json, not ${contentType === undefined ? 'missing' : `"${contentType}"`}`,
       );
-    if (bytes.length === 0)
-      throw new BadRequestError('the request body is empty; send a JSON object');
-    const text = bytes.toString('utf8');
+    if (size === 0) throw new BadRequestError('the request body is empty; send a JSON object');
+    const text = decoded === undefined ? raw : decoded.toString('utf8');
     let parsed: unknown;
     try {
       parsed = JSON.parse(text) as unknown;

@@ -54,6 +54,33 @@ export interface NewEvent<T extends EventType> {
 /** Default `source` of events published by the platform. */
 export const DEFAULT_SOURCE = 'urn:xseven:events';
 
+/** An envelope built by {@link createEnvelope}, not validated yet. */
+export interface NewEnvelope<T extends EventType> {
+  readonly specversion: '1.0';
+  readonly id: string;
+  readonly source: string;
+  readonly type: T;
+  readonly time: string;
+  readonly datacontenttype: 'application/json';
+  readonly subject?: string;
+  readonly correlationid?: string;
+  readonly dataversion: number;
+  readonly data: EventDataInput<T>;
+}
+
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/** `new Date().toISOString()`, formatted once per millisecond (events of one batch share it). */
+const nowIso = (): string => {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+};
+
 /**
  * Builds an envelope (not yet validated: the producer validates before send).
  *
@@ -63,15 +90,21 @@ export const DEFAULT_SOURCE = 'urn:xseven:events';
  * event.specversion; // '1.0'
  * ```
  */
-export const createEnvelope = <T extends EventType>(event: NewEvent<T>) => ({
-  specversion: '1.0' as const,
-  id: event.id ?? randomUUID(),
-  source: event.source ?? DEFAULT_SOURCE,
-  type: event.type,
-  time: (event.time ?? new Date()).toISOString(),
-  datacontenttype: 'application/json' as const,
-  ...(event.subject === undefined ? {} : { subject: event.subject }),
-  ...(event.correlationId === undefined ? {} : { correlationid: event.correlationId }),
-  dataversion: CURRENT_DATA_VERSION,
-  data: event.data,
-});
+export const createEnvelope = <T extends EventType>(event: NewEvent<T>): NewEnvelope<T> => {
+  // Attributes in CloudEvents order; optional ones only when set (no spreads: this runs per event).
+  const envelope: {
+    -readonly [K in keyof NewEnvelope<T>]: NewEnvelope<T>[K];
+  } = {
+    specversion: '1.0',
+    id: event.id ?? randomUUID(),
+    source: event.source ?? DEFAULT_SOURCE,
+    type: event.type,
+    time: event.time === undefined ? nowIso() : event.time.toISOString(),
+    datacontenttype: 'application/json',
+  } as NewEnvelope<T>;
+  if (event.subject !== undefined) envelope.subject = event.subject;
+  if (event.correlationId !== undefined) envelope.correlationid = event.correlationId;
+  envelope.dataversion = CURRENT_DATA_VERSION;
+  envelope.data = event.data;
+  return envelope;
+};

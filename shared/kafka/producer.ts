@@ -29,6 +29,13 @@ export interface KafkaProducerOptions {
   readonly random?: () => number;
 }
 
+/** How many of the records go to each topic (one pass). */
+const countByTopic = (records: readonly OutgoingRecord[]): Map<string, number> => {
+  const counts = new Map<string, number>();
+  for (const { topic } of records) counts.set(topic, (counts.get(topic) ?? 0) + 1);
+  return counts;
+};
+
 /**
  * A Kafka producer for one Lambda container: created once (module scope),
  * connected lazily on the first send, reused by every warm invocation, and
@@ -193,24 +200,15 @@ export class KafkaProducer {
   public async send(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
     if (records.length === 0) return [];
     const started = this.clock.now();
-    const topics = [...new Set(records.map((r) => r.topic))];
     recordMetric(MetricName.ProducerBatchSize, records.length);
     try {
       const positions = await (this.linger ? this.linger.add(records) : this.sendNow(records));
-      for (const topic of topics)
-        recordMetric(
-          MetricName.ProducerMessagesSent,
-          records.filter((r) => r.topic === topic).length,
-          { topic },
-        );
+      for (const [topic, count] of countByTopic(records))
+        recordMetric(MetricName.ProducerMessagesSent, count, { topic });
       return positions;
     } catch (error) {
-      for (const topic of topics)
-        recordMetric(
-          MetricName.ProducerMessagesFailed,
-          records.filter((r) => r.topic === topic).length,
-          { topic },
-        );
+      for (const [topic, count] of countByTopic(records))
+        recordMetric(MetricName.ProducerMessagesFailed, count, { topic });
       throw error;
     } finally {
       recordMetric(MetricName.ProducerSendDurationSeconds, (this.clock.now() - started) / 1000);

@@ -24,6 +24,50 @@ describe('event envelope', () => {
     expect(event.data).toMatchObject({ message_type: 'user' });
   });
 
+  it('stamps the current time, read again once the clock moves on', () => {
+    jest.useFakeTimers({ now: new Date('2026-01-02T03:04:05.006Z') });
+    try {
+      const data = { user_id: 'u1', action: 'login' };
+      const first = createEnvelope({ type: 'user.action', data });
+      expect(first.time).toBe('2026-01-02T03:04:05.006Z');
+      jest.setSystemTime(new Date('2026-01-02T03:04:05.007Z'));
+      expect(createEnvelope({ type: 'user.action', data }).time).toBe('2026-01-02T03:04:05.007Z');
+      const given = new Date('2025-12-31T23:59:59.999Z');
+      expect(createEnvelope({ type: 'user.action', data, time: given }).time).toBe(
+        '2025-12-31T23:59:59.999Z',
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('keeps the CloudEvents attribute order, optional attributes only when set', () => {
+    const data = { user_id: 'u1', action: 'login' };
+    expect(Object.keys(createEnvelope({ type: 'user.action', data }))).toEqual([
+      'specversion',
+      'id',
+      'source',
+      'type',
+      'time',
+      'datacontenttype',
+      'dataversion',
+      'data',
+    ]);
+    const full = createEnvelope({ type: 'user.action', data, subject: 's', correlationId: 'c' });
+    expect(Object.keys(full)).toEqual([
+      'specversion',
+      'id',
+      'source',
+      'type',
+      'time',
+      'datacontenttype',
+      'subject',
+      'correlationid',
+      'dataversion',
+      'data',
+    ]);
+  });
+
   it('names every failing path of the data', () => {
     const bad = createEnvelope({
       type: 'ai.response.generated',
