@@ -32,5 +32,8 @@ export const validateEvent = (input: unknown): EventEnvelope => {
     ]);
   const data = schema.safeParse(envelope.data.data);
   if (!data.success) throw new EventValidationError(toIssues(data.error, 'data'));
-  return { ...envelope.data, data: data.data } as EventEnvelope;
+  // zod's output is a new object: the validated data replaces the raw one in place (no copy).
+  const event = envelope.data as { data: unknown };
+  event.data = data.data;
+  return event as EventEnvelope;
 };

@@ -1,5 +1,5 @@
 import { Partitioners } from 'kafkajs';
-import type { Message, PartitionerArgs, RecordMetadata } from 'kafkajs';
+import type { IHeaders, Message, PartitionerArgs, RecordMetadata } from 'kafkajs';
 
 /** One record to write. */
 export interface OutgoingRecord {
@@ -50,7 +50,8 @@ export const toTopicMessages = (records: readonly OutgoingRecord[]) => {
   const byTopic = new Map<string, Message[]>();
   const messages = records.map((record) => {
     const message: Message = { key: record.key, value: record.value };
-    if (record.headers) message.headers = { ...record.headers };
+    // kafkajs only reads headers: the record's own object is passed, not a copy.
+    if (record.headers) message.headers = record.headers as IHeaders;
     const list = byTopic.get(record.topic);
     if (list) list.push(message);
     else byTopic.set(record.topic, [message]);

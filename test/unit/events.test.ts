@@ -68,6 +68,19 @@ describe('event envelope', () => {
     ]);
   });
 
+  it('returns a new event and leaves its input untouched', () => {
+    const input = createEnvelope({
+      type: 'conversation.message',
+      data: { conversation_id: 'c1', user_id: 'u1', message_content: 'hi' },
+    });
+    const before = JSON.stringify(input);
+    const event = validateEvent(input);
+    expect(event).not.toBe(input);
+    expect(event.data).toMatchObject({ message_type: 'user' });
+    expect(JSON.stringify(input)).toBe(before);
+    expect(input.data).not.toHaveProperty('message_type');
+  });
+
   it('names every failing path of the data', () => {
     const bad = createEnvelope({
       type: 'ai.response.generated',
