@@ -114,7 +114,9 @@ const handlerCost = async (): Promise<BenchResult> => {
   };
 };
 
-const MESSAGES = 30_000;
+/** Records per throughput run; BENCH_RECORDS overrides (a multiple of 1,000). */
+const MESSAGES =
+  Math.max(1, Math.round(Number(process.env.BENCH_RECORDS ?? 30_000) / 1_000)) * 1_000;
 
 const fill = async (kafka: Kafka, topic: string): Promise<void> => {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -255,7 +257,8 @@ const localEsmPipeline = async (
   return MESSAGES / seconds;
 };
 
-const ROUNDS = 3;
+/** Interleaved rounds per variant; BENCH_ROUNDS overrides. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -263,9 +266,9 @@ const median = (values: readonly number[]): number => {
 };
 
 /**
- * The throughput figures: each variant runs {@link ROUNDS} times, interleaved,
- * on its own pre-filled topic; the median of each is reported (the machine
- * is shared, single runs are noisy).
+ * The throughput figures: each variant runs {@link ROUNDS} times, interleaved
+ * in a rotating order, on its own pre-filled topic; the median of each is
+ * reported (the machine is shared, single runs are noisy).
  */
 export const pipelineThroughput = async (): Promise<BenchResult[]> => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -285,9 +288,14 @@ export const pipelineThroughput = async (): Promise<BenchResult[]> => {
       });
       created.push(...topics);
       for (const topic of topics) await fill(kafka, topic);
-      figures.raw.push(await bareEachBatch(kafka, admin, rawTopic, rawWork));
-      figures.same.push(await bareEachBatch(kafka, admin, sameTopic, sameWork(noopBus())));
-      figures.esm.push(await localEsmPipeline(kafka, admin, prefix, esmTopic));
+      const runs = [
+        async () => figures.raw.push(await bareEachBatch(kafka, admin, rawTopic, rawWork)),
+        async () =>
+          figures.same.push(await bareEachBatch(kafka, admin, sameTopic, sameWork(noopBus()))),
+        async () => figures.esm.push(await localEsmPipeline(kafka, admin, prefix, esmTopic)),
+      ];
+      // The order rotates each round: no variant always runs first or last.
+      for (let i = 0; i < runs.length; i += 1) await runs[(round + i) % runs.length]?.();
     }
   } finally {
     await admin.deleteTopics({ topics: created }).catch(() => undefined);
