@@ -15,6 +15,9 @@ import {
 import { positionsOf, toTopicMessages } from '../../../shared/kafka/producer-records';
 import type { OutgoingRecord, RecordPosition } from '../../../shared/kafka/producer-records';
 import { createEnvelope, EventHeader, toEventRecord, validateEvent } from '../../../shared/events';
+import { platform } from '../../../shared/platform';
+import { prepareEvent } from '../../../shared/publish/publish';
+import { EventTooLargeError } from '../../../shared/publish/errors';
 
 describe('record positions', () => {
   it('numbers the records of each partition from its base offset, in input order', () => {
@@ -151,5 +154,23 @@ describe('event records', () => {
       [EventHeader.Subject]: 'dau',
       [EventHeader.CorrelationId]: 'corr-1',
     });
+  });
+
+  it('count the UTF-8 bytes of value, key and every header, and refuse a record over the limit', () => {
+    const input = {
+      type: 'conversation.message' as const,
+      data: { conversation_id: 'çonv-ü', user_id: 'u1', message_content: 'héllo wörld 👋' },
+      correlationId: 'corr-é',
+    };
+    const { record, bytes } = prepareEvent(input, platform);
+    const headerBytes = Object.entries(record.headers).reduce(
+      (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value) + 8,
+      32,
+    );
+    expect(bytes).toBe(
+      Buffer.byteLength(record.value) + Buffer.byteLength(record.key) + headerBytes,
+    );
+    expect(() => prepareEvent(input, platform, bytes)).not.toThrow();
+    expect(() => prepareEvent(input, platform, bytes - 1)).toThrow(EventTooLargeError);
   });
 });
