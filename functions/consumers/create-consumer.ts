@@ -74,6 +74,7 @@ export const handledJournal = (
 ): MiddlewareObj<unknown, unknown, Error, Context> => ({
   after: async function appendHandledIds(request) {
     const ids = outcomes.get(request.context)?.processedEventIds ?? [];
+    outcomes.delete(request.context);
     if (ids.length > 0) await appendFile(path, ids.map((id) => `${consumer} ${id}\n`).join(''));
   },
 });
@@ -105,7 +106,10 @@ export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
   const dlq =
     options.dlqWriter ??
     createDlqWriter({ producer: () => dlqProducer(consumer.name, logger), dlq: def.dlq });
-  const outcomes: Outcomes = new WeakMap();
+  // Kept only for the journal, which deletes each entry once written: an
+  // outcome (every processed event id) must not outlive its invocation.
+  const outcomes: Outcomes | undefined =
+    env.XSEVEN_HANDLED_LOG === undefined ? undefined : new WeakMap();
 
   const handle = async (event: MSKEvent, context: Context): Promise<BatchResponse> => {
     const outcome = await processBatch(event, context, {
@@ -118,7 +122,7 @@ export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
       maxRecordBytes: options.maxRecordBytes ?? env.XSEVEN_MAX_RECORD_BYTES,
       reserveMs: options.reserveMs ?? env.XSEVEN_CONSUMER_RESERVE_MS,
     });
-    outcomes.set(context, outcome);
+    outcomes?.set(context, outcome);
     logger.info('batch processed', {
       processed: outcome.processedEventIds.length,
       deadLettered: outcome.deadLettered,
@@ -130,7 +134,7 @@ export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
   const wrapped = middy<MSKEvent, BatchResponse, Error, Context>(handle)
     .use(injectLambdaContext(logger))
     .use(metricsFlusher());
-  if (env.XSEVEN_HANDLED_LOG !== undefined)
+  if (env.XSEVEN_HANDLED_LOG !== undefined && outcomes !== undefined)
     wrapped.use(handledJournal(env.XSEVEN_HANDLED_LOG, consumer.name, outcomes));
   return wrapped;
 };

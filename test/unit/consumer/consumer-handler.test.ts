@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MSKEvent } from 'aws-lambda';
 import { EventBus } from '../../../shared/consumer/bus';
@@ -229,5 +230,28 @@ describe('the consumer handler on AWS-shaped MSK events', () => {
     );
     expect(calls).toBeGreaterThan(4);
     expect(dlq.letters).toEqual([]);
+  });
+
+  it("appends each invocation's processed event ids to XSEVEN_HANDLED_LOG, once per invocation", async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'handled-')), 'handled.log');
+    const { handler } = recorder();
+    const handle = createConsumerHandler({
+      consumer: 'conversation-log',
+      bus: busFor(handler),
+      platform,
+      dlqWriter: memoryDlq(),
+      env: { XSEVEN_HANDLED_LOG: log },
+    });
+    const context = lambdaContext();
+    await handle(fixture('conversation-batch.json'), context);
+    await handle(fixture('self-managed-batch.json'), context);
+    const lines = readFileSync(log, 'utf8').trim().split('\n').sort();
+    expect(lines).toEqual([
+      'conversation-log evt-biz-1',
+      'conversation-log evt-biz-2',
+      'conversation-log evt-conv-1',
+      'conversation-log evt-conv-2',
+      'conversation-log evt-conv-3',
+    ]);
   });
 });
