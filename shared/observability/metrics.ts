@@ -51,6 +51,16 @@ const emfMetrics = (): Metrics | undefined => {
   return emf;
 };
 
+/** `name|k=v,...` with the labels in name order (no sort for the common 0 or 1 label). */
+const seriesKey = (name: MetricName, labels: MetricLabels): string => {
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return name;
+  if (keys.length > 1) keys.sort();
+  let key = `${name}|`;
+  for (const k of keys) key += `${k}=${labels[k]},`;
+  return key;
+};
+
 /**
  * Records a value: adds to the in-process series (what the local runtime
  * exposes) and, inside Lambda, to the Powertools EMF metrics (CloudWatch is
@@ -63,10 +73,7 @@ const emfMetrics = (): Metrics | undefined => {
  * ```
  */
 export const recordMetric = (name: MetricName, value: number, labels: MetricLabels = {}): void => {
-  const key = `${name}|${Object.entries(labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',')}`;
+  const key = seriesKey(name, labels);
   const current = series.get(key);
   if (current) {
     current.sum += value;
