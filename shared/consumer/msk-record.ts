@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { MSKEvent } from 'aws-lambda';
 import { ValidationError } from '../errors';
+import { bytesOf, decodeBase64Strict } from './byte-arena';
 import { RecordDeserializationError } from './errors';
 
 /** Event sources that deliver the MSK event shape. */
@@ -75,19 +76,9 @@ export interface UndecodableRecord {
   readonly error: RecordDeserializationError;
 }
 
-/**
- * Strict base64: AWS always pads, and Node's decoder silently skips invalid
- * characters, so compare the decoded length with the encoded one. `null`
- * when absent, `undefined` when not base64.
- */
-const tryBase64 = (text: string | null | undefined): Buffer | null | undefined => {
-  if (text == null) return null;
-  const buffer = Buffer.from(text, 'base64');
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  return text.length % 4 === 0 && buffer.length === (text.length / 4) * 3 - padding
-    ? buffer
-    : undefined;
-};
+/** Strict base64 of a key or value: `null` when absent, `undefined` when not base64. */
+const tryBase64 = (text: string | null | undefined): Buffer | null | undefined =>
+  text == null ? null : decodeBase64Strict(text);
 
 const decodeBase64 = (text: string, field: string): Buffer => {
   const buffer = tryBase64(text);
@@ -96,7 +87,7 @@ const decodeBase64 = (text: string, field: string): Buffer => {
 };
 
 /**
- * Header bytes as a Buffer. `Buffer.from` keeps the low 8 bits, so signed
+ * Header bytes as a Buffer (a slice of a byte arena). The low 8 bits are kept, so signed
  * Java bytes (-61) and unsigned ones (195) give the same byte.
  *
  * @example
@@ -104,7 +95,7 @@ const decodeBase64 = (text: string, field: string): Buffer => {
  * headerBytes([-61, -87]).toString(); // 'é'
  * ```
  */
-export const headerBytes = (bytes: readonly number[]): Buffer => Buffer.from(bytes as number[]);
+export const headerBytes = (bytes: readonly number[]): Buffer => bytesOf(bytes);
 
 const rawHeaders = (
   headers: readonly Record<string, readonly number[]>[] | null | undefined,
