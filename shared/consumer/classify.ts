@@ -5,7 +5,8 @@ import { RecordFailureError } from './errors';
 /**
  * Which failure categories are worth retrying, explicitly. The same bytes
  * fail deserialization and validation the same way every time; processing,
- * timeout and dependency failures may pass on a later attempt.
+ * timeout and dependency failures may pass on a later attempt, and so may a
+ * record of an unknown schema version once a newer consumer is deployed.
  */
 export const RETRIABLE_BY_CATEGORY = {
   [FailureCategory.Deserialization]: false,
@@ -13,6 +14,7 @@ export const RETRIABLE_BY_CATEGORY = {
   [FailureCategory.Processing]: true,
   [FailureCategory.Timeout]: true,
   [FailureCategory.Dependency]: true,
+  [FailureCategory.UnknownSchemaVersion]: true,
 } as const satisfies Record<FailureCategory, boolean>;
 
 /** A classified failure, ready for the DLQ headers. */

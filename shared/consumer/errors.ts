@@ -59,6 +59,28 @@ export class RecordSchemaError extends RecordFailureError {
 }
 
 /**
+ * The record names a schema version this consumer does not know: an unknown
+ * major version, or a newer version of a known major whose data the newest
+ * known version cannot read. Retriable: a newer consumer may be deployed.
+ *
+ * @example
+ * ```ts
+ * throw new RecordUnknownVersionError('major version 2 of "user.action" is unknown here', { cause: err });
+ * ```
+ */
+export class RecordUnknownVersionError extends RecordFailureError {
+  public constructor(message: string, options: Options = {}) {
+    super(
+      FailureCategory.UnknownSchemaVersion,
+      'RECORD_SCHEMA_VERSION_UNKNOWN',
+      message,
+      true,
+      options,
+    );
+  }
+}
+
+/**
  * A handler threw while processing a valid event. Retriable through the DLQ
  * (the handler may be fixed or the condition may pass).
  *

@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { EventEnvelope } from '../events/envelope';
-import { EventValidationError } from '../events/errors';
+import { EventValidationError, UnknownSchemaVersionError } from '../events/errors';
 import { validateEvent } from '../events/validate';
-import { RecordDeserializationError, RecordSchemaError } from './errors';
+import { RecordDeserializationError, RecordSchemaError, RecordUnknownVersionError } from './errors';
 
 /**
  * Default largest record value the consumer accepts: Kafka's default
@@ -13,8 +13,10 @@ export const DEFAULT_MAX_RECORD_BYTES = 1_048_588;
 /**
  * Turns a record value into a validated event: size limit, UTF-8, JSON,
  * envelope and data schema. Throws {@link RecordDeserializationError} for
- * bytes that are not an event and {@link RecordSchemaError} for events that
- * do not match their schema (including unknown types and versions).
+ * bytes that are not an event, {@link RecordUnknownVersionError} for events
+ * of a schema version this code does not know (a newer deployment may read
+ * them), and {@link RecordSchemaError} for events that do not match their
+ * schema (including unknown types). Unknown data fields are kept.
  *
  * @example
  * ```ts
@@ -44,6 +46,11 @@ export const parseEventValue = (
   try {
     return validateEvent(json);
   } catch (error) {
+    if (error instanceof UnknownSchemaVersionError)
+      throw new RecordUnknownVersionError(error.message, {
+        cause: error,
+        details: { issues: error.issues },
+      });
     if (error instanceof EventValidationError)
       throw new RecordSchemaError(error.message, {
         cause: error,

@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { EVENT_TYPES } from './event-types';
 import type { EventType } from './event-types';
-import { CURRENT_DATA_VERSION } from './schemas';
+import { currentVersionOf } from './catalogue';
 import type { EventData, EventDataInput } from './schemas';
 
 /**
  * CloudEvents 1.0 structured-mode JSON envelope (specversion, id, source,
- * type, time, datacontenttype, data) plus the extension attributes
- * `correlationid` and `dataversion` (CloudEvents extension names are
- * lower-case alphanumerics). Any CloudEvents reader understands our records.
+ * type, time, datacontenttype, dataschema, data) plus the extension
+ * attributes `correlationid` and `dataversion` (CloudEvents extension names
+ * are lower-case alphanumerics). Any CloudEvents reader understands our
+ * records. `dataversion` is the data's major version (its compatibility
+ * line); `dataschema` names the exact schema version the producer wrote
+ * (docs/schemas.md). Records written before `dataschema` existed lack it.
  */
 const envelopeShape = {
   specversion: z.literal('1.0'),
@@ -18,9 +21,10 @@ const envelopeShape = {
   type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
   time: z.iso.datetime({ offset: true }),
   datacontenttype: z.literal('application/json').default('application/json'),
+  dataschema: z.string().min(1).max(2048).optional(),
   subject: z.string().max(1024).optional(),
   correlationid: z.string().min(1).max(256).optional(),
-  dataversion: z.number().int().min(1).default(CURRENT_DATA_VERSION),
+  dataversion: z.number().int().min(1).default(1),
   data: z.unknown(),
 };
 
@@ -62,6 +66,7 @@ export interface NewEnvelope<T extends EventType> {
   readonly type: T;
   readonly time: string;
   readonly datacontenttype: 'application/json';
+  readonly dataschema: string;
   readonly subject?: string;
   readonly correlationid?: string;
   readonly dataversion: number;
@@ -91,6 +96,7 @@ const nowIso = (): string => {
  * ```
  */
 export const createEnvelope = <T extends EventType>(event: NewEvent<T>): NewEnvelope<T> => {
+  const schema = currentVersionOf(event.type);
   // Attributes in CloudEvents order; optional ones only when set (no spreads: this runs per event).
   const envelope: {
     -readonly [K in keyof NewEnvelope<T>]: NewEnvelope<T>[K];
@@ -101,10 +107,11 @@ export const createEnvelope = <T extends EventType>(event: NewEvent<T>): NewEnve
     type: event.type,
     time: event.time === undefined ? nowIso() : event.time.toISOString(),
     datacontenttype: 'application/json',
+    dataschema: schema.uri,
   } as NewEnvelope<T>;
   if (event.subject !== undefined) envelope.subject = event.subject;
   if (event.correlationId !== undefined) envelope.correlationid = event.correlationId;
-  envelope.dataversion = CURRENT_DATA_VERSION;
+  envelope.dataversion = schema.major;
   envelope.data = event.data;
   return envelope;
 };

@@ -19,6 +19,7 @@ export const EventHeader = {
   Subject: 'ce_subject',
   CorrelationId: 'ce_correlationid',
   DataVersion: 'ce_dataversion',
+  DataSchema: 'ce_dataschema',
 } as const;
 export type EventHeader = (typeof EventHeader)[keyof typeof EventHeader];
 
@@ -49,6 +50,7 @@ export const eventHeaders = (event: EventEnvelope): Record<string, string> => ({
   [EventHeader.Source]: event.source,
   [EventHeader.Time]: event.time,
   [EventHeader.DataVersion]: String(event.dataversion),
+  ...(event.dataschema === undefined ? {} : { [EventHeader.DataSchema]: event.dataschema }),
   ...(event.subject === undefined ? {} : { [EventHeader.Subject]: event.subject }),
   ...(event.correlationid === undefined
     ? {}

@@ -4,14 +4,17 @@ import { EventType } from './event-types';
 /**
  * Versioned data schemas of the 12 event types. Field names follow the
  * seed's wire format (snake_case), so the seed's HTTP bodies and records
- * stay valid. A breaking change adds a new version; old versions stay
- * readable. Unknown fields are kept (passthrough): producers may add fields
- * without breaking consumers.
+ * stay valid. Each schema is the writer's contract: a producer writes the
+ * declared fields only (strict objects; the JSON Schema files say
+ * `additionalProperties: false`), while consumers read tolerantly (unknown
+ * fields kept, see catalogue.ts). How to evolve them: docs/schemas.md.
+ * Naming: `<name>V<major>` for a major's first version, `<name>V<major>_<n>`
+ * for its later ones.
  */
 const id = z.string().min(1).max(256);
 const metadata = z.record(z.string(), z.unknown()).optional();
 
-export const conversationStartedV1 = z.looseObject({
+export const conversationStartedV1 = z.strictObject({
   conversation_id: id,
   user_id: id,
   business_id: id.optional(),
@@ -19,7 +22,7 @@ export const conversationStartedV1 = z.looseObject({
   metadata,
 });
 
-export const conversationMessageV1 = z.looseObject({
+export const conversationMessageV1 = z.strictObject({
   conversation_id: id,
   user_id: id,
   message_id: id.optional(),
@@ -28,7 +31,7 @@ export const conversationMessageV1 = z.looseObject({
   metadata,
 });
 
-export const conversationEndedV1 = z.looseObject({
+export const conversationEndedV1 = z.strictObject({
   conversation_id: id,
   user_id: id,
   reason: z.string().max(256).optional(),
@@ -37,7 +40,7 @@ export const conversationEndedV1 = z.looseObject({
   metadata,
 });
 
-export const aiResponseGeneratedV1 = z.looseObject({
+export const aiResponseGeneratedV1 = z.strictObject({
   model_name: z.string().min(1).max(128),
   user_id: id.optional(),
   conversation_id: id.optional(),
@@ -49,7 +52,7 @@ export const aiResponseGeneratedV1 = z.looseObject({
   metadata,
 });
 
-export const aiModelSwitchedV1 = z.looseObject({
+export const aiModelSwitchedV1 = z.strictObject({
   from_model: z.string().min(1).max(128),
   to_model: z.string().min(1).max(128),
   reason: z.string().max(512).optional(),
@@ -58,7 +61,7 @@ export const aiModelSwitchedV1 = z.looseObject({
   metadata,
 });
 
-export const businessAnalyticsUpdateV1 = z.looseObject({
+export const businessAnalyticsUpdateV1 = z.strictObject({
   business_id: id,
   metric_name: z.string().min(1).max(256),
   metric_value: z.number(),
@@ -67,7 +70,7 @@ export const businessAnalyticsUpdateV1 = z.looseObject({
   metadata,
 });
 
-export const userActionV1 = z.looseObject({
+export const userActionV1 = z.strictObject({
   user_id: id,
   action: z.string().min(1).max(256),
   business_id: id.optional(),
@@ -75,7 +78,7 @@ export const userActionV1 = z.looseObject({
   metadata,
 });
 
-export const systemErrorV1 = z.looseObject({
+export const systemErrorV1 = z.strictObject({
   component: z.string().min(1).max(256),
   error_type: z.string().min(1).max(256),
   error_message: z.string().max(10_000),
@@ -83,7 +86,7 @@ export const systemErrorV1 = z.looseObject({
   metadata,
 });
 
-export const healthCheckV1 = z.looseObject({
+export const healthCheckV1 = z.strictObject({
   component: z.string().min(1).max(256),
   status: z.enum(['healthy', 'degraded', 'unhealthy']),
   response_time_ms: z.number().min(0).optional(),
@@ -96,56 +99,47 @@ const workflowBase = {
   user_id: id.optional(),
   metadata,
 };
-export const workflowStartedV1 = z.looseObject({
+export const workflowStartedV1 = z.strictObject({
   ...workflowBase,
   input: z.record(z.string(), z.unknown()).optional(),
 });
-export const workflowCompletedV1 = z.looseObject({
+export const workflowCompletedV1 = z.strictObject({
   ...workflowBase,
   duration_ms: z.number().int().min(0).optional(),
   output: z.record(z.string(), z.unknown()).optional(),
 });
-export const workflowFailedV1 = z.looseObject({
+export const workflowFailedV1 = z.strictObject({
   ...workflowBase,
   error_message: z.string().max(10_000),
   failed_step: z.string().max(256).optional(),
 });
 
-/** Data schemas by event type and version. The highest version is the current one. */
+/**
+ * Data schemas by event type: its majors in order (index 0 is major 1), each
+ * with its versions in order (index 0 is version 1). A new version of a major
+ * is appended to it (and must pass the compatibility guard); a breaking
+ * change appends a new major. Never edit or remove a committed version.
+ */
 export const eventDataSchemas = {
-  [EventType.ConversationStarted]: { 1: conversationStartedV1 },
-  [EventType.ConversationMessage]: { 1: conversationMessageV1 },
-  [EventType.ConversationEnded]: { 1: conversationEndedV1 },
-  [EventType.AiResponseGenerated]: { 1: aiResponseGeneratedV1 },
-  [EventType.AiModelSwitched]: { 1: aiModelSwitchedV1 },
-  [EventType.BusinessAnalyticsUpdate]: { 1: businessAnalyticsUpdateV1 },
-  [EventType.UserAction]: { 1: userActionV1 },
-  [EventType.SystemError]: { 1: systemErrorV1 },
-  [EventType.HealthCheck]: { 1: healthCheckV1 },
-  [EventType.WorkflowStarted]: { 1: workflowStartedV1 },
-  [EventType.WorkflowCompleted]: { 1: workflowCompletedV1 },
-  [EventType.WorkflowFailed]: { 1: workflowFailedV1 },
-} as const satisfies Record<EventType, Record<number, z.ZodType>>;
+  [EventType.ConversationStarted]: [[conversationStartedV1]],
+  [EventType.ConversationMessage]: [[conversationMessageV1]],
+  [EventType.ConversationEnded]: [[conversationEndedV1]],
+  [EventType.AiResponseGenerated]: [[aiResponseGeneratedV1]],
+  [EventType.AiModelSwitched]: [[aiModelSwitchedV1]],
+  [EventType.BusinessAnalyticsUpdate]: [[businessAnalyticsUpdateV1]],
+  [EventType.UserAction]: [[userActionV1]],
+  [EventType.SystemError]: [[systemErrorV1]],
+  [EventType.HealthCheck]: [[healthCheckV1]],
+  [EventType.WorkflowStarted]: [[workflowStartedV1]],
+  [EventType.WorkflowCompleted]: [[workflowCompletedV1]],
+  [EventType.WorkflowFailed]: [[workflowFailedV1]],
+} as const satisfies Record<EventType, readonly (readonly z.ZodObject[])[]>;
 
-/** The current data version of every event type. */
-export const CURRENT_DATA_VERSION = 1;
+type Last<T> = T extends readonly [...unknown[], infer L] ? L : never;
+/** The schema producers write for an event type: the last version of its last major. */
+type CurrentSchema<T extends EventType> = Last<Last<(typeof eventDataSchemas)[T]>>;
 
 /** Data of an event type, current version (output, defaults filled). */
-export type EventData<T extends EventType> = z.output<(typeof eventDataSchemas)[T][1]>;
+export type EventData<T extends EventType> = z.output<CurrentSchema<T>>;
 /** Data of an event type as a producer writes it (defaults may be omitted). */
-export type EventDataInput<T extends EventType> = z.input<(typeof eventDataSchemas)[T][1]>;
-
-/**
- * The data schema of an event type at a version, or undefined when unknown.
- *
- * @example
- * ```ts
- * dataSchemaFor('conversation.started', 1)?.parse(data);
- * ```
- */
-export const dataSchemaFor = (type: string, version: number): z.ZodType | undefined => {
-  const versions = (eventDataSchemas as Record<string, Record<number, z.ZodType> | undefined>)[
-    type
-  ];
-  return versions?.[version];
-};
+export type EventDataInput<T extends EventType> = z.input<CurrentSchema<T>>;

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
+import { latestVersionOf, schemaVersionOf } from './catalogue';
+import type { SchemaVersion } from './catalogue';
 import { envelopeSchema } from './envelope';
-import type { EventEnvelope } from './envelope';
-import { EventValidationError } from './errors';
-import { dataSchemaFor } from './schemas';
+import type { EventEnvelope, RawEnvelope } from './envelope';
+import { EventValidationError, UnknownSchemaVersionError } from './errors';
+import { parseSchemaUri } from './schema-ref';
 
 const toIssues = (error: z.ZodError, prefix: string): { path: string; message: string }[] =>
   error.issues.map((i) => ({
@@ -10,10 +12,35 @@ const toIssues = (error: z.ZodError, prefix: string): { path: string; message: s
     message: i.message,
   }));
 
+const parseEnvelope = (input: unknown): RawEnvelope => {
+  const envelope = envelopeSchema.safeParse(input);
+  if (!envelope.success) throw new EventValidationError(toIssues(envelope.error, ''));
+  return envelope.data;
+};
+
+/** zod's output is a new object: the validated data replaces the raw one in place (no copy). */
+const withData = (envelope: RawEnvelope, data: unknown): EventEnvelope => {
+  const event = envelope as { data: unknown };
+  event.data = data;
+  return event as EventEnvelope;
+};
+
+const unknownMajor = (envelope: RawEnvelope): UnknownSchemaVersionError =>
+  new UnknownSchemaVersionError([
+    {
+      path: 'dataversion',
+      message: `major version ${envelope.dataversion} of "${envelope.type}" is unknown here`,
+    },
+  ]);
+
 /**
- * Validates an envelope and its data against the schema of its type and
- * version; returns the event with defaults filled. Throws an
- * {@link EventValidationError} naming every failing path.
+ * Validates a received event as a tolerant reader: the envelope, then its
+ * data against the newest version this code knows of the record's major
+ * (`dataversion`). Unknown data fields are kept (a newer version's fields
+ * pass through untouched); defaults are filled. Throws an
+ * {@link UnknownSchemaVersionError} for an unknown major, or for a newer
+ * version (named by `dataschema`) whose data the known version cannot read;
+ * an {@link EventValidationError} naming every failing path otherwise.
  *
  * @example
  * ```ts
@@ -22,18 +49,65 @@ const toIssues = (error: z.ZodError, prefix: string): { path: string; message: s
  * ```
  */
 export const validateEvent = (input: unknown): EventEnvelope => {
-  const envelope = envelopeSchema.safeParse(input);
-  if (!envelope.success) throw new EventValidationError(toIssues(envelope.error, ''));
-  const { type, dataversion } = envelope.data;
-  const schema = dataSchemaFor(type, dataversion);
-  if (!schema)
-    throw new EventValidationError([
-      { path: 'dataversion', message: `version ${dataversion} of "${type}" is unknown` },
+  const envelope = parseEnvelope(input);
+  const known = latestVersionOf(envelope.type, envelope.dataversion);
+  if (!known) throw unknownMajor(envelope);
+  const data = known.reader.safeParse(envelope.data);
+  if (data.success) return withData(envelope, data.data);
+  const issues = toIssues(data.error, 'data');
+  const named = envelope.dataschema === undefined ? undefined : parseSchemaUri(envelope.dataschema);
+  if (
+    named?.eventType === envelope.type &&
+    named.major === envelope.dataversion &&
+    named.version > known.version
+  )
+    throw new UnknownSchemaVersionError([
+      {
+        path: 'dataschema',
+        message: `version ${named.major}.${named.version} of "${envelope.type}" is newer than ${known.label}, the newest known here, which cannot read its data`,
+      },
+      ...issues,
     ]);
-  const data = schema.safeParse(envelope.data.data);
+  throw new EventValidationError(issues);
+};
+
+const writerOf = (envelope: RawEnvelope): SchemaVersion => {
+  const latest = latestVersionOf(envelope.type, envelope.dataversion);
+  if (!latest) throw unknownMajor(envelope);
+  const { dataschema } = envelope;
+  if (dataschema === undefined || dataschema === latest.uri) return latest;
+  const named = parseSchemaUri(dataschema);
+  const version =
+    named?.eventType === envelope.type && named.major === envelope.dataversion
+      ? schemaVersionOf(named)
+      : undefined;
+  if (!version)
+    throw new EventValidationError([
+      {
+        path: 'dataschema',
+        message: `does not name a known version of "${envelope.type}" major ${envelope.dataversion}`,
+      },
+    ]);
+  return version;
+};
+
+/**
+ * Validates an event about to be written: the envelope, then its data
+ * against the writer's contract of the version its `dataschema` names (the
+ * newest of its major when absent, then named): declared fields only.
+ * Returns the event with defaults filled; throws an
+ * {@link EventValidationError} naming every failing path.
+ *
+ * @example
+ * ```ts
+ * const event = validateNewEvent(createEnvelope({ type: 'user.action', data: { user_id: 'u1', action: 'login' } }));
+ * ```
+ */
+export const validateNewEvent = (input: unknown): EventEnvelope => {
+  const envelope = parseEnvelope(input);
+  const version = writerOf(envelope);
+  const data = version.writer.safeParse(envelope.data);
   if (!data.success) throw new EventValidationError(toIssues(data.error, 'data'));
-  // zod's output is a new object: the validated data replaces the raw one in place (no copy).
-  const event = envelope.data as { data: unknown };
-  event.data = data.data;
-  return event as EventEnvelope;
+  if (envelope.dataschema !== version.uri) envelope.dataschema = version.uri;
+  return withData(envelope, data.data);
 };

@@ -142,6 +142,9 @@ export const platformDefinitionInput = {
     byCategory: {
       deserialization: { strategy: { kind: 'none' }, maxRetries: 0 },
       schema_validation: { strategy: { kind: 'none' }, maxRetries: 0 },
+      // A newer consumer may be deployed within days: retry hourly for two
+      // days, then archive (replayable by hand). docs/schemas.md.
+      unknown_schema_version: { strategy: { kind: 'fixed', delayMs: HOUR_MS }, maxRetries: 48 },
     },
     byTopic: {},
   },

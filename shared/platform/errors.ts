@@ -23,3 +23,22 @@ export class PlatformDefinitionError extends XsevenError {
     this.problems = problems;
   }
 }
+
+/**
+ * The committed schema files (`schemas/`) are malformed. `problems` names each file.
+ *
+ * @example
+ * ```ts
+ * throw new SchemaFilesError(['schemas/x/1.json: not named <event type>/<major>.<version>.json']);
+ * ```
+ */
+export class SchemaFilesError extends XsevenError {
+  public readonly problems: readonly string[];
+
+  public constructor(problems: readonly string[]) {
+    super('SCHEMA_FILES_INVALID', `invalid schema files:\n- ${problems.join('\n- ')}`, {
+      details: { problems },
+    });
+    this.problems = problems;
+  }
+}

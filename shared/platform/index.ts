@@ -2,7 +2,16 @@ export { platform, platformDefinitionInput, Topic, FunctionEntry } from './defin
 export { loadPlatformDefinition } from './load';
 export { withNamespace } from './namespace';
 export { topicForEventType, findTopic, getConsumer, esmGroupId } from './queries';
-export { PlatformDefinitionError } from './errors';
+export { PlatformDefinitionError, SchemaFilesError } from './errors';
+export { readCommittedSchemas, glueSchemaDefinition } from './schema-files';
+export type { CommittedSchema } from './schema-files';
+export {
+  SCHEMA_COMPATIBILITY,
+  SCHEMAS_DIR,
+  registrySchemaName,
+  schemaLabel,
+} from '../events/schema-ref';
+export type { SchemaRef } from '../events/schema-ref';
 export {
   CleanupPolicy,
   StartingPosition,

@@ -24,6 +24,12 @@ export const FailureCategory = {
   Processing: 'processing',
   Timeout: 'timeout',
   Dependency: 'dependency',
+  /**
+   * The record names a schema version this consumer does not know (an unknown
+   * major, or a newer version its known one cannot read): a newer deployment
+   * may read it, so it is retried later (docs/schemas.md).
+   */
+  UnknownSchemaVersion: 'unknown_schema_version',
 } as const;
 export type FailureCategory = (typeof FailureCategory)[keyof typeof FailureCategory];
 

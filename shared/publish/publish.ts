@@ -4,7 +4,7 @@ import type { EventType } from '../events/event-types';
 import { toEventRecord } from '../events/record';
 import type { EventRecord } from '../events/record';
 import type { EventDataInput } from '../events/schemas';
-import { validateEvent } from '../events/validate';
+import { validateNewEvent } from '../events/validate';
 import { XsevenError } from '../errors';
 import { topicForEventType } from '../platform/queries';
 import type { PlatformDefinition } from '../platform';
@@ -79,7 +79,7 @@ export const prepareEvent = <T extends EventType>(
   def: PlatformDefinition,
   maxRecordBytes: number = DEFAULT_MAX_RECORD_BYTES,
 ): PreparedEvent => {
-  const event = validateEvent(createEnvelope(input));
+  const event = validateNewEvent(createEnvelope(input));
   const record = toEventRecord(event, topicForEventType(def, event.type));
   const bytes = recordBytes(record);
   if (bytes > maxRecordBytes) throw new EventTooLargeError(bytes, maxRecordBytes);

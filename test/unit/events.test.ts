@@ -50,6 +50,7 @@ describe('event envelope', () => {
       'type',
       'time',
       'datacontenttype',
+      'dataschema',
       'dataversion',
       'data',
     ]);
@@ -61,6 +62,7 @@ describe('event envelope', () => {
       'type',
       'time',
       'datacontenttype',
+      'dataschema',
       'subject',
       'correlationid',
       'dataversion',

@@ -36,6 +36,7 @@ describe('classifyFailure', () => {
       processing: true,
       timeout: true,
       dependency: true,
+      unknown_schema_version: true,
     });
   });
 

@@ -151,6 +151,8 @@ describe('event records', () => {
       [EventHeader.Source]: 'urn:xseven:events',
       [EventHeader.Time]: event.time,
       [EventHeader.DataVersion]: '1',
+      [EventHeader.DataSchema]:
+        'https://schemas.xseven.ai/events/business.analytics.update/versions/1.1',
       [EventHeader.Subject]: 'dau',
       [EventHeader.CorrelationId]: 'corr-1',
     });
