@@ -20,6 +20,7 @@ import { KafkaCluster } from '../constructs/kafka-cluster';
 import { MskPort, PlatformNetwork } from '../constructs/network';
 import { PlatformObservability } from '../constructs/observability';
 import type { PlatformFunction } from '../constructs/platform-function';
+import { SchemaRegistry } from '../constructs/schema-registry';
 import { PlatformTopics } from '../constructs/topics';
 import {
   accept,
@@ -167,6 +168,11 @@ export class PlatformStack extends Stack {
       functions,
     });
     this.dlqRetry.node.addDependency(topics);
+
+    new SchemaRegistry(this, 'Schemas', { projectRoot }).grantRead(
+      this.publishFunction,
+      ...this.consumers.resources.map((r) => r.fn),
+    );
 
     this.httpApi = new PlatformHttpApi(this, 'Http', {
       routes: definition.httpRoutes,

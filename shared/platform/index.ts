@@ -3,7 +3,7 @@ export { loadPlatformDefinition } from './load';
 export { withNamespace } from './namespace';
 export { topicForEventType, findTopic, getConsumer, esmGroupId } from './queries';
 export { PlatformDefinitionError, SchemaFilesError } from './errors';
-export { readCommittedSchemas, glueSchemaDefinition } from './schema-files';
+export { readCommittedSchemas, glueSchemaDefinition, SCHEMA_REGISTRY_ENV } from './schema-files';
 export type { CommittedSchema } from './schema-files';
 export {
   SCHEMA_COMPATIBILITY,
