@@ -1,19 +1,23 @@
+import { join } from 'node:path';
 import { createKafka } from '../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../shared/kafka/connection-config';
 import { createLogger } from '../shared/observability/logger';
-import { platform, withNamespace } from '../shared/platform';
+import { platform, readCommittedSchemas, withNamespace } from '../shared/platform';
 import { provisionTopics } from './provision';
 import { ensureBroker, stopBroker } from './runtime/broker';
 import type { RunningService } from './runtime/service';
 import { localServices } from './runtime/services';
+import { registerSchemas, schemaRegistryUrl } from './schemas/registry';
 
 /**
  * `npm start`: the whole platform locally. Starts (or reuses) the broker,
- * provisions the definition's topics, then every local service. Ctrl-C stops
+ * provisions the definition's topics (and registers the committed schemas
+ * when `SCHEMA_REGISTRY_URL` names a registry), then every local service. Ctrl-C stops
  * them in reverse order; the broker keeps running unless XSEVEN_STOP_BROKER=1.
  */
 const main = async (): Promise<void> => {
   const logger = createLogger('xseven-local');
+  const registryUrl = schemaRegistryUrl();
   await ensureBroker();
   const config = loadKafkaConnectionConfig();
   const def = withNamespace(platform, config.XSEVEN_TOPIC_PREFIX);
@@ -23,6 +27,11 @@ const main = async (): Promise<void> => {
   await admin.connect();
   const report = await provisionTopics(admin, def).finally(() => admin.disconnect());
   logger.info('topics provisioned', { created: report.created, drift: report.drift });
+  if (registryUrl !== undefined) {
+    const schemas = readCommittedSchemas(join(__dirname, '..'));
+    const registration = await registerSchemas(registryUrl, schemas, config.XSEVEN_TOPIC_PREFIX);
+    logger.info('schemas registered', { registry: registryUrl, ...registration });
+  }
 
   const running: { name: string; service: RunningService }[] = [];
   for (const service of localServices) {

@@ -3,6 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { uniquePrefix } from '../../support/kafka';
+import { startTestSchemaRegistry } from '../../support/schema-registry';
+import type { TestSchemaRegistry } from '../../support/schema-registry';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -41,8 +43,10 @@ const waitFor = (child: ChildProcess, text: string, timeoutMs: number): Promise<
 
 describe('npm start', () => {
   let child: ChildProcess | undefined;
+  let registry: TestSchemaRegistry | undefined;
 
   afterAll(async () => {
+    await registry?.close();
     if (child?.exitCode === null) {
       const exited = new Promise((resolve) => child?.once('exit', resolve));
       child.kill('SIGINT');
@@ -50,8 +54,10 @@ describe('npm start', () => {
     }
   }, 60_000);
 
-  it("serves the seed's publish example through the local API gateway", async () => {
+  it("registers the committed schemas, then serves the seed's publish example through the local API gateway", async () => {
     const port = await freePort();
+    registry = await startTestSchemaRegistry();
+    const prefix = uniquePrefix('start');
     child = spawn(
       // What `npm start` runs, with node itself as the process (tsx as a loader), so
       // the signal below reaches it and nothing is left behind.
@@ -62,13 +68,18 @@ describe('npm start', () => {
         env: {
           ...process.env,
           XSEVEN_API_PORT: String(port),
-          XSEVEN_TOPIC_PREFIX: uniquePrefix('start'),
+          XSEVEN_TOPIC_PREFIX: prefix,
+          SCHEMA_REGISTRY_URL: registry.url,
           POWERTOOLS_LOG_LEVEL: 'INFO',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
     await waitFor(child, 'API gateway listening', 120_000);
+    // registered at topics provisioning time, before the services start
+    expect(registry.subjects.get(`${prefix}conversation-started-v1`)).toHaveLength(1);
+    expect(registry.config.get(`${prefix}conversation-started-v1`)).toBe('BACKWARD');
+    expect(registry.subjects.size).toBe(12);
     const response = await fetch(`http://localhost:${port}/api/v1/kafka/events/conversation`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
