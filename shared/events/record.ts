@@ -42,20 +42,22 @@ export interface EventRecord {
  * eventHeaders(event)[EventHeader.Type]; // 'conversation.started'
  * ```
  */
-export const eventHeaders = (event: EventEnvelope): Record<string, string> => ({
-  [EventHeader.ContentType]: CLOUDEVENTS_JSON,
-  [EventHeader.SpecVersion]: event.specversion,
-  [EventHeader.Id]: event.id,
-  [EventHeader.Type]: event.type,
-  [EventHeader.Source]: event.source,
-  [EventHeader.Time]: event.time,
-  [EventHeader.DataVersion]: String(event.dataversion),
-  ...(event.dataschema === undefined ? {} : { [EventHeader.DataSchema]: event.dataschema }),
-  ...(event.subject === undefined ? {} : { [EventHeader.Subject]: event.subject }),
-  ...(event.correlationid === undefined
-    ? {}
-    : { [EventHeader.CorrelationId]: event.correlationid }),
-});
+export const eventHeaders = (event: EventEnvelope): Record<string, string> => {
+  // Optional headers assigned only when set (no spreads: this runs per event).
+  const headers: Record<string, string> = {
+    [EventHeader.ContentType]: CLOUDEVENTS_JSON,
+    [EventHeader.SpecVersion]: event.specversion,
+    [EventHeader.Id]: event.id,
+    [EventHeader.Type]: event.type,
+    [EventHeader.Source]: event.source,
+    [EventHeader.Time]: event.time,
+    [EventHeader.DataVersion]: String(event.dataversion),
+  };
+  if (event.dataschema !== undefined) headers[EventHeader.DataSchema] = event.dataschema;
+  if (event.subject !== undefined) headers[EventHeader.Subject] = event.subject;
+  if (event.correlationid !== undefined) headers[EventHeader.CorrelationId] = event.correlationid;
+  return headers;
+};
 
 /**
  * The Kafka record of a validated event: keyed for per-entity ordering
