@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import type { ValidateFunction } from 'ajv';
 import type { Admin, Kafka } from 'kafkajs';
 import { createPublishHandler } from '../../../functions/publish/handler';
-import { EventHeader, validateEvent } from '../../../shared/events';
+import { EventHeader, parseSchemaUri, schemaFilePath, validateEvent } from '../../../shared/events';
 import { KafkaProducer } from '../../../shared/kafka/producer';
 import { loadProducerConfig } from '../../../shared/kafka/producer-config';
 import type { PlatformDefinition } from '../../../shared/platform';
@@ -10,6 +14,21 @@ import { provisionedPlatform, readMessages, testKafka } from '../../support/kafk
 import type { ReadMessage } from '../../support/kafka';
 import { call, fixture } from './api-support';
 import type { CallResult } from './api-support';
+
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+const validators = new Map<string, ValidateFunction>();
+/** The committed JSON Schema file a `dataschema` URI names, compiled. */
+const committedSchemaOf = (dataschema: string): ValidateFunction => {
+  const ref = parseSchemaUri(dataschema);
+  expect(ref).toBeDefined();
+  const path = schemaFilePath(ref ?? { eventType: '', major: 0, version: 0 });
+  const cached = validators.get(path);
+  if (cached) return cached;
+  const file = join(__dirname, '..', '..', '..', path);
+  const validate = ajv.compile(JSON.parse(readFileSync(file, 'utf8')) as object);
+  validators.set(path, validate);
+  return validate;
+};
 
 /** Asserts that the record read back is the one the API reported, with CloudEvents headers and envelope. */
 const expectRecordOf = (
@@ -30,7 +49,13 @@ const expectRecordOf = (
   );
   expect(r.message.headers?.[EventHeader.Type]?.toString()).toBe(reported.event_type);
   expect(r.message.headers?.[EventHeader.CorrelationId]?.toString()).toBe(reported.correlation_id);
-  const envelope = validateEvent(JSON.parse(r.message.value?.toString() ?? ''));
+  const written = JSON.parse(r.message.value?.toString() ?? '') as Record<string, unknown>;
+  // its dataschema resolves to the committed schema file that validates its data
+  const dataschema = String(written.dataschema);
+  expect(r.message.headers?.[EventHeader.DataSchema]?.toString()).toBe(dataschema);
+  const validate = committedSchemaOf(dataschema);
+  expect(validate(written.data) ? [] : validate.errors).toEqual([]);
+  const envelope = validateEvent(written);
   expect(envelope).toMatchObject({
     specversion: '1.0',
     id: reported.event_id,
