@@ -283,7 +283,7 @@ export const compareWithCommitted = (
       );
     else if (old !== text)
       problems.push(
-        `${path}: a committed schema version changed. Committed versions are immutable: revert the change to its zod schema and add a new version instead (a new major for a breaking change, see docs/schemas.md)`,
+        `${path}: a committed schema version changed. Committed versions are immutable: revert the change (to its zod schema or the file) and add a new version instead (a new major for a breaking change, see docs/schemas.md)`,
       );
   }
   for (const path of committed.keys())
