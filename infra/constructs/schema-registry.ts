@@ -74,7 +74,7 @@ export class SchemaRegistry extends Construct {
         schema: { schemaArn: schema.attrArn },
         schemaDefinition: definition,
       });
-      if (previous) version.addDependency(previous);
+      if (previous) version.addResourceDependency(previous);
       previous = version;
     }
     this.schemas = schemas;

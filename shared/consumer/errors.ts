@@ -45,7 +45,8 @@ export class RecordDeserializationError extends RecordFailureError {
 
 /**
  * The record decodes but its envelope or data does not match the schema
- * (including an unknown event type or data version). Never retriable.
+ * (including an unknown event type; an unknown schema version is
+ * {@link RecordUnknownVersionError}). Never retriable.
  *
  * @example
  * ```ts
