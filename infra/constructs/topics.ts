@@ -40,20 +40,23 @@ export const mskTopicConfigs = (
 };
 
 /**
- * The `Configs` of AWS::MSK::Topic: `key=value` lines, base64-encoded.
+ * The `Configs` of AWS::MSK::Topic: base64 of a JSON object of string values,
+ * `{"cleanup.policy":"delete","retention.ms":"604800000",...}`. The
+ * CloudFormation schema only says "Base64 encoded configuration properties"
+ * (cfn-lint's AWS::MSK::Topic schema); the format is the MSK topic API's,
+ * as terraform-provider-aws's aws_msk_topic sends it, acceptance-tested
+ * against MSK: internal/service/kafka/topic.go base64-encodes the `configs`
+ * JSON string for CreateTopic/UpdateTopic and decodes DescribeTopic's
+ * `Configs` the same way (topic_test.go: `configs = jsonencode({...})`).
+ * Not `key=value` lines, which MSK rejects.
  *
  * @example
  * ```ts
- * encodeTopicConfigs({ 'retention.ms': '1000' }); // 'cmV0ZW50aW9uLm1zPTEwMDA='
+ * encodeTopicConfigs({ 'retention.ms': '1000' }); // 'eyJyZXRlbnRpb24ubXMiOiIxMDAwIn0='
  * ```
  */
 export const encodeTopicConfigs = (configs: Readonly<Record<string, string>>): string =>
-  Buffer.from(
-    Object.entries(configs)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n'),
-    'utf8',
-  ).toString('base64');
+  Buffer.from(JSON.stringify(configs), 'utf8').toString('base64');
 
 /** Properties of {@link PlatformTopics}. */
 export interface PlatformTopicsProps {

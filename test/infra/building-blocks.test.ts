@@ -83,11 +83,13 @@ describe('topic configs', () => {
   const topic = findTopic(platform, 'ai.responses');
   if (topic === undefined) throw new Error('ai.responses is not in the definition');
 
-  it('encodes configs as base64 key=value lines, as AWS::MSK::Topic expects', () => {
+  it('encodes configs as base64 of a JSON object, as AWS::MSK::Topic and the MSK topic API expect', () => {
     const encoded = encodeTopicConfigs({ 'retention.ms': '1000', 'cleanup.policy': 'delete' });
-    expect(Buffer.from(encoded, 'base64').toString('utf8')).toBe(
-      'retention.ms=1000\ncleanup.policy=delete',
-    );
+    expect(encoded).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
+    expect(JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'))).toStrictEqual({
+      'retention.ms': '1000',
+      'cleanup.policy': 'delete',
+    });
   });
 
   it('keeps only the configs MSK Serverless accepts', () => {
