@@ -1,13 +1,13 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { EventSourceMapping, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import {
   KafkaDlq,
   ManagedKafkaEventSource,
   S3OnFailureDestination,
 } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
+import type { IEventSourceDlq, CfnEventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { esmGroupId, findTopic } from '../../shared/platform';
 import type { ConsumerDefinition, PlatformDefinition } from '../../shared/platform';
@@ -83,7 +83,8 @@ export interface PlatformConsumersProps {
 /**
  * One function per consumer of the definition and one MSK event source
  * mapping per topic it reads, with the definition's batch size, batching
- * window, starting position, retry limits and consumer group; data-plane IAM
+ * window, starting position, consumer group and both error-handling bounds
+ * (retry attempts and record age, always written out); data-plane IAM
  * scoped to the cluster, its topics, its groups and the DLQ topic it writes.
  * Every mapping runs in provisioned poller mode and has an on-failure
  * destination: the consumer's Kafka topic when the definition names one,
@@ -159,16 +160,23 @@ export class PlatformConsumers extends Construct {
           ? {}
           : { startingPositionTimestamp: Math.floor(consumer.startingPositionTimestamp / 1000) }),
         retryAttempts: consumer.maximumRetryAttempts,
-        ...(consumer.maximumRecordAgeSeconds === -1
-          ? {}
-          : { maxRecordAge: Duration.seconds(consumer.maximumRecordAgeSeconds) }),
         bisectBatchOnError: consumer.bisectBatchOnFunctionError,
         reportBatchItemFailures: consumer.reportBatchItemFailures,
         onFailure,
         provisionedPollerConfig: pollerConfig(definition, topic),
         ...(kafka.scramSecret === undefined ? {} : { secret: kafka.scramSecret }),
       });
+      const before = new Set(fn.node.children);
       fn.addEventSource(source);
+      // Both error-handling bounds are written out, never left to AWS's
+      // defaults, so the template says what applies; CDK's maxRecordAge is a
+      // Duration and cannot say -1 (no age limit).
+      for (const child of fn.node.children)
+        if (!before.has(child) && child instanceof EventSourceMapping)
+          (child.node.defaultChild as CfnEventSourceMapping).addPropertyOverride(
+            'MaximumRecordAgeInSeconds',
+            consumer.maximumRecordAgeSeconds,
+          );
       return source;
     });
     return { consumer, fn, eventSources };

@@ -17,6 +17,7 @@ export {
   StartingPosition,
   FailureCategory,
   HttpFunction,
+  ON_FAILURE_RETRY_CAP,
   TOPIC_NAME_PATTERN,
 } from './schema';
 export type {

@@ -1,6 +1,6 @@
 import { EVENT_TYPES } from '../events/event-types';
 import { PlatformDefinitionError } from './errors';
-import { platformSchema } from './schema';
+import { ON_FAILURE_RETRY_CAP, platformSchema } from './schema';
 import type { PlatformDefinition, PlatformDefinitionInput } from './schema';
 
 const duplicates = (values: readonly string[]): string[] => [
@@ -58,6 +58,15 @@ const crossCheck = (def: PlatformDefinition): string[] => {
         problems.push(
           `consumer "${c.name}": onFailureTopic "${c.onFailureTopic}" must not be one of its source topics`,
         );
+    }
+    if (c.maximumRetryAttempts === -1) {
+      const destination =
+        c.onFailureTopic === undefined
+          ? "the platform's failure bucket"
+          : `onFailureTopic "${c.onFailureTopic}"`;
+      problems.push(
+        `consumer "${c.name}": maximumRetryAttempts -1 (infinite) cannot be combined with its on-failure destination (${destination}): AWS then applies at most ${ON_FAILURE_RETRY_CAP} retries; set the bound (0-10000) explicitly`,
+      );
     }
     if (c.startingPosition === 'AT_TIMESTAMP' && c.startingPositionTimestamp === undefined)
       problems.push(

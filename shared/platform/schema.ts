@@ -17,6 +17,16 @@ export const StartingPosition = {
 } as const;
 export type StartingPosition = (typeof StartingPosition)[keyof typeof StartingPosition];
 
+/**
+ * The retries AWS applies to a Kafka event source mapping whose retries are
+ * infinite (-1) when it has an on-failure destination. AWS Lambda developer
+ * guide, "Using a Kafka topic as an on-failure destination": "When you
+ * configure both infinite retries and an on-failure destination, Lambda
+ * automatically applies a maximum of 10 retry attempts." (also in
+ * "Configuring error handling controls for Kafka event sources").
+ */
+export const ON_FAILURE_RETRY_CAP = 10;
+
 /** Failure categories of a consumed record (see docs/dead-letter-queue.md). */
 export const FailureCategory = {
   Deserialization: 'deserialization',
@@ -78,13 +88,35 @@ export const consumerSchema = z.object({
     .enum(Object.values(StartingPosition) as [StartingPosition, ...StartingPosition[]])
     .default('TRIM_HORIZON'),
   startingPositionTimestamp: z.number().int().min(0).optional(),
-  /** -1 means infinite, as in AWS. */
-  maximumRetryAttempts: z.number().int().min(-1).max(10_000).default(-1),
-  /** -1 means infinite, as in AWS. */
-  maximumRecordAgeSeconds: z.number().int().min(-1).max(604_800).default(-1),
+  /**
+   * Retries of a failed batch (not counting the first attempt) before its
+   * records go to the consumer's on-failure destination; 0-10,000. AWS's -1
+   * (infinite) is refused by the loader: every consumer has an on-failure
+   * destination, and with one AWS applies at most 10 retries anyway, so the
+   * definition states the number that really applies. The default is that
+   * number.
+   */
+  maximumRetryAttempts: z.number().int().min(-1).max(10_000).default(ON_FAILURE_RETRY_CAP),
+  /**
+   * Records older than this go to the on-failure destination instead of the
+   * handler: 60-604,800 s, or -1 for no age limit (AWS's default; legal with
+   * an on-failure destination, where the retry bound still ends a failing batch).
+   */
+  maximumRecordAgeSeconds: z
+    .number()
+    .int()
+    .min(-1)
+    .max(604_800)
+    .refine((s) => s === -1 || s >= 60, 'must be -1 (no limit) or 60-604800 seconds, as in AWS')
+    .default(-1),
   bisectBatchOnFunctionError: z.boolean().default(false),
   reportBatchItemFailures: z.boolean().default(true),
-  /** ESM-level on-failure destination (a Kafka topic of the same cluster, not a source topic). */
+  /**
+   * ESM-level on-failure destination: a Kafka topic of the same cluster, not
+   * a source topic. Without one, the consumer's on-failure destination is
+   * the platform's failure bucket (S3 in AWS; see docs/consumers.md for the
+   * local runtime): every consumer has one.
+   */
   onFailureTopic: z.string().min(1).optional(),
   timeoutSeconds: z.number().int().min(1).max(840).default(60),
   memorySizeMb: z.number().int().min(128).max(10_240).default(512),

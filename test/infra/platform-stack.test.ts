@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { esmGroupId } from '../../shared/platform';
 import { dlqTransactionalIds } from '../../shared/dlq/headers';
-import { platform } from '../../shared/platform';
+import { ON_FAILURE_RETRY_CAP, platform } from '../../shared/platform';
 import { nagViolations, resourcesOf, synthPlatform } from './support/synth';
 import type { Synthesized } from './support/synth';
 
@@ -166,6 +166,7 @@ describe('the default stack (provisioned MSK)', () => {
           ? ['ReportBatchItemFailures']
           : Match.absent(),
         MaximumRetryAttempts: c.maximumRetryAttempts,
+        MaximumRecordAgeInSeconds: c.maximumRecordAgeSeconds,
         ProvisionedPollerConfig: {
           MinimumPollers: 1,
           MaximumPollers: platform.topics.find((t) => t.name === topic)?.partitions,
@@ -177,9 +178,15 @@ describe('the default stack (provisioned MSK)', () => {
         },
       });
     }
-    // The definition's 500 ms window is AWS's Kafka default: left unset (CloudFormation takes seconds).
-    for (const esm of Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')))
+    for (const esm of Object.values(
+      resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping'),
+    )) {
+      // The definition's 500 ms window is AWS's Kafka default: left unset (CloudFormation takes seconds).
       expect(esm.Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
+      // With an on-failure destination AWS caps infinite retries at 10: the template says the bound.
+      expect(esm.Properties.DestinationConfig).toBeDefined();
+      expect(esm.Properties.MaximumRetryAttempts).toBe(ON_FAILURE_RETRY_CAP);
+    }
   });
 
   it('never grants a kafka-cluster action on "*" and scopes each consumer to its topics and groups', () => {
