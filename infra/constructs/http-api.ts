@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   HttpApi,
   HttpMethod,
@@ -8,17 +8,21 @@ import {
 import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { HttpFunction, HttpRouteDefinition } from '../../shared/platform';
+import { RouteAccess, routeAccess, routeScopes } from '../../shared/platform';
+import type { HttpFunction, HttpRouteDefinition, PlatformDefinition } from '../../shared/platform';
 import type { InfraConfig } from '../config';
+import { acceptWildcardResource } from '../nag-suppressions';
 
 /** Properties of {@link PlatformHttpApi}. */
 export interface PlatformHttpApiProps {
-  readonly routes: readonly HttpRouteDefinition[];
+  /** The routes to expose and the access settings (JWT scopes) of the definition. */
+  readonly definition: Pick<PlatformDefinition, 'httpRoutes' | 'access'>;
   /** The function behind each kind of route. */
   readonly handlers: Readonly<Record<HttpFunction, IFunction>>;
   readonly config: Pick<
@@ -53,21 +57,58 @@ const authorizerFor = (config: PlatformHttpApiProps['config']): IHttpRouteAuthor
       })
     : new HttpIamAuthorizer();
 
+/** The IAM managed policies of IAM mode: who may publish, who may operate. */
+export const ApiRole = { Publisher: 'publisher', Operator: 'operator' } as const;
+export type ApiRole = (typeof ApiRole)[keyof typeof ApiRole];
+
+/** Which policy lets a caller use a route: operators read and operate. */
+export const apiRoleOf = (route: HttpRouteDefinition): ApiRole =>
+  routeAccess(route) === RouteAccess.Publish ? ApiRole.Publisher : ApiRole.Operator;
+
 /**
- * The HTTP API (API Gateway v2, payload 2.0) with exactly the definition's
- * routes, each integrated with the publish or the management function; IAM
- * authorization on every route by default (JWT as an option), stage
- * throttling, and JSON access logs.
+ * The execute-api ARN of one route of `api`, as aws-cdk-lib's
+ * `HttpRoute.grantInvoke` writes it (its integ test integ.iam.ts calls a
+ * `/books/{book}` route signed with such a grant):
+ * `arn:<partition>:execute-api:<region>:<account>:<api-id>/<stage>/<METHOD><path>`
+ * with `*` for the stage and for each `{param}` (CDK widens the rest of the
+ * path after the first parameter; here only the parameter is).
  *
  * @example
  * ```ts
- * new PlatformHttpApi(this, 'Api', { routes: platform.httpRoutes, handlers: { publish, management }, config, logRetention });
+ * routeArn(api, { method: 'DELETE', path: '/api/v1/kafka/topics/{name}' }); // ends with '/DELETE/api/v1/kafka/topics/*'
+ * ```
+ */
+export const routeArn = (
+  api: HttpApi,
+  route: Pick<HttpRouteDefinition, 'method' | 'path'>,
+): string =>
+  Stack.of(api).formatArn({
+    service: 'execute-api',
+    resource: api.apiId,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    resourceName: `*/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`,
+  });
+
+/**
+ * The HTTP API (API Gateway v2, payload 2.0) with exactly the definition's
+ * routes, each integrated with the publish or the management function; stage
+ * throttling and JSON access logs. Publishing and operating are authorized
+ * separately: with IAM (the default) every route needs SigV4 and the
+ * `publisher` and `operator` managed policies each allow `execute-api:Invoke`
+ * on exactly their routes; with JWT each route requires its scope from the
+ * definition (`access.scopes`: publish, read, or operate).
+ *
+ * @example
+ * ```ts
+ * new PlatformHttpApi(this, 'Api', { definition: platform, handlers: { publish, management }, config, logRetention });
  * ```
  */
 export class PlatformHttpApi extends Construct {
   public readonly api: HttpApi;
   public readonly stage: HttpStage;
   public readonly accessLogs: LogGroup;
+  /** The `publisher` and `operator` policies (IAM mode only). */
+  public readonly policies: Readonly<Record<ApiRole, ManagedPolicy>> | undefined;
 
   public constructor(scope: Construct, id: string, props: PlatformHttpApiProps) {
     super(scope, id);
@@ -98,13 +139,44 @@ export class PlatformHttpApi extends Construct {
       publish: new HttpLambdaIntegration('Publish', props.handlers.publish),
       management: new HttpLambdaIntegration('Management', props.handlers.management),
     } as const;
-    for (const route of props.routes) {
+    const jwt = props.config.apiAuth === 'jwt';
+    for (const route of props.definition.httpRoutes) {
       this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrations[route.function],
+        // API Gateway accepts a token holding at least one of the route's scopes.
+        ...(jwt ? { authorizationScopes: routeScopes(props.definition, route) } : {}),
       });
     }
+    this.policies = jwt ? undefined : this.invokePolicies(props.definition.httpRoutes);
+  }
+
+  private invokePolicies(routes: readonly HttpRouteDefinition[]): Record<ApiRole, ManagedPolicy> {
+    const policy = (role: ApiRole, description: string): ManagedPolicy => {
+      const arns = routes.filter((r) => apiRoleOf(r) === role).map((r) => routeArn(this.api, r));
+      const created = new ManagedPolicy(this, `${role}Policy`, {
+        description,
+        statements: [new PolicyStatement({ actions: ['execute-api:Invoke'], resources: arns })],
+      });
+      for (const arn of arns)
+        acceptWildcardResource(
+          created,
+          arn,
+          'one route of this API: "*" stands for the stage (the API has only $default) and for path parameters',
+        );
+      return created;
+    };
+    return {
+      publisher: policy(
+        ApiRole.Publisher,
+        'xseven-events: call the publish routes of the HTTP API',
+      ),
+      operator: policy(
+        ApiRole.Operator,
+        'xseven-events: call the management routes of the HTTP API (read and operate)',
+      ),
+    };
   }
 
   /** The base URL of the API (`https://<id>.execute-api.<region>.amazonaws.com/`). */

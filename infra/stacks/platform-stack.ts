@@ -6,7 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { dlqTransactionalIds } from '../../shared/dlq/headers';
 import { DLQ_SCAN_GROUP_PREFIX } from '../../shared/dlq/scan';
-import { FunctionEntry, platform, withNamespace } from '../../shared/platform';
+import { esmGroupId, FunctionEntry, platform, withNamespace } from '../../shared/platform';
 import type { PlatformDefinition } from '../../shared/platform';
 import type { InfraConfig } from '../config';
 import { InfraConfigError } from '../errors';
@@ -16,6 +16,7 @@ import { FailureBucket } from '../constructs/failure-bucket';
 import { FunctionFactory } from '../constructs/function-factory';
 import { PlatformHttpApi } from '../constructs/http-api';
 import { grantKafkaAccess } from '../constructs/kafka-access';
+import type { KafkaAccess } from '../constructs/kafka-access';
 import { KafkaCluster } from '../constructs/kafka-cluster';
 import { MskPort, PlatformNetwork } from '../constructs/network';
 import { PlatformObservability } from '../constructs/observability';
@@ -65,18 +66,31 @@ export const logRetentionFor = (days: number): RetentionDays => {
   return allowed;
 };
 
+const capitalize = (word: string): string => `${word.charAt(0).toUpperCase()}${word.slice(1)}`;
+
 /**
- * The consumer groups the management function may administer: the
- * namespace's, and the DLQ scan's throw-away groups (not namespaced).
+ * What the management function may do on the Kafka data plane: administer
+ * the definition's topics and the topics created through the API (under
+ * `access.apiTopicPrefix`), the definition's consumer groups (offset resets)
+ * and the DLQ statistics' throw-away groups, write every topic of the
+ * definition and move DLQ records in the DLQ's transactions (manual retry).
+ * Nothing else on the cluster.
  *
  * @example
  * ```ts
- * managementGroups('');        // ['*']
- * managementGroups('staging-'); // ['staging-*', 'xseven-management-dlq-scan-*']
+ * managementKafkaAccess(platform).adminTopics; // ['conversation.events', ..., 'api.*']
  * ```
  */
-export const managementGroups = (prefix: string): string[] =>
-  prefix === '' ? ['*'] : [`${prefix}*`, `${DLQ_SCAN_GROUP_PREFIX}*`];
+export const managementKafkaAccess = (def: PlatformDefinition): KafkaAccess => {
+  const topics = def.topics.map((t) => t.name);
+  const groups = def.consumers.flatMap((c) => c.topics.map((t) => esmGroupId(c, t)));
+  return {
+    adminTopics: [...topics, `${def.access.apiTopicPrefix}*`],
+    adminGroups: [...new Set([...groups, def.dlq.consumerGroupId]), `${DLQ_SCAN_GROUP_PREFIX}*`],
+    write: topics,
+    transactionalIds: Object.values(dlqTransactionalIds(def.dlq)),
+  };
+};
 
 /**
  * The whole platform on AWS, built from the platform definition: network,
@@ -160,7 +174,7 @@ export class PlatformStack extends Stack {
       entry: FunctionEntry.management,
       description: 'xseven management API: topics, groups, offsets, DLQ, metrics, alerts',
     });
-    this.grantManagement(this.managementFunction, definition, config.topicPrefix);
+    this.grantManagement(this.managementFunction, definition);
 
     this.dlqRetry = new DlqRetry(this, 'DlqRetry', {
       definition,
@@ -175,7 +189,7 @@ export class PlatformStack extends Stack {
     );
 
     this.httpApi = new PlatformHttpApi(this, 'Http', {
-      routes: definition.httpRoutes,
+      definition,
       handlers: { publish: this.publishFunction, management: this.managementFunction },
       config,
       logRetention,
@@ -204,6 +218,13 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, 'ClusterArn', { value: this.kafka.clusterArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn });
     new CfnOutput(this, 'FailureBucketName', { value: failures.bucket.bucketName });
+    if (this.httpApi.policies !== undefined)
+      for (const [role, policy] of Object.entries(this.httpApi.policies))
+        new CfnOutput(this, `${capitalize(role)}PolicyArn`, {
+          value: policy.managedPolicyArn,
+          description: `managed policy: execute-api:Invoke on the ${role} routes of the HTTP API`,
+          exportName: `${this.stackName}-${capitalize(role)}PolicyArn`,
+        });
 
     suppressPlatformFindings(this, new Set([this.managementFunction]));
   }
@@ -217,16 +238,8 @@ export class PlatformStack extends Stack {
     return [0, 1, 2].map((i) => Fn.select(i, Fn.getAzs()));
   }
 
-  private grantManagement(fn: PlatformFunction, def: PlatformDefinition, prefix: string): void {
-    grantKafkaAccess(fn, this.kafka.arns, {
-      // The API creates, lists and deletes topics and resets groups by name,
-      // within the platform's namespace.
-      adminTopics: [`${prefix}*`],
-      adminGroups: managementGroups(prefix),
-      write: def.topics.map((t) => t.name),
-      // Manual DLQ retry moves records in the DLQ mover's transactions.
-      transactionalIds: Object.values(dlqTransactionalIds(def.dlq)),
-    });
+  private grantManagement(fn: PlatformFunction, def: PlatformDefinition): void {
+    grantKafkaAccess(fn, this.kafka.arns, managementKafkaAccess(def));
     // Offset reset stops and restarts the consumers' event source mappings.
     const mappings = this.consumers.resources.flatMap((r) =>
       r.eventSources.map((s) => s.eventSourceMappingArn),
@@ -254,19 +267,15 @@ export class PlatformStack extends Stack {
         },
       ],
     );
-    const namespace = prefix === '' ? 'the cluster' : `the "${prefix}" namespace`;
     acceptWildcardResource(
       fn,
-      this.kafka.arns.topic(`${prefix}*`),
-      `the management API lists, creates and deletes topics by name, anywhere in ${namespace} (protected topics are refused by the function)`,
+      this.kafka.arns.topic(`${def.access.apiTopicPrefix}*`),
+      `the management API creates, lists and deletes topics by name under access.apiTopicPrefix "${def.access.apiTopicPrefix}" (the definition's topics are granted one by one)`,
     );
-    for (const group of managementGroups(prefix))
-      acceptWildcardResource(
-        fn,
-        this.kafka.arns.group(group),
-        group === `${prefix}*`
-          ? `the management API lists consumer groups and resets their offsets by name, anywhere in ${namespace}`
-          : 'the DLQ statistics scan reads the DLQ with a throw-away group per request (random suffix)',
-      );
+    acceptWildcardResource(
+      fn,
+      this.kafka.arns.group(`${DLQ_SCAN_GROUP_PREFIX}*`),
+      'the DLQ statistics scan reads the DLQ with a throw-away group per request (random suffix), deleted after',
+    );
   }
 }

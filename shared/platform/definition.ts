@@ -247,6 +247,14 @@ export const platformDefinitionInput = {
       summary: 'manual DLQ retry',
     },
   ],
+  access: {
+    scopes: {
+      publish: 'xseven-events/publish',
+      read: 'xseven-events/read',
+      operate: 'xseven-events/operate',
+    },
+    apiTopicPrefix: 'api.',
+  },
 } as const satisfies PlatformDefinitionInput;
 
 /**

@@ -1,7 +1,14 @@
 export { platform, platformDefinitionInput, Topic, FunctionEntry } from './definition';
 export { loadPlatformDefinition } from './load';
 export { withNamespace } from './namespace';
-export { topicForEventType, findTopic, getConsumer, esmGroupId } from './queries';
+export {
+  topicForEventType,
+  findTopic,
+  getConsumer,
+  esmGroupId,
+  routeAccess,
+  routeScopes,
+} from './queries';
 export { PlatformDefinitionError, SchemaFilesError } from './errors';
 export { readCommittedSchemas, glueSchemaDefinition, SCHEMA_REGISTRY_ENV } from './schema-files';
 export type { CommittedSchema } from './schema-files';
@@ -18,6 +25,7 @@ export {
   FailureCategory,
   HttpFunction,
   ON_FAILURE_RETRY_CAP,
+  RouteAccess,
   TOPIC_NAME_PATTERN,
 } from './schema';
 export type {
@@ -30,4 +38,5 @@ export type {
   RetryPolicy,
   RetryStrategy,
   HttpRouteDefinition,
+  AccessDefinition,
 } from './schema';

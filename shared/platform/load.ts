@@ -84,6 +84,14 @@ const crossCheck = (def: PlatformDefinition): string[] => {
 
   for (const route of duplicates(def.httpRoutes.map((r) => `${r.method} ${r.path}`)))
     problems.push(`HTTP route "${route}" is defined twice`);
+
+  for (const scope of duplicates(Object.values(def.access.scopes)))
+    problems.push(`access.scopes: "${scope}" names more than one kind of route`);
+  for (const t of def.topics)
+    if (t.name.startsWith(def.access.apiTopicPrefix))
+      problems.push(
+        `topic "${t.name}" starts with access.apiTopicPrefix "${def.access.apiTopicPrefix}", reserved for topics created through the API`,
+      );
   return problems;
 };
 

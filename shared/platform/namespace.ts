@@ -33,5 +33,6 @@ export const withNamespace = (def: PlatformDefinition, prefix: string): Platform
       consumerGroupId: t(def.dlq.consumerGroupId),
       byTopic: Object.fromEntries(Object.entries(def.dlq.byTopic).map(([k, v]) => [t(k), v])),
     },
+    access: { ...def.access, apiTopicPrefix: t(def.access.apiTopicPrefix) },
   });
 };

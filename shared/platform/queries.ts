@@ -1,4 +1,10 @@
-import type { ConsumerDefinition, PlatformDefinition, TopicDefinition } from './schema';
+import { RouteAccess } from './schema';
+import type {
+  ConsumerDefinition,
+  HttpRouteDefinition,
+  PlatformDefinition,
+  TopicDefinition,
+} from './schema';
 import { PlatformDefinitionError } from './errors';
 
 /**
@@ -58,3 +64,44 @@ export const esmGroupId = (
   topic: string,
 ): string =>
   consumer.topics.length === 1 ? consumer.consumerGroupId : `${consumer.consumerGroupId}.${topic}`;
+
+/**
+ * What a route lets its caller do: the publish function's routes publish;
+ * the management function's routes read, or operate when `mutating`.
+ *
+ * @example
+ * ```ts
+ * routeAccess({ function: 'management', mutating: true }); // 'operate'
+ * ```
+ */
+export const routeAccess = (
+  route: Pick<HttpRouteDefinition, 'function' | 'mutating'>,
+): RouteAccess => {
+  if (route.function === 'publish') return RouteAccess.Publish;
+  return route.mutating ? RouteAccess.Operate : RouteAccess.Read;
+};
+
+/**
+ * The JWT scopes of which a token must carry one to call `route` (API
+ * Gateway accepts a token holding at least one of a route's scopes):
+ * operators may also read.
+ *
+ * @example
+ * ```ts
+ * routeScopes(platform, { function: 'management', mutating: false }); // ['xseven-events/read', 'xseven-events/operate']
+ * ```
+ */
+export const routeScopes = (
+  def: Pick<PlatformDefinition, 'access'>,
+  route: Pick<HttpRouteDefinition, 'function' | 'mutating'>,
+): string[] => {
+  const { scopes } = def.access;
+  switch (routeAccess(route)) {
+    case RouteAccess.Publish:
+      return [scopes.publish];
+    case RouteAccess.Read:
+      return [scopes.read, scopes.operate];
+    case RouteAccess.Operate:
+      return [scopes.operate];
+  }
+};

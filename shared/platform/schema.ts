@@ -177,6 +177,35 @@ export const httpRouteSchema = z.object({
   summary: z.string().default(''),
 });
 
+/**
+ * What a route lets its caller do, derived from the route's `function` and
+ * `mutating` (see `routeAccess`): publish events, read the platform's state,
+ * or operate it (create/delete topics, reset offsets, retry the DLQ).
+ */
+export const RouteAccess = { Publish: 'publish', Read: 'read', Operate: 'operate' } as const;
+export type RouteAccess = (typeof RouteAccess)[keyof typeof RouteAccess];
+
+/** RFC 6749 scope-token: printable ASCII without space, `"` or `\`. */
+const oauthScope = z
+  .string()
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an OAuth scope (printable ASCII, no space)');
+
+export const accessSchema = z.object({
+  /**
+   * The JWT scope of each kind of route (HTTP API auth "jwt"): a token must
+   * carry the scope of the route it calls; `operate` also lets a caller read.
+   */
+  scopes: z.object({ publish: oauthScope, read: oauthScope, operate: oauthScope }),
+  /**
+   * Prefix of the topics created through the management API (after the
+   * namespace prefix). The management function may administer the
+   * definition's topics and these, nothing else.
+   */
+  apiTopicPrefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,200}$/, 'must be 1-200 characters of a-z, A-Z, 0-9, ".", "_" or "-"'),
+});
+
 export const platformSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/),
   apiBasePath: z.string().regex(/^\/[a-z0-9/]*[a-z0-9]$/),
@@ -185,6 +214,7 @@ export const platformSchema = z.object({
   consumers: z.array(consumerSchema),
   dlq: dlqSchema,
   httpRoutes: z.array(httpRouteSchema),
+  access: accessSchema,
 });
 
 /** A platform definition as written (defaults may be omitted). */
@@ -198,3 +228,4 @@ export type DlqDefinition = PlatformDefinition['dlq'];
 export type RetryPolicy = z.output<typeof retryPolicySchema>;
 export type RetryStrategy = z.output<typeof retryStrategySchema>;
 export type HttpRouteDefinition = PlatformDefinition['httpRoutes'][number];
+export type AccessDefinition = PlatformDefinition['access'];

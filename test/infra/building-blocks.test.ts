@@ -6,7 +6,7 @@ import { kafkaArns } from '../../infra/constructs/kafka-arns';
 import { supportsMskTopicApi } from '../../infra/constructs/kafka-cluster';
 import { encodeTopicConfigs, mskTopicConfigs } from '../../infra/constructs/topics';
 import { InfraConfigError } from '../../infra/errors';
-import { logRetentionFor, managementGroups } from '../../infra/stacks/platform-stack';
+import { logRetentionFor } from '../../infra/stacks/platform-stack';
 import { findTopic, platform } from '../../shared/platform';
 import { EXISTING_CLUSTER_ARN } from './support/synth';
 
@@ -126,10 +126,5 @@ describe('small rules', () => {
     expect(logRetentionFor(30)).toBe(RetentionDays.ONE_MONTH);
     expect(logRetentionFor(31)).toBe(RetentionDays.TWO_MONTHS);
     expect(() => logRetentionFor(100_000)).toThrow(InfraConfigError);
-  });
-
-  it('lets management administer its namespace and the DLQ scan groups', () => {
-    expect(managementGroups('')).toEqual(['*']);
-    expect(managementGroups('staging-')).toEqual(['staging-*', 'xseven-management-dlq-scan-*']);
   });
 });

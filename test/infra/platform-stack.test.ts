@@ -6,6 +6,8 @@ import { dlqTransactionalIds } from '../../shared/dlq/headers';
 import { ON_FAILURE_RETRY_CAP, platform } from '../../shared/platform';
 import { nagViolations, resourcesOf, synthPlatform } from './support/synth';
 import type { Synthesized } from './support/synth';
+import { actionsOf, statementsOf } from './support/cfn';
+import type { Statement } from './support/cfn';
 
 /** The default deployment (provisioned MSK), bundled for real once for the whole file. */
 let synth: Synthesized;
@@ -13,10 +15,6 @@ beforeAll(() => {
   synth = synthPlatform({ bundle: true });
 }, 120_000);
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-const statementsOf = (policy: { Properties: Record<string, unknown> }): Statement[] =>
-  (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
-const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const resourcesIn = (s: Statement): unknown[] =>
   Array.isArray(s.Resource) ? s.Resource : [s.Resource];
 const platformFunctions = (): Record<string, { Properties: Record<string, unknown> }> =>
