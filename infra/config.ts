@@ -23,9 +23,9 @@ export type ClusterAuthMode = (typeof ClusterAuthMode)[keyof typeof ClusterAuthM
 export const ApiAuthMode = { Iam: 'iam', Jwt: 'jwt' } as const;
 export type ApiAuthMode = (typeof ApiAuthMode)[keyof typeof ApiAuthMode];
 
-/** What happens to the Kafka topics when the stack is deleted. */
-export const TopicRemoval = { Retain: 'retain', Destroy: 'destroy' } as const;
-export type TopicRemoval = (typeof TopicRemoval)[keyof typeof TopicRemoval];
+/** What happens to a kind of resource (topics, log groups) when the stack is deleted. */
+export const Removal = { Retain: 'retain', Destroy: 'destroy' } as const;
+export type Removal = (typeof Removal)[keyof typeof Removal];
 
 /** Every context key the app reads, all under the `xseven:` prefix. */
 export const CONTEXT_KEYS = [
@@ -52,6 +52,11 @@ export const CONTEXT_KEYS = [
   'throttleRateLimit',
   'throttleBurstLimit',
   'logRetentionDays',
+  'logRemoval',
+  'logKmsKeyArn',
+  'publishReservedConcurrency',
+  'managementReservedConcurrency',
+  'mskKmsKeyArn',
   'alarmEmail',
   'offsetLagThreshold',
   'apiLatencyP99Ms',
@@ -69,6 +74,12 @@ const listSchema = z.preprocess(
       : v,
   z.array(z.string().min(1)),
 );
+
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const kmsKeyArn = z.string().regex(KMS_KEY_ARN, 'must be a KMS key ARN');
+const removal = z.enum(Object.values(Removal) as [Removal, ...Removal[]]);
+/** Reserved concurrency of a function: also its ceiling (Lambda never runs more at once). */
+const reservedConcurrency = z.coerce.number().int().min(1).max(10_000);
 
 const CLUSTER_ARN =
   /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+$/;
@@ -91,10 +102,7 @@ export const infraConfigSchema = z
       )
       .optional(),
     /** Customer managed KMS key of that secret (MSK requires one), for the event source mappings. */
-    scramSecretKeyArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN')
-      .optional(),
+    scramSecretKeyArn: kmsKeyArn.optional(),
     /** Bootstrap brokers of an existing cluster (else looked up with kafka:GetBootstrapBrokers). */
     bootstrapServers: z
       .string()
@@ -135,15 +143,21 @@ export const infraConfigSchema = z
       .string()
       .regex(/^[a-zA-Z0-9._-]*$/)
       .default(''),
-    topicRemoval: z
-      .enum(Object.values(TopicRemoval) as [TopicRemoval, ...TopicRemoval[]])
-      .default('retain'),
+    topicRemoval: removal.default('retain'),
     apiAuth: z.enum(Object.values(ApiAuthMode) as [ApiAuthMode, ...ApiAuthMode[]]).default('iam'),
     jwtIssuer: z.url().optional(),
     jwtAudience: listSchema.optional(),
     throttleRateLimit: z.coerce.number().int().min(1).default(100),
     throttleBurstLimit: z.coerce.number().int().min(1).default(200),
     logRetentionDays: z.coerce.number().int().min(1).default(30),
+    /** Log groups outlive the stack unless `destroy`: they are the record of what happened. */
+    logRemoval: removal.default('retain'),
+    /** Customer managed key of every log group (else CloudWatch Logs' own encryption). */
+    logKmsKeyArn: kmsKeyArn.optional(),
+    publishReservedConcurrency: reservedConcurrency.default(50),
+    managementReservedConcurrency: reservedConcurrency.default(10),
+    /** Customer managed key for a new provisioned cluster's data at rest (else MSK's aws/msk key). */
+    mskKmsKeyArn: kmsKeyArn.optional(),
     alarmEmail: z.email().optional(),
     offsetLagThreshold: z.coerce.number().int().min(1).default(1000),
     apiLatencyP99Ms: z.coerce.number().int().min(1).default(2000),
@@ -161,6 +175,12 @@ export const infraConfigSchema = z
       });
     if (c.authMode === 'scram' && c.scramSecretArn === undefined)
       need('scramSecretArn', 'with authMode "scram"');
+    if (c.mskKmsKeyArn !== undefined && c.clusterMode !== 'provisioned')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mskKmsKeyArn'],
+        message: `applies to a new provisioned cluster only (MSK Serverless always encrypts at rest with a key AWS manages; an existing cluster keeps its own setting)`,
+      });
     if (c.apiAuth === 'jwt' && c.jwtIssuer === undefined) need('jwtIssuer', 'with apiAuth "jwt"');
     if (c.apiAuth === 'jwt' && (c.jwtAudience ?? []).length === 0)
       need('jwtAudience', 'with apiAuth "jwt"');

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { KafkaCluster } from './kafka-cluster';
+import type { LogSettings } from './log-groups';
 import type { PlatformNetwork } from './network';
 import { PlatformFunction } from './platform-function';
 
@@ -10,7 +10,7 @@ export interface FunctionFactoryProps {
   readonly projectRoot: string;
   readonly network: PlatformNetwork;
   readonly kafka: KafkaCluster;
-  readonly logRetention: RetentionDays;
+  readonly logs: LogSettings;
   /** POWERTOOLS_SERVICE_NAME (also the `service` dimension of the EMF metrics). */
   readonly serviceName: string;
   /** POWERTOOLS_METRICS_NAMESPACE. */
@@ -38,7 +38,7 @@ export interface FunctionSpec {
  *
  * @example
  * ```ts
- * const fns = new FunctionFactory({ projectRoot, network, kafka, logRetention, serviceName, metricsNamespace, topicPrefix: '' });
+ * const fns = new FunctionFactory({ projectRoot, network, kafka, logs, serviceName, metricsNamespace, topicPrefix: '' });
  * const publish = fns.create(this, 'Publish', { entry: FunctionEntry.publish, description: 'publish API' });
  * ```
  */
@@ -90,7 +90,7 @@ export class FunctionFactory {
       projectRoot: p.projectRoot,
       entry: spec.entry,
       description: spec.description,
-      logRetention: p.logRetention,
+      logs: p.logs,
       timeout: spec.timeout ?? Duration.seconds(30),
       memorySize: spec.memorySize ?? 512,
       vpc: p.network.vpc,

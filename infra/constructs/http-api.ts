@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import {
   HttpApi,
   HttpMethod,
@@ -11,13 +11,14 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { RouteAccess, routeAccess, routeScopes } from '../../shared/platform';
 import type { HttpFunction, HttpRouteDefinition, PlatformDefinition } from '../../shared/platform';
 import type { InfraConfig } from '../config';
 import { acceptWildcardResource } from '../nag-suppressions';
+import { platformLogGroup } from './log-groups';
+import type { LogSettings } from './log-groups';
 
 /** Properties of {@link PlatformHttpApi}. */
 export interface PlatformHttpApiProps {
@@ -29,7 +30,7 @@ export interface PlatformHttpApiProps {
     InfraConfig,
     'apiAuth' | 'jwtIssuer' | 'jwtAudience' | 'throttleRateLimit' | 'throttleBurstLimit'
   >;
-  readonly logRetention: RetentionDays;
+  readonly logs: LogSettings;
 }
 
 /** One JSON object per request (HTTP API context variables; no bodies, no headers). */
@@ -100,7 +101,7 @@ export const routeArn = (
  *
  * @example
  * ```ts
- * new PlatformHttpApi(this, 'Api', { definition: platform, handlers: { publish, management }, config, logRetention });
+ * new PlatformHttpApi(this, 'Api', { definition: platform, handlers: { publish, management }, config, logs });
  * ```
  */
 export class PlatformHttpApi extends Construct {
@@ -117,10 +118,7 @@ export class PlatformHttpApi extends Construct {
       createDefaultStage: false,
       defaultAuthorizer: authorizerFor(props.config),
     });
-    this.accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.accessLogs = platformLogGroup(this, 'AccessLogs', props.logs);
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',

@@ -1,7 +1,5 @@
-import { Names, RemovalPolicy } from 'aws-cdk-lib';
+import { Names } from 'aws-cdk-lib';
 import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnCluster, CfnConfiguration, CfnServerlessCluster } from 'aws-cdk-lib/aws-msk';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -14,13 +12,15 @@ import { Construct } from 'constructs';
 import type { ClusterAuthMode, ClusterMode, InfraConfig } from '../config';
 import { kafkaArns } from './kafka-arns';
 import type { KafkaArns } from './kafka-arns';
+import { platformLogGroup } from './log-groups';
+import type { LogSettings } from './log-groups';
 import type { PlatformNetwork } from './network';
 
 /** Properties of a {@link KafkaCluster}. */
 export interface KafkaClusterProps {
   readonly config: InfraConfig;
   readonly network: PlatformNetwork;
-  readonly logRetention: RetentionDays;
+  readonly logs: LogSettings;
 }
 
 /** Lowest Kafka version on which MSK manages topics (AWS::MSK::Topic, topic APIs). */
@@ -62,7 +62,7 @@ const SERVER_PROPERTIES = [
  *
  * @example
  * ```ts
- * const kafka = new KafkaCluster(this, 'Kafka', { config, network, logRetention });
+ * const kafka = new KafkaCluster(this, 'Kafka', { config, network, logs });
  * kafka.bootstrapServers; // token resolved at deploy time
  * ```
  */
@@ -98,10 +98,7 @@ export class KafkaCluster extends Construct {
 
     switch (config.clusterMode) {
       case 'provisioned': {
-        const brokerLogs = new LogGroup(this, 'BrokerLogs', {
-          retention: props.logRetention,
-          removalPolicy: RemovalPolicy.DESTROY,
-        });
+        const brokerLogs = platformLogGroup(this, 'BrokerLogs', props.logs);
         const configuration = new CfnConfiguration(this, 'Configuration', {
           name: `${clusterName}-config`,
           kafkaVersionsList: [config.kafkaVersion],
@@ -123,6 +120,12 @@ export class KafkaCluster extends Construct {
           },
           encryptionInfo: {
             encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
+            // MSK always encrypts data volumes at rest; without a key of ours it
+            // uses the aws/msk managed key (terraform-provider-aws, aws_msk_cluster
+            // encryption_at_rest_kms_key_arn). Create-only: a new key replaces the cluster.
+            ...(config.mskKmsKeyArn === undefined
+              ? {}
+              : { encryptionAtRest: { dataVolumeKmsKeyId: config.mskKmsKeyArn } }),
           },
           configurationInfo: {
             arn: configuration.attrArn,

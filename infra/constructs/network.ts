@@ -1,4 +1,3 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   FlowLogDestination,
   FlowLogTrafficType,
@@ -11,9 +10,9 @@ import {
   Vpc,
 } from 'aws-cdk-lib/aws-ec2';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { platformLogGroup } from './log-groups';
+import type { LogSettings } from './log-groups';
 
 /** MSK broker ports inside the VPC, by client authentication. */
 export const MskPort = { Iam: 9098, Scram: 9096 } as const;
@@ -29,8 +28,8 @@ export interface PlatformNetworkProps {
   readonly privateSubnetIds?: readonly string[];
   /** NAT gateways of a new VPC. */
   readonly natGateways: number;
-  /** Retention of the VPC flow logs of a new VPC. */
-  readonly logRetention: RetentionDays;
+  /** How the VPC flow logs of a new VPC are kept. */
+  readonly logs: LogSettings;
   /** The brokers' port for the platform's authentication. @default MskPort.Iam */
   readonly brokerPort?: MskPort;
 }
@@ -44,7 +43,7 @@ export interface PlatformNetworkProps {
  *
  * @example
  * ```ts
- * const net = new PlatformNetwork(this, 'Network', { natGateways: 1, logRetention });
+ * const net = new PlatformNetwork(this, 'Network', { natGateways: 1, logs });
  * net.functionsSecurityGroup; // give it to every function in the VPC
  * ```
  */
@@ -111,10 +110,7 @@ export class PlatformNetwork extends Construct {
   }
 
   private newVpc(props: PlatformNetworkProps): Vpc {
-    const flowLogs = new LogGroup(this, 'FlowLogs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const flowLogs = platformLogGroup(this, 'FlowLogs', props.logs);
     const vpc = new Vpc(this, 'Vpc', {
       ipAddresses: IpAddresses.cidr('10.40.0.0/16'),
       maxAzs: 3,

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { LAMBDA_ESBUILD } from '../bundling';
+import { platformLogGroup } from './log-groups';
+import type { LogSettings } from './log-groups';
 
 /** Properties of a {@link PlatformFunction}. */
 export interface PlatformFunctionProps extends Omit<
@@ -17,8 +17,8 @@ export interface PlatformFunctionProps extends Omit<
   readonly projectRoot: string;
   /** Entry module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
-  /** Retention of the function's log group. */
-  readonly logRetention: RetentionDays;
+  /** Retention, removal and key of the function's log group. */
+  readonly logs: LogSettings;
 }
 
 /** Runtime every function of the platform runs on. */
@@ -27,22 +27,19 @@ export const PLATFORM_RUNTIME = Runtime.NODEJS_22_X;
 /**
  * A Lambda function of the platform with the shared defaults: Node.js 22 on
  * arm64, bundled by the local esbuild (never Docker), minified with source
- * maps, X-Ray tracing, and its own log group with a retention.
+ * maps, X-Ray tracing, and its own log group (the stack's {@link LogSettings}).
  *
  * @example
  * ```ts
  * new PlatformFunction(this, 'Publish', {
- *   projectRoot, entry: 'functions/publish/handler.ts', logRetention: RetentionDays.ONE_MONTH,
+ *   projectRoot, entry: 'functions/publish/handler.ts', logs,
  * });
  * ```
  */
 export class PlatformFunction extends NodejsFunction {
   public constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
-    const { projectRoot, entry, logRetention, environment, ...rest } = props;
-    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
-      retention: logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const { projectRoot, entry, logs, environment, ...rest } = props;
+    const logGroup = platformLogGroup(scope, `${id}LogGroup`, logs);
     super(scope, id, {
       timeout: Duration.seconds(30),
       memorySize: 512,

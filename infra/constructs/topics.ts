@@ -3,7 +3,7 @@ import { CfnTopic } from 'aws-cdk-lib/aws-msk';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { PlatformDefinition, TopicDefinition } from '../../shared/platform';
-import type { TopicRemoval } from '../config';
+import type { Removal } from '../config';
 import type { FunctionFactory } from './function-factory';
 import { grantKafkaAccess } from './kafka-access';
 import type { KafkaCluster } from './kafka-cluster';
@@ -64,7 +64,7 @@ export interface PlatformTopicsProps {
   readonly definition: PlatformDefinition;
   readonly kafka: KafkaCluster;
   readonly functions: FunctionFactory;
-  readonly removal: TopicRemoval;
+  readonly removal: Removal;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { CfnOutput, Fn, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { dlqTransactionalIds } from '../../shared/dlq/headers';
@@ -18,6 +19,7 @@ import { PlatformHttpApi } from '../constructs/http-api';
 import { grantKafkaAccess } from '../constructs/kafka-access';
 import type { KafkaAccess } from '../constructs/kafka-access';
 import { KafkaCluster } from '../constructs/kafka-cluster';
+import type { LogSettings } from '../constructs/log-groups';
 import { MskPort, PlatformNetwork } from '../constructs/network';
 import { PlatformObservability } from '../constructs/observability';
 import type { PlatformFunction } from '../constructs/platform-function';
@@ -120,7 +122,13 @@ export class PlatformStack extends Stack {
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const definition = withNamespace(props.definition ?? platform, config.topicPrefix);
     this.definition = definition;
-    const logRetention = logRetentionFor(config.logRetentionDays);
+    const logs: LogSettings = {
+      retention: logRetentionFor(config.logRetentionDays),
+      removalPolicy: config.logRemoval === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      ...(config.logKmsKeyArn === undefined
+        ? {}
+        : { encryptionKey: Key.fromKeyArn(this, 'LogsKey', config.logKmsKeyArn) }),
+    };
     const serviceName = definition.name;
 
     const network = new PlatformNetwork(this, 'Network', {
@@ -132,15 +140,15 @@ export class PlatformStack extends Stack {
             privateSubnetIds: config.privateSubnetIds ?? [],
           }),
       natGateways: config.natGateways,
-      logRetention,
+      logs,
       brokerPort: config.authMode === 'scram' ? MskPort.Scram : MskPort.Iam,
     });
-    this.kafka = new KafkaCluster(this, 'Kafka', { config, network, logRetention });
+    this.kafka = new KafkaCluster(this, 'Kafka', { config, network, logs });
     const functions = new FunctionFactory({
       projectRoot,
       network,
       kafka: this.kafka,
-      logRetention,
+      logs,
       serviceName,
       metricsNamespace: METRICS_NAMESPACE,
       topicPrefix: config.topicPrefix,
@@ -165,6 +173,7 @@ export class PlatformStack extends Stack {
     this.publishFunction = functions.create(this, 'Publish', {
       entry: FunctionEntry.publish,
       description: 'xseven publish API: validates events and produces them to Kafka',
+      reservedConcurrentExecutions: config.publishReservedConcurrency,
     });
     grantKafkaAccess(this.publishFunction, this.kafka.arns, {
       write: [...new Set(definition.eventRoutes.map((r) => r.topic))],
@@ -173,6 +182,7 @@ export class PlatformStack extends Stack {
     this.managementFunction = functions.create(this, 'Management', {
       entry: FunctionEntry.management,
       description: 'xseven management API: topics, groups, offsets, DLQ, metrics, alerts',
+      reservedConcurrentExecutions: config.managementReservedConcurrency,
     });
     this.grantManagement(this.managementFunction, definition);
 
@@ -192,7 +202,7 @@ export class PlatformStack extends Stack {
       definition,
       handlers: { publish: this.publishFunction, management: this.managementFunction },
       config,
-      logRetention,
+      logs,
     });
 
     const consumerFns = this.consumers.resources.map((r) => ({ name: r.consumer.name, fn: r.fn }));

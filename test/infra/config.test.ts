@@ -13,7 +13,7 @@ const problemsOf = (input: Record<string, unknown>): readonly string[] => {
 };
 
 describe('the CDK context', () => {
-  it('defaults to a provisioned cluster, IAM API auth and retained topics', () => {
+  it('defaults to a provisioned cluster, IAM API auth, retained topics and log groups, reserved concurrency', () => {
     expect(parseInfraConfig({})).toMatchObject({
       clusterMode: 'provisioned',
       kafkaVersion: '3.9.x',
@@ -22,6 +22,9 @@ describe('the CDK context', () => {
       topicRemoval: 'retain',
       topicPrefix: '',
       logRetentionDays: 30,
+      logRemoval: 'retain',
+      publishReservedConcurrency: 50,
+      managementReservedConcurrency: 10,
     });
   });
 
