@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 
 /**
@@ -21,6 +22,10 @@ export class FailureBucket extends Construct {
 
   public constructor(scope: Construct, id: string) {
     super(scope, id);
+    // S3 server access logs delivered under a bucket policy, not the legacy
+    // LogDeliveryWrite ACL (cfn-lint W3045); AWS's recommendation since ACLs
+    // are disabled by default. Set before the buckets exist.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const common = {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -29,7 +34,7 @@ export class FailureBucket extends Construct {
     } as const;
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       ...common,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(365) }],
     });
     this.bucket = new Bucket(this, 'Bucket', {
