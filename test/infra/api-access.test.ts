@@ -1,16 +1,14 @@
 import { managementKafkaAccess } from '../../infra/stacks/platform-stack';
 import {
   esmGroupId,
-  loadPlatformDefinition,
   platform,
-  platformDefinitionInput,
-  PlatformDefinitionError,
   routeAccess,
   routeScopes,
   withNamespace,
 } from '../../shared/platform';
-import type { HttpRouteDefinition, PlatformDefinitionInput } from '../../shared/platform';
+import type { HttpRouteDefinition } from '../../shared/platform';
 import { actionsOf, resourceTexts, statementsOf } from './support/cfn';
+import { definitionProblems as problemsOf, shippedDefinition } from './support/problems';
 import { resourcesOf, synthPlatform } from './support/synth';
 import type { Synthesized } from './support/synth';
 
@@ -187,26 +185,14 @@ describe('JWT mode', () => {
 });
 
 describe('the access settings of the definition', () => {
-  const base = (): PlatformDefinitionInput =>
-    structuredClone(platformDefinitionInput) as unknown as PlatformDefinitionInput;
-  const problemsOf = (input: PlatformDefinitionInput): readonly string[] => {
-    try {
-      loadPlatformDefinition(input);
-    } catch (error) {
-      if (error instanceof PlatformDefinitionError) return error.problems;
-      throw error;
-    }
-    throw new Error('expected the definition to be rejected');
-  };
-
   it('refuse one scope for two kinds of route', () => {
-    const input = base();
+    const input = shippedDefinition();
     input.access = { ...input.access, scopes: { publish: 'a', read: 'b', operate: 'a' } };
     expect(problemsOf(input)).toEqual(['access.scopes: "a" names more than one kind of route']);
   });
 
   it('refuse an API topic prefix that covers a definition topic', () => {
-    const input = base();
+    const input = shippedDefinition();
     input.access = { ...input.access, apiTopicPrefix: 'ai.' };
     expect(problemsOf(input)).toEqual([
       'topic "ai.responses" starts with access.apiTopicPrefix "ai.", reserved for topics created through the API',

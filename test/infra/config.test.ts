@@ -1,16 +1,6 @@
 import { infraConfigFromContext, parseInfraConfig } from '../../infra/config';
-import { InfraConfigError } from '../../infra/errors';
+import { contextProblems as problemsOf } from './support/problems';
 import { EXISTING_CLUSTER_ARN } from './support/synth';
-
-const problemsOf = (input: Record<string, unknown>): readonly string[] => {
-  try {
-    parseInfraConfig(input);
-  } catch (error) {
-    if (error instanceof InfraConfigError) return error.details.problems as string[];
-    throw error;
-  }
-  throw new Error('expected an InfraConfigError');
-};
 
 describe('the CDK context', () => {
   it('defaults to a provisioned cluster, IAM API auth, retained topics and log groups, reserved concurrency', () => {

@@ -3,29 +3,19 @@ import {
   ON_FAILURE_RETRY_CAP,
   platform,
   platformDefinitionInput,
-  PlatformDefinitionError,
 } from '../../shared/platform';
 import type { PlatformDefinitionInput } from '../../shared/platform';
+import { definitionProblems as problemsOf, shippedDefinition } from './support/problems';
 import { resourcesOf, synthPlatform } from './support/synth';
 
 type ConsumerInput = PlatformDefinitionInput['consumers'][number];
 
 /** The shipped definition with the first consumer changed. */
 const withFirstConsumer = (change: Partial<ConsumerInput>): PlatformDefinitionInput => {
-  const input = structuredClone(platformDefinitionInput) as unknown as PlatformDefinitionInput;
+  const input = shippedDefinition();
   const [first, ...rest] = input.consumers;
   if (first === undefined) throw new Error('the definition has no consumer');
   return { ...input, consumers: [{ ...first, ...change }, ...rest] };
-};
-
-const problemsOf = (input: PlatformDefinitionInput): readonly string[] => {
-  try {
-    loadPlatformDefinition(input);
-  } catch (error) {
-    if (error instanceof PlatformDefinitionError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the definition to be rejected');
 };
 
 describe('consumer retry bound and record age', () => {

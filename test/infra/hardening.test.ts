@@ -1,6 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { parseInfraConfig } from '../../infra/config';
-import { InfraConfigError } from '../../infra/errors';
+import { contextProblems as problemsOf } from './support/problems';
 import { nagViolations, resourcesOf, synthPlatform } from './support/synth';
 import type { Synthesized } from './support/synth';
 
@@ -88,16 +87,6 @@ describe('hardening settings', () => {
 });
 
 describe('hardening settings in the CDK context', () => {
-  const problemsOf = (input: Record<string, unknown>): readonly string[] => {
-    try {
-      parseInfraConfig(input);
-    } catch (error) {
-      if (error instanceof InfraConfigError) return error.details.problems as string[];
-      throw error;
-    }
-    throw new Error('expected an InfraConfigError');
-  };
-
   it('refuse a customer key for the data at rest of a cluster the stack does not create as provisioned', () => {
     expect(problemsOf({ clusterMode: 'serverless', mskKmsKeyArn: MSK_KEY })).toEqual([
       'xseven:mskKmsKeyArn: applies to a new provisioned cluster only (MSK Serverless always encrypts at rest with a key AWS manages; an existing cluster keeps its own setting)',
