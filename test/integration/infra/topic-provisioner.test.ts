@@ -60,7 +60,10 @@ describe('the topic custom resource on the real broker', () => {
       Data: { TopicName: topic, Action: 'created' },
     });
     expect(await partitionsOf(topic)).toBe(2);
-    expect(await configsOf(topic)).toMatchObject({ 'retention.ms': '3600000' });
+    // Topic configs reach every broker through the metadata log: read until they have.
+    await eventually(async () =>
+      expect(await configsOf(topic)).toMatchObject({ 'retention.ms': '3600000' }),
+    );
 
     // An override set by someone else must survive our update.
     await admin.alterConfigs({
@@ -86,11 +89,13 @@ describe('the topic custom resource on the real broker', () => {
     );
     expect(updated.Data).toEqual({ TopicName: topic, Action: 'updated' });
     await eventually(async () => expect(await partitionsOf(topic)).toBe(4));
-    expect(await configsOf(topic)).toMatchObject({
-      'retention.ms': '7200000',
-      'cleanup.policy': 'delete',
-      'max.message.bytes': '2000000',
-    });
+    await eventually(async () =>
+      expect(await configsOf(topic)).toMatchObject({
+        'retention.ms': '7200000',
+        'cleanup.policy': 'delete',
+        'max.message.bytes': '2000000',
+      }),
+    );
 
     const again = await handler(
       request('Update', {
@@ -119,7 +124,9 @@ describe('the topic custom resource on the real broker', () => {
       }),
     );
     expect(result.Data).toEqual({ TopicName: topic, Action: 'updated' });
-    expect(await configsOf(topic)).toMatchObject({ 'retention.ms': '60000' });
+    await eventually(async () =>
+      expect(await configsOf(topic)).toMatchObject({ 'retention.ms': '60000' }),
+    );
     await admin.deleteTopics({ topics: [topic] });
   });
 
