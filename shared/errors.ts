@@ -7,6 +7,16 @@
  * subclasses ending in `Error`.
  */
 
+/**
+ * One failing field of an input (HTTP body, event, record), e.g.
+ * `{ path: 'data.user_id', message: 'Required' }`. Validation errors of every
+ * area carry a list of them; HTTP renders them in a 422's `errors`.
+ */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
 /** Options accepted by every {@link XsevenError}. */
 export interface XsevenErrorOptions {
   /** The error that caused this one. */

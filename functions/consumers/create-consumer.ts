@@ -10,13 +10,13 @@ import { esmGroupId } from '../../shared/platform';
 import { processBatch } from '../../shared/consumer/process-batch';
 import type { BatchOutcome, BatchResponse } from '../../shared/consumer/process-batch';
 import { createDlqWriter } from '../../shared/dlq/writer';
+import { getDlqProducer } from '../../shared/kafka/producer-instance';
 import type { DlqWriter } from '../../shared/dlq/writer';
 import { createLogger } from '../../shared/observability/logger';
 import { flushMetrics } from '../../shared/observability/metrics';
 import { platform as basePlatform, withNamespace } from '../../shared/platform';
 import type { ConsumerDefinition, PlatformDefinition } from '../../shared/platform';
 import { loadConsumerEnv } from './consumer-env';
-import { dlqProducer } from './dlq-producer';
 
 /** Options of {@link createConsumerHandler}. */
 export interface ConsumerHandlerOptions {
@@ -26,7 +26,7 @@ export interface ConsumerHandlerOptions {
   readonly bus: EventBus;
   /** @default the definition namespaced by XSEVEN_TOPIC_PREFIX */
   readonly platform?: PlatformDefinition;
-  /** @default a kafkajs producer from the KAFKA_* environment, reused across invocations */
+  /** @default the container's DLQ producer (shared/kafka), reused across invocations */
   readonly dlqWriter?: DlqWriter;
   readonly logger?: Logger;
   /** @default XSEVEN_MAX_RECORD_BYTES or 1 MiB */
@@ -104,8 +104,7 @@ export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
   const consumer = consumerOf(def, options.consumer);
   const logger = options.logger ?? createLogger(consumer.name);
   const dlq =
-    options.dlqWriter ??
-    createDlqWriter({ producer: () => dlqProducer(consumer.name, logger), dlq: def.dlq });
+    options.dlqWriter ?? createDlqWriter({ producer: getDlqProducer(logger), dlq: def.dlq });
   // Kept only for the journal, which deletes each entry once written: an
   // outcome (every processed event id) must not outlive its invocation.
   const outcomes: Outcomes | undefined =

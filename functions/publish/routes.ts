@@ -8,14 +8,14 @@ import {
   ServiceUnavailableError,
   UnprocessableEntityError,
 } from '../../shared/http/errors';
-import type { FieldIssue, HttpError } from '../../shared/http/errors';
+import type { HttpError } from '../../shared/http/errors';
 import { jsonResponse, problemResponse, toHttpError } from '../../shared/http/problem';
 import { publishEvents } from '../../shared/publish/publish';
 import type { BatchItemResult, PublishedEvent } from '../../shared/publish/publish';
 import type { PublishContext } from '../../shared/publish/context';
 import { EventTooLargeError } from '../../shared/publish/errors';
 import { KafkaUnavailableError } from '../../shared/errors';
-import type { XsevenError } from '../../shared/errors';
+import type { FieldIssue, XsevenError } from '../../shared/errors';
 import type { JsonBodyEvent } from './json-body';
 import {
   aiResponseRequestSchema,

@@ -1,6 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
+import { withAdmin } from '../../shared/kafka/admin';
+import type { RecordSender } from '../../shared/kafka/records';
 import { esmGroupId } from '../../shared/platform';
 import type { ConsumerDefinition } from '../../shared/platform/schema';
 import { Batcher } from './batcher';
@@ -21,7 +23,7 @@ export interface ConsumerEsmOptions {
   readonly handler: LambdaHandler;
   readonly source: EventSourceInfo;
   /** Producer for the on-failure topic (connected lazily, shared). */
-  readonly producer: () => Promise<Producer>;
+  readonly producer: RecordSender;
   /** Observes every invocation (tests, debugging). */
   readonly onInvocation?: (event: MSKEvent, outcome: InvocationOutcome) => void;
   /** Delay before retry n of a failed batch. @default 100 ms doubling, capped at 5 s */
@@ -261,30 +263,22 @@ export class ConsumerEsm {
   }
 
   async #partitionCount(): Promise<number> {
-    const admin = this.#options.kafka.admin();
-    await admin.connect();
-    try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [this.#options.topic] });
-      return topics.reduce((n, t) => n + t.partitions.length, 0);
-    } finally {
-      await admin.disconnect();
-    }
+    const { topics } = await withAdmin(this.#options.kafka, (admin) =>
+      admin.fetchTopicMetadata({ topics: [this.#options.topic] }),
+    );
+    return topics.reduce((n, t) => n + t.partitions.length, 0);
   }
 
   async #applyStartingPosition(): Promise<void> {
     const { consumer: def, kafka, topic } = this.#options;
     if (def.startingPosition !== 'AT_TIMESTAMP') return;
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
+    await withAdmin(kafka, async (admin) => {
       if (!(await groupHasNoOffsets(admin, this.groupId, [topic]))) return;
       const partitions = await admin.fetchTopicOffsetsByTimestamp(
         topic,
         def.startingPositionTimestamp ?? 0,
       );
       await admin.setOffsets({ groupId: this.groupId, topic, partitions });
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 }

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
 import type { PlatformDefinition } from '../../shared/platform/schema';
 import { esmGroupId } from '../../shared/platform';
+import { KafkaProducer } from '../../shared/kafka/producer';
+import { loadProducerConfig } from '../../shared/kafka/producer-config';
+import { durableProducerConfig } from '../../shared/kafka/producer-instance';
 import { registerEsmControl } from '../runtime/esm-control';
 import type { EsmControl } from '../runtime/esm-control';
 import { ConsumerEsm } from './consumer-esm';
@@ -68,18 +71,12 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
   const selected = platform.consumers.filter(
     (c) => options.consumers === undefined || options.consumers.includes(c.name),
   );
-  let producer: Promise<Producer> | undefined;
-  const sharedProducer = (): Promise<Producer> => {
-    producer ??= (async () => {
-      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await p.connect();
-      return p;
-    })();
-    producer.catch(() => {
-      producer = undefined;
-    });
-    return producer;
-  };
+  // One producer for every mapping's on-failure destination, connected on its first write.
+  const producer = new KafkaProducer({
+    kafka,
+    config: durableProducerConfig(loadProducerConfig()),
+    logger,
+  });
   const esms: ConsumerEsm[] = [];
   for (const consumer of selected) {
     const handler =
@@ -94,7 +91,7 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
           kafka,
           logger,
           handler,
-          producer: sharedProducer,
+          producer,
           source: {
             eventSourceArn: `arn:aws:kafka:local:000000000000:cluster/${platform.name}/${esmGroupId(consumer, topic)}`,
             bootstrapServers: options.brokers.join(','),
@@ -125,7 +122,7 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
     stop: async () => {
       if (options.register !== false) registerEsmControl(undefined);
       await Promise.all(esms.map((esm) => esm.stop()));
-      if (producer) await (await producer.catch(() => undefined))?.disconnect();
+      await producer.disconnect();
     },
   };
 };

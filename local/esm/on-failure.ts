@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Message, Producer } from 'kafkajs';
-import { DlqHeader } from '../../shared/dlq/headers';
+import { buildDlqMessage, recordHeaders } from '../../shared/dlq/dead-letter';
+import type { OutgoingMessage, RecordSender } from '../../shared/kafka/records';
 import type { ConsumerDefinition } from '../../shared/platform/schema';
 import type { DiscardReason } from './delivery';
 import type { PendingRecord } from './msk-event';
@@ -10,12 +10,12 @@ export const ESM_DISCARD_REASON_HEADER = 'xseven-esm-discard-reason';
 
 /**
  * The message the ESM writes to its on-failure topic for a record it gave
- * up: the original key, value and headers, plus where it came from and why
- * (the DLQ header names, so the same tools read both).
+ * up: the dead-letter record of shared/dlq (original key, value and
+ * headers, where it came from, the error), plus why the ESM gave it up.
  *
  * @example
  * ```ts
- * await producer.send({ topic: consumer.onFailureTopic, messages: records.map((r) => onFailureMessage(r, consumer, groupId, reason, error, now)) });
+ * await producer.send(records.map((r) => ({ topic, ...onFailureMessage(r, consumer, groupId, reason, error, now) })));
  * ```
  */
 export const onFailureMessage = (
@@ -25,29 +25,25 @@ export const onFailureMessage = (
   reason: DiscardReason,
   error: string,
   now: Date,
-): Message => ({
-  key: record.key,
-  value: record.value,
-  headers: {
-    ...record.headers,
-    [DlqHeader.OriginalTopic]: record.topic,
-    [DlqHeader.OriginalPartition]: String(record.partition),
-    [DlqHeader.OriginalOffset]: String(record.offset),
-    [DlqHeader.OriginalTimestamp]: new Date(record.timestamp).toISOString(),
-    [DlqHeader.ConsumerGroup]: groupId,
-    [DlqHeader.FunctionName]: consumer.name,
-    [DlqHeader.ErrorMessage]: error.slice(0, 2000),
-    [DlqHeader.LastFailureTime]: now.toISOString(),
-    [ESM_DISCARD_REASON_HEADER]: reason,
-  },
-});
+): OutgoingMessage =>
+  buildDlqMessage(
+    {
+      record: { ...record, headers: recordHeaders(record.headers) },
+      failure: { message: error },
+      consumerGroup: groupId,
+      functionName: consumer.name,
+      failedAt: now,
+    },
+    { extraHeaders: { [ESM_DISCARD_REASON_HEADER]: reason } },
+  );
 
 /** What {@link createDiscard} needs. */
 export interface DiscardOptions {
   readonly consumer: ConsumerDefinition;
   /** The mapping's consumer group. */
   readonly groupId: string;
-  readonly producer: () => Promise<Producer>;
+  /** The ESM's producer (shared/kafka's KafkaProducer: acks=all, retries, metrics). */
+  readonly producer: RecordSender;
   readonly logger: Logger;
   readonly signal: AbortSignal;
   readonly retryDelayMs?: number;
@@ -86,15 +82,13 @@ export const createDiscard =
     }
     for (;;) {
       try {
-        const producer = await options.producer();
         const now = new Date();
-        await producer.send({
-          topic,
-          acks: -1,
-          messages: records.map((r) =>
-            onFailureMessage(r, consumer, options.groupId, reason, error, now),
-          ),
-        });
+        await options.producer.send(
+          records.map((r) => ({
+            topic,
+            ...onFailureMessage(r, consumer, options.groupId, reason, error, now),
+          })),
+        );
         logger.warn('records sent to the on-failure destination', { ...summary, topic });
         return;
       } catch (writeError) {

@@ -1,3 +1,4 @@
+import type { DeadLetterFailure } from '../dlq/dead-letter';
 import { ValidationError } from '../errors';
 import { FailureCategory } from '../platform/schema';
 import { RecordFailureError } from './errors';
@@ -17,14 +18,8 @@ export const RETRIABLE_BY_CATEGORY = {
   [FailureCategory.UnknownSchemaVersion]: true,
 } as const satisfies Record<FailureCategory, boolean>;
 
-/** A classified failure, ready for the DLQ headers. */
-export interface ClassifiedFailure {
-  readonly category: FailureCategory;
-  readonly retriable: boolean;
-  readonly message: string;
-  /** The first lines of the stack (never the whole trace). */
-  readonly stack: string;
-}
+/** A classified failure, ready for the DLQ headers: every field known. */
+export type ClassifiedFailure = Required<DeadLetterFailure>;
 
 /** Network error codes of Node that mean "the dependency is unreachable". */
 const NETWORK_CODES: ReadonlySet<string> = new Set([

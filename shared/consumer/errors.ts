@@ -128,22 +128,6 @@ export class DependencyUnavailableError extends RecordFailureError {
 }
 
 /**
- * Failed records could not be written to the dead-letter queue. The
- * invocation must fail (or report exactly those records) so they are
- * delivered again: nothing is dropped.
- *
- * @example
- * ```ts
- * throw new DlqWriteError('3 records could not be dead-lettered', { cause: err });
- * ```
- */
-export class DlqWriteError extends XsevenError {
-  public constructor(message: string, options: Options = {}) {
-    super('DLQ_WRITE_FAILED', message, { ...options, retriable: true });
-  }
-}
-
-/**
  * A configuration of the consumer (handler factory or local ESM) is invalid.
  *
  * @example

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { MSKEvent } from 'aws-lambda';
 import { ValidationError } from '../errors';
+import type { RecordHeader } from '../kafka/records';
 import { bytesOf, decodeBase64Strict } from './byte-arena';
 import { RecordDeserializationError } from './errors';
 
@@ -49,12 +50,6 @@ const payloadSchema = z.object({
   value: z.string().nullish(),
   headers: z.array(z.record(z.string(), headerBytesSchema)).nullish(),
 });
-
-/** One header of a record, bytes decoded. Order and duplicates are kept. */
-export interface RecordHeader {
-  readonly name: string;
-  readonly value: Buffer;
-}
 
 /** A record of an MSK event with key, value and header bytes decoded. */
 export interface DecodedRecord {

@@ -1,9 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DeadLetter, DlqWriter } from '../dlq/writer';
+import type { DeadLetter } from '../dlq/dead-letter';
+import type { DlqWriter } from '../dlq/writer';
 import type { EventEnvelope } from '../events/envelope';
 import { MetricName, recordMetric } from '../observability/metrics';
 import type { EventBus } from './bus';
 import { classifyFailure } from './classify';
+import type { ClassifiedFailure } from './classify';
 import { BatchIncompleteError } from './errors';
 import { decodeRecord, parseMskEvent } from './msk-record';
 import type { DecodedRecord } from './msk-record';
@@ -55,7 +57,7 @@ export interface BatchOutcome {
 
 interface PartitionResult {
   readonly processed: string[];
-  readonly letters: DeadLetter[];
+  readonly letters: ClassifiedLetter[];
   /** Records not processed (time ran out): the first of them is retried from. */
   readonly unprocessed: DecodedRecordRef[];
 }
@@ -66,7 +68,10 @@ interface DecodedRecordRef {
 }
 
 /** A record's outcome: the processed event's id, or its dead letter (no wrapper object per record). */
-type RecordOutcome = string | DeadLetter;
+type RecordOutcome = string | ClassifiedLetter;
+
+/** A dead letter of the consumer: its failure is always classified. */
+type ClassifiedLetter = DeadLetter & { readonly failure: ClassifiedFailure };
 
 /** Per-invocation figures of a topic, recorded as metrics once per invocation. */
 interface Figures {
@@ -91,7 +96,7 @@ const deadLetter = (
   deps: BatchDependencies,
   now: () => Date,
   handler?: string,
-): DeadLetter => {
+): ClassifiedLetter => {
   const eventId = eventIdOf(record.value);
   return {
     record,

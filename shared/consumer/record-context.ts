@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { deliveryAttempt } from '../dlq/writer';
+import { deliveryAttempt } from '../dlq/dead-letter';
 import type { EventEnvelope } from '../events/envelope';
 import type { EventType } from '../events/event-types';
 import type { EventHandler, EventOf, HandlerContext } from './bus';

@@ -4,11 +4,10 @@
  * republished. Reads headers only, never payloads.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import type { DlqRecordView } from '../management/dlq-stats';
-import { topicWatermarks } from '../management/cluster';
-import { readRange } from '../management/dlq-stats';
 import { DlqHeader } from './headers';
 import { DlqMoverHeader } from './record';
+import { readRange, wholeTopic } from './scan';
+import type { DlqRecordView } from './scan';
 
 const UNKNOWN = 'unknown';
 
@@ -85,12 +84,11 @@ export const archiveStats = async (options: {
   readonly maxRecords: number;
   readonly timeoutMs: number;
 }): Promise<ArchiveStats> => {
-  const marks = await topicWatermarks(options.admin, options.topic);
   const { records, truncated } = await readRange(
     options.kafka,
     options.admin,
     options.topic,
-    marks.map((m) => ({ partition: m.partition, from: m.low, to: m.high })),
+    await wholeTopic(options.admin, options.topic),
     options.maxRecords,
     options.timeoutMs,
   );

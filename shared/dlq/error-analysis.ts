@@ -3,8 +3,8 @@
  * counts by handler and the most frequent error messages grouped by shape.
  * Reads headers only, never payloads.
  */
-import type { DlqRecordView } from '../management/dlq-stats';
 import { DlqHeader } from './headers';
+import type { DlqRecordView } from './scan';
 
 /** A group of error messages of the same shape. */
 export interface ErrorGroup {

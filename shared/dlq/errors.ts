@@ -1,7 +1,5 @@
 import { XsevenError } from '../errors';
 import type { XsevenErrorOptions } from '../errors';
-import { HttpError } from '../http/errors';
-import type { FieldIssue } from '../http/errors';
 
 /**
  * A record read from the dead-letter queue does not carry the DLQ headers
@@ -36,20 +34,17 @@ export class DlqMoveError extends XsevenError {
 }
 
 /**
- * 422: a manual retry request does not match its schema.
+ * Failed records could not be written to the dead-letter queue. The
+ * invocation must fail (or report exactly those records) so they are
+ * delivered again: nothing is dropped.
  *
  * @example
  * ```ts
- * throw new DlqRetryRequestError([{ path: 'source', message: 'Invalid option' }]);
+ * throw new DlqWriteError('3 records could not be dead-lettered', { cause: err });
  * ```
  */
-export class DlqRetryRequestError extends HttpError {
-  public constructor(issues: readonly FieldIssue[]) {
-    super(
-      422,
-      'DLQ_RETRY_REQUEST_INVALID',
-      `invalid retry request: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-      { issues },
-    );
+export class DlqWriteError extends XsevenError {
+  public constructor(message: string, options: Omit<XsevenErrorOptions, 'retriable'> = {}) {
+    super('DLQ_WRITE_FAILED', message, { ...options, retriable: true });
   }
 }

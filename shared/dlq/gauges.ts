@@ -6,10 +6,10 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Admin, Kafka } from 'kafkajs';
-import { readRange } from '../management/dlq-stats';
 import type { DlqDefinition } from '../platform/schema';
-import { pendingDlqRanges, wholeTopic } from './scan';
+import { readRange, wholeTopic } from './scan';
 import type { DlqRange } from './scan';
+import { pendingDlqRanges } from './stats';
 
 /** The gauges after a run. */
 export interface DlqGauges {

@@ -18,9 +18,9 @@ import { runDlqMover } from './mover';
 import type { DecideMove } from './mover';
 import { DlqMoverHeader, decodeDlqRecord, headerBuffers, toRetryMessage } from './record';
 import type { DlqRecord } from './record';
-import { pendingDlqRanges, scanRecords, wholeTopic } from './scan';
+import { scanRecords, wholeTopic } from './scan';
 import type { ScannedRecord } from './scan';
-
+import { pendingDlqRanges } from './stats';
 import { RetrySource } from './manual-retry-request';
 import type { ManualRetryRequest } from './manual-retry-request';
 

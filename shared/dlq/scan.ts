@@ -4,7 +4,8 @@
  * afterwards) reads given offset ranges with keys, values and headers.
  */
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, IHeaders, Kafka } from 'kafkajs';
+import { topicWatermarks } from '../kafka/offsets';
 import type { ConsumedRecord } from './record';
 
 /** First/next offset to read and end (exclusive) of each partition. */
@@ -33,7 +34,7 @@ export interface ScanOptions {
 }
 
 /**
- * The whole retained, committed range of every partition of a topic.
+ * The whole retained range of every partition of a topic.
  *
  * @example
  * ```ts
@@ -41,37 +42,11 @@ export interface ScanOptions {
  * ```
  */
 export const wholeTopic = async (admin: Admin, topic: string): Promise<DlqRange[]> =>
-  (await admin.fetchTopicOffsets(topic)).map((m) => ({
+  (await topicWatermarks(admin, topic)).map((m) => ({
     partition: m.partition,
-    from: Number(m.low),
-    to: Number(m.high),
+    from: m.low,
+    to: m.high,
   }));
-
-/**
- * The records of the DLQ the retry function has not moved yet: from its
- * group's committed offset (or the log start) to the end.
- *
- * @example
- * ```ts
- * const ranges = await pendingDlqRanges(admin, platform.dlq);
- * ```
- */
-export const pendingDlqRanges = async (
-  admin: Admin,
-  dlq: { readonly topic: string; readonly consumerGroupId: string },
-): Promise<DlqRange[]> => {
-  const [ranges, committed] = await Promise.all([
-    wholeTopic(admin, dlq.topic),
-    admin.fetchOffsets({ groupId: dlq.consumerGroupId, topics: [dlq.topic] }),
-  ]);
-  const byPartition = new Map(
-    (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
-  );
-  return ranges.map((r) => ({
-    ...r,
-    from: Math.min(Math.max(byPartition.get(r.partition) ?? -1, r.from), r.to),
-  }));
-};
 
 /**
  * Reads the records of `ranges` from `topic` (read_committed), stopping at
@@ -160,4 +135,52 @@ export const scanRecords = async (
     await admin.deleteGroups([groupId]).catch(() => undefined);
   }
   return { records, truncated };
+};
+
+/** A DLQ record as the analyses see it: position, time and decoded headers (never the payload). */
+export interface DlqRecordView {
+  readonly partition: number;
+  readonly offset: number;
+  /** Kafka timestamp of the DLQ record (when it was dead-lettered), epoch ms. */
+  readonly timestamp: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+const headerText = (headers: IHeaders | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+};
+
+/**
+ * Reads the records of `ranges` from a topic ({@link scanRecords}) as
+ * views: partition, offset, timestamp and headers as text, stopping at the
+ * end of each range, after `maxRecords`, or after `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * const { records, truncated } = await readRange(kafka, admin, 'dead.letter.queue', ranges, 10_000, 10_000);
+ * ```
+ */
+export const readRange = async (
+  kafka: Kafka,
+  admin: Admin,
+  topic: string,
+  ranges: readonly DlqRange[],
+  maxRecords: number,
+  timeoutMs: number,
+): Promise<{ records: DlqRecordView[]; truncated: boolean }> => {
+  const scan = await scanRecords(kafka, admin, topic, ranges, { maxRecords, timeoutMs });
+  return {
+    truncated: scan.truncated,
+    records: scan.records.map((r) => ({
+      partition: r.partition,
+      offset: Number(r.offset),
+      timestamp: Number(r.timestamp),
+      headers: headerText(r.headers),
+    })),
+  };
 };

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
+import type { FieldIssue } from '../errors';
 import { NotFoundError } from '../http/errors';
-import type { FieldIssue } from '../http/errors';
 
 /**
  * An event (envelope or data) does not match its schema. `issues` names each

@@ -1,11 +1,5 @@
 import { XsevenError } from '../errors';
-import type { XsevenErrorOptions } from '../errors';
-
-/** One failing field of a request, e.g. `{ path: 'data.userId', message: 'Required' }`. */
-export interface FieldIssue {
-  readonly path: string;
-  readonly message: string;
-}
+import type { FieldIssue, XsevenErrorOptions } from '../errors';
 
 /**
  * An error with an HTTP status, rendered as application/problem+json.

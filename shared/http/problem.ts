@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ValidationError, XsevenError } from '../errors';
+import type { FieldIssue } from '../errors';
 import { HttpError, ServiceUnavailableError } from './errors';
-import type { FieldIssue } from './errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

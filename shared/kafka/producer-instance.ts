@@ -3,9 +3,52 @@ import { createLogger } from '../observability/logger';
 import { createKafka } from './client';
 import { loadKafkaConnectionConfig } from './connection-config';
 import { loadProducerConfig } from './producer-config';
+import type { ProducerConfig } from './producer-config';
 import { KafkaProducer } from './producer';
 
 let containerProducer: KafkaProducer | undefined;
+let containerDlqProducer: KafkaProducer | undefined;
+
+/**
+ * Settings of a producer whose writes must survive the loss of a broker
+ * (dead letters): acks=all and idempotent, whatever the environment asks
+ * for publishing.
+ *
+ * @example
+ * ```ts
+ * durableProducerConfig(loadProducerConfig({ KAFKA_PRODUCER_ACKS: '1' })).acks; // -1
+ * ```
+ */
+export const durableProducerConfig = (config: ProducerConfig): ProducerConfig => ({
+  ...config,
+  acks: -1,
+  idempotent: true,
+});
+
+/** A producer built from the environment (validated once), connecting on first send. */
+const environmentProducer = (
+  logger: Logger,
+  adapt: (config: ProducerConfig) => ProducerConfig = (config) => config,
+): KafkaProducer => {
+  const connection = loadKafkaConnectionConfig();
+  const config = adapt(loadProducerConfig());
+  return new KafkaProducer({
+    kafka: () =>
+      createKafka({
+        config: connection,
+        logger,
+        // Connecting to a dead cluster gives up fast: the publish path answers 503,
+        // a consumer reports its dead letters for redelivery.
+        retry: {
+          retries: 1,
+          initialRetryTime: config.retryBackoffMs,
+          maxRetryTime: config.retryMaxBackoffMs,
+        },
+      }),
+    config,
+    logger,
+  });
+};
 
 /**
  * The producer of this container (Lambda execution environment or local
@@ -19,26 +62,25 @@ let containerProducer: KafkaProducer | undefined;
  * ```
  */
 export const getProducer = (logger: Logger = createLogger('xseven-producer')): KafkaProducer => {
-  if (containerProducer === undefined) {
-    const connection = loadKafkaConnectionConfig();
-    const config = loadProducerConfig();
-    containerProducer = new KafkaProducer({
-      kafka: () =>
-        createKafka({
-          config: connection,
-          logger,
-          // Connecting to a dead cluster gives up fast: the publish path answers 503.
-          retry: {
-            retries: 1,
-            initialRetryTime: config.retryBackoffMs,
-            maxRetryTime: config.retryMaxBackoffMs,
-          },
-        }),
-      config,
-      logger,
-    });
-  }
+  containerProducer ??= environmentProducer(logger);
   return containerProducer;
+};
+
+/**
+ * The container's producer of dead letters: the environment's producer
+ * settings made durable ({@link durableProducerConfig}), with the same retry
+ * policy and producer metrics as every other write.
+ *
+ * @example
+ * ```ts
+ * const writer = createDlqWriter({ producer: getDlqProducer(logger), dlq: platform.dlq });
+ * ```
+ */
+export const getDlqProducer = (
+  logger: Logger = createLogger('xseven-dlq-producer'),
+): KafkaProducer => {
+  containerDlqProducer ??= environmentProducer(logger, durableProducerConfig);
+  return containerDlqProducer;
 };
 
 /**
@@ -59,8 +101,8 @@ export const setProducer = (producer: KafkaProducer | undefined): KafkaProducer 
 };
 
 /**
- * Flushes and disconnects the container's producer, if one was built; it
- * stays usable (the next send reconnects). For local shutdown and tests.
+ * Flushes and disconnects the container's producers, if built; they stay
+ * usable (the next send reconnects). For local shutdown and tests.
  *
  * @example
  * ```ts
@@ -68,5 +110,5 @@ export const setProducer = (producer: KafkaProducer | undefined): KafkaProducer 
  * ```
  */
 export const closeProducer = async (): Promise<void> => {
-  await containerProducer?.disconnect();
+  await Promise.all([containerProducer?.disconnect(), containerDlqProducer?.disconnect()]);
 };

@@ -1,4 +1,4 @@
-import type { OutgoingRecord, RecordPosition } from './producer-records';
+import type { OutgoingRecord, RecordPosition } from './records';
 
 /** Options of {@link LingerQueue}. */
 export interface LingerQueueOptions {
@@ -20,7 +20,7 @@ const sizeOf = (records: readonly OutgoingRecord[]): number =>
   records.reduce(
     (total, r) =>
       total +
-      (typeof r.value === 'string' ? Buffer.byteLength(r.value) : r.value.length) +
+      (r.value === null ? 0 : Buffer.byteLength(r.value)) +
       (r.key === null ? 0 : Buffer.byteLength(r.key)),
     0,
   );

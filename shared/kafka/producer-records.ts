@@ -1,21 +1,6 @@
 import { Partitioners } from 'kafkajs';
 import type { IHeaders, Message, PartitionerArgs, RecordMetadata } from 'kafkajs';
-
-/** One record to write. */
-export interface OutgoingRecord {
-  readonly topic: string;
-  /** Chooses the partition (murmur2, as the Java client); null spreads records round-robin. */
-  readonly key: string | null;
-  readonly value: string | Buffer;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** Where a record was written. `offset` is a decimal string (Kafka offsets are 64-bit). */
-export interface RecordPosition {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-}
+import type { OutgoingRecord, RecordPosition } from './records';
 
 /** Records the kafkajs default (murmur2) partitioner assigned, keyed by message object. */
 export type PartitionLog = WeakMap<Message, number>;
@@ -52,6 +37,8 @@ export const toTopicMessages = (records: readonly OutgoingRecord[]) => {
     const message: Message = { key: record.key, value: record.value };
     // kafkajs only reads headers: the record's own object is passed, not a copy.
     if (record.headers) message.headers = record.headers as IHeaders;
+    if (record.partition !== undefined) message.partition = record.partition;
+    if (record.timestamp !== undefined) message.timestamp = record.timestamp;
     const list = byTopic.get(record.topic);
     if (list) list.push(message);
     else byTopic.set(record.topic, [message]);

@@ -3,7 +3,8 @@ import { COMPRESSION_CODEC } from './producer-config';
 import type { ProducerConfig } from './producer-config';
 import { isTransientKafkaError, toProducerError, TransactionAbortedError } from './producer-errors';
 import { positionsOf, toTopicMessages } from './producer-records';
-import type { OutgoingRecord, PartitionLog, RecordPosition } from './producer-records';
+import type { PartitionLog } from './producer-records';
+import type { OutgoingRecord, RecordPosition } from './records';
 
 /** What the work of a transaction can do. */
 export interface ProducerTransaction {

@@ -10,11 +10,11 @@ import type { ProducerConfig } from './producer-config';
 import { isTransientKafkaError, toProducerError } from './producer-errors';
 import { LingerQueue } from './producer-linger';
 import { positionsOf, toTopicMessages, trackingPartitioner } from './producer-records';
-import type { OutgoingRecord, PartitionLog, RecordPosition } from './producer-records';
+import type { PartitionLog } from './producer-records';
+import type { OutgoingRecord, RecordPosition } from './records';
 import { openTransaction } from './producer-transaction';
 import type { ProducerTransaction } from './producer-transaction';
 
-export type { OutgoingRecord, RecordPosition } from './producer-records';
 export type { ProducerTransaction } from './producer-transaction';
 
 /** Options of {@link KafkaProducer}. */

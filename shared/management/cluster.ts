@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
 import { KafkaUnavailableError } from '../errors';
+import { topicWatermarks } from '../kafka/offsets';
 import { retry } from '../retry';
 
 /** One partition of a topic, with its watermarks. */
@@ -38,13 +39,6 @@ export interface ClusterInfo {
     readonly host: string;
     readonly port: number;
   }[];
-}
-
-/** Watermarks of one partition. */
-export interface Watermarks {
-  readonly partition: number;
-  readonly low: number;
-  readonly high: number;
 }
 
 /**
@@ -100,42 +94,6 @@ export const describeClusterInfo = async (admin: Admin): Promise<ClusterInfo> =>
       .sort((a, b) => a.nodeId - b.nodeId),
   };
 };
-
-/**
- * Low and high watermarks of every partition of a topic.
- *
- * @example
- * ```ts
- * const marks = await topicWatermarks(admin, 'ai.responses');
- * const size = marks.reduce((n, m) => n + m.high - m.low, 0);
- * ```
- */
-export const topicWatermarks = (admin: Admin, topic: string): Promise<Watermarks[]> =>
-  retry(
-    async () => {
-      try {
-        const offsets = await admin.fetchTopicOffsets(topic);
-        return offsets
-          .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }))
-          .sort((a, b) => a.partition - b.partition);
-      } catch (error) {
-        // kafkajs 2.2.4 throws a TypeError when its cached metadata of a just-created
-        // topic has no partitions yet: refresh that topic's metadata and ask again.
-        if (!(error instanceof TypeError)) throw error;
-        await admin.fetchTopicMetadata({ topics: [topic] });
-        throw new KafkaUnavailableError(`no partition metadata for topic "${topic}" yet`, {
-          cause: error,
-        });
-      }
-    },
-    {
-      retries: 4,
-      baseDelayMs: 100,
-      maxDelayMs: 400,
-      jitter: 0,
-      shouldRetry: (error) => error instanceof KafkaUnavailableError,
-    },
-  );
 
 /**
  * Configs explicitly set on each topic (broker defaults left out).

@@ -1,7 +1,7 @@
 import type { Admin, MemberDescription } from 'kafkajs';
 import { AssignerProtocol } from 'kafkajs';
-import { topicWatermarks } from './cluster';
-import type { Watermarks } from './cluster';
+import { topicWatermarks } from '../kafka/offsets';
+import type { Watermarks } from '../kafka/offsets';
 
 /** One member of a consumer group and the partitions assigned to it. */
 export interface GroupMember {

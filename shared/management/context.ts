@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Admin, Kafka } from 'kafkajs';
 import type { PlatformDefinition } from '../platform';
 import type { ManagementConfig } from './config';
@@ -26,3 +27,15 @@ export interface ManagementContext {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
 }
+
+/** What a route handler receives. */
+export interface RouteRequest {
+  readonly event: APIGatewayProxyEventV2;
+  readonly pathParameters: Readonly<Record<string, string>>;
+}
+
+/** One management route's implementation. */
+export type RouteHandler = (
+  request: RouteRequest,
+  context: ManagementContext,
+) => Promise<APIGatewayProxyStructuredResultV2>;

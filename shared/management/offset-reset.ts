@@ -1,7 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import * as z from 'zod';
 import { UnprocessableEntityError } from '../http/errors';
-import { topicWatermarks } from './cluster';
+import { topicWatermarks } from '../kafka/offsets';
 import { describeGroupStates } from './consumers';
 import type { EsmGate } from './esm-gate';
 import { GroupActiveError, UnknownTopicError } from './errors';

@@ -1,4 +1,3 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { booleanFlagSchema } from '../config/env';
 import { UnprocessableEntityError } from '../http/errors';
@@ -8,12 +7,10 @@ import { esmGroupId } from '../platform/queries';
 import { describeClusterInfo, describeScopedTopics, inScope, withTimeout } from './cluster';
 import { Severity } from './config';
 import { describeConsumerGroups } from './consumers';
-import type { ManagementContext } from './context';
+import type { ManagementContext, RouteHandler, RouteRequest } from './context';
 import { totalOf } from './counters';
 import type { CounterReport } from './counters';
-import { archiveStats } from '../dlq/archive-stats';
-import { dlqRetryRoute } from '../dlq/retry-route';
-import { DlqScope, dlqStats } from './dlq-stats';
+import { dlqRetryRoute, dlqStatsRoute } from './dlq-routes';
 import { UnknownTopicError } from './errors';
 import { resetGroupOffsets, resetOffsetRequestSchema } from './offset-reset';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './prometheus';
@@ -21,18 +18,6 @@ import { parseJsonBody, parseQuery } from './request';
 import { overallStatus, takeSnapshot } from './snapshot';
 import type { MonitoringSnapshot } from './snapshot';
 import { createTopic, createTopicRequestSchema, deleteTopic, topicNameSchema } from './topics';
-
-/** What a route handler receives. */
-export interface RouteRequest {
-  readonly event: APIGatewayProxyEventV2;
-  readonly pathParameters: Readonly<Record<string, string>>;
-}
-
-/** One management route's implementation. */
-export type RouteHandler = (
-  request: RouteRequest,
-  context: ManagementContext,
-) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const snapshotOf = async (context: ManagementContext): Promise<MonitoringSnapshot> =>
   takeSnapshot({
@@ -300,38 +285,6 @@ const prometheus: RouteHandler = async (_request, context) => ({
   headers: { 'content-type': PROMETHEUS_CONTENT_TYPE },
   body: await renderPrometheus(await snapshotOf(context)),
 });
-
-const dlqStatsRoute: RouteHandler = async (request, context) => {
-  const { scope } = parseQuery(
-    request.event,
-    z.object({
-      scope: z.enum([DlqScope.Pending, DlqScope.All]).default(DlqScope.Pending),
-    }),
-  );
-  const admin = await context.admin();
-  const topics = await admin.listTopics();
-  if (!topics.includes(context.platform.dlq.topic))
-    throw new UnknownTopicError(context.platform.dlq.topic);
-  const stats = await dlqStats({
-    kafka: context.kafka(),
-    admin,
-    dlq: context.platform.dlq,
-    scope,
-    maxRecords: context.config.dlqStatsMaxRecords,
-    timeoutMs: context.config.dlqStatsTimeoutMs,
-    now: context.now,
-  });
-  const archive = topics.includes(context.platform.dlq.archiveTopic)
-    ? await archiveStats({
-        kafka: context.kafka(),
-        admin,
-        topic: context.platform.dlq.archiveTopic,
-        maxRecords: context.config.dlqStatsMaxRecords,
-        timeoutMs: context.config.dlqStatsTimeoutMs,
-      })
-    : null;
-  return jsonResponse(200, { ...stats, archive });
-};
 
 /**
  * The management routes, keyed by method and path relative to the API base

@@ -10,7 +10,7 @@ import { describeConsumerGroups } from './consumers';
 import type { ConsumerGroupInfo, WatermarkCache } from './consumers';
 import { readOrUnavailable } from './counters';
 import type { CounterReport, CounterSource } from './counters';
-import { dlqDepth } from './dlq-stats';
+import { dlqDepth } from '../dlq/stats';
 
 /** One way a topic of the definition differs from the broker. */
 export interface DefinitionDrift {

@@ -1,7 +1,10 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import { EventBus } from '../../../shared/consumer/bus';
 import type { EventHandler } from '../../../shared/consumer/bus';
 import { createDlqWriter } from '../../../shared/dlq/writer';
+import { KafkaProducer } from '../../../shared/kafka/producer';
+import { loadProducerConfig } from '../../../shared/kafka/producer-config';
+import { durableProducerConfig } from '../../../shared/kafka/producer-instance';
 import { createEnvelope } from '../../../shared/events/envelope';
 import type { EventType } from '../../../shared/events/event-types';
 import { toEventRecord } from '../../../shared/events/record';
@@ -41,24 +44,15 @@ export const realConsumer = (
   bus: EventBus,
   maxRecordBytes?: number,
 ): { handler: LambdaHandler; close: () => Promise<void> } => {
-  let producer: Promise<Producer> | undefined;
-  const connected = (): Promise<Producer> => {
-    producer ??= (async () => {
-      const p = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
-      });
-      await p.connect();
-      return p;
-    })();
-    return producer;
-  };
+  const producer = new KafkaProducer({
+    kafka,
+    config: durableProducerConfig(loadProducerConfig({})),
+  });
   const handler = createConsumerHandler({
     consumer,
     bus,
     platform: def,
-    dlqWriter: createDlqWriter({ producer: connected, dlq: def.dlq }),
+    dlqWriter: createDlqWriter({ producer, dlq: def.dlq }),
     logger,
     env: {},
     ...(maxRecordBytes === undefined ? {} : { maxRecordBytes }),
@@ -66,7 +60,7 @@ export const realConsumer = (
   return {
     handler: handler as unknown as LambdaHandler,
     close: async () => {
-      if (producer) await (await producer).disconnect();
+      await producer.disconnect();
     },
   };
 };

@@ -2,7 +2,12 @@ import type { Admin, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { startDlqRetryScheduler } from '../../../local/scheduler/dlq-retry-scheduler';
 import type { RunningScheduler } from '../../../local/scheduler/dlq-retry-scheduler';
 import { DlqHeader } from '../../../shared/dlq/headers';
-import { createDlqWriter, deliveryAttempt } from '../../../shared/dlq/writer';
+import { deliveryAttempt } from '../../../shared/dlq/dead-letter';
+import { createDlqWriter } from '../../../shared/dlq/writer';
+import { KafkaProducer } from '../../../shared/kafka/producer';
+import { loadProducerConfig } from '../../../shared/kafka/producer-config';
+import { durableProducerConfig } from '../../../shared/kafka/producer-instance';
+import type { RecordSender } from '../../../shared/kafka/records';
 import { createLogger } from '../../../shared/observability/logger';
 import type { PlatformDefinition } from '../../../shared/platform';
 import { testKafka } from '../../support/kafka';
@@ -20,13 +25,13 @@ type Deliveries = Map<string, { attempt: number; at: number }[]>;
  */
 const failingConsumer = async (
   kafka: Kafka,
-  producer: Producer,
+  producer: RecordSender,
   def: PlatformDefinition,
   topic: string,
   fails: (attempt: number) => boolean,
 ): Promise<{ consumer: Consumer; deliveries: Deliveries }> => {
   const deliveries: Deliveries = new Map();
-  const writer = createDlqWriter({ producer: async () => producer, dlq: def.dlq, random: () => 0 });
+  const writer = createDlqWriter({ producer, dlq: def.dlq, random: () => 0 });
   const consumer = kafka.consumer({ groupId: `${topic}-handler`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -48,7 +53,6 @@ const failingConsumer = async (
             partition,
             offset: Number(message.offset),
             timestamp: Number(message.timestamp),
-            timestampType: 'CREATE_TIME',
             key: message.key,
             value: message.value,
             headers,
@@ -83,19 +87,24 @@ describe('scheduled DLQ retry end to end (real broker, local scheduler)', () => 
   let kafka: Kafka;
   let admin: Admin;
   let producer: Producer;
+  let dlqProducer: KafkaProducer;
   const cleanups: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
     kafka = testKafka('dlq-scheduled-test');
     admin = kafka.admin();
     producer = kafka.producer({ idempotent: true });
+    dlqProducer = new KafkaProducer({
+      kafka,
+      config: durableProducerConfig(loadProducerConfig({})),
+    });
     await Promise.all([admin.connect(), producer.connect()]);
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
   afterAll(async () => {
-    await Promise.all([admin.disconnect(), producer.disconnect()]);
+    await Promise.all([admin.disconnect(), producer.disconnect(), dlqProducer.disconnect()]);
   });
 
   const schedule = async (def: PlatformDefinition): Promise<RunningScheduler> => {
@@ -123,7 +132,7 @@ describe('scheduled DLQ retry end to end (real broker, local scheduler)', () => 
     const topic = def.topics[0]!.name;
     const { consumer, deliveries } = await failingConsumer(
       kafka,
-      producer,
+      dlqProducer,
       def,
       topic,
       (a) => a < 3,
@@ -152,7 +161,7 @@ describe('scheduled DLQ retry end to end (real broker, local scheduler)', () => 
     });
     const topic = def.topics[0]!.name;
     const ids = ['a', 'b', 'c', 'd', 'e'].map((x) => `doomed-${x}`);
-    const { consumer } = await failingConsumer(kafka, producer, def, topic, () => true);
+    const { consumer } = await failingConsumer(kafka, dlqProducer, def, topic, () => true);
     cleanups.push(() => consumer.disconnect());
     const scheduler = await schedule(def);
 

@@ -1,11 +1,14 @@
-import type { Producer } from 'kafkajs';
 import { classifyFailure } from '../../../shared/consumer/classify';
 import { RecordSchemaError } from '../../../shared/consumer/errors';
-import { DlqWriteError } from '../../../shared/consumer/errors';
+import { DlqWriteError } from '../../../shared/dlq/errors';
 import type { DecodedRecord } from '../../../shared/consumer/msk-record';
 import { DELIVERY_ATTEMPT_HEADER, DlqHeader } from '../../../shared/dlq/headers';
-import { buildDlqMessage, createDlqWriter, deliveryAttempt } from '../../../shared/dlq/writer';
-import type { DeadLetter } from '../../../shared/dlq/writer';
+import { buildDlqMessage, deliveryAttempt } from '../../../shared/dlq/dead-letter';
+import type { DeadLetter } from '../../../shared/dlq/dead-letter';
+import { createDlqWriter } from '../../../shared/dlq/writer';
+import { loadProducerConfig } from '../../../shared/kafka/producer-config';
+import { durableProducerConfig } from '../../../shared/kafka/producer-instance';
+import type { OutgoingRecord, RecordSender } from '../../../shared/kafka/records';
 import { platform } from '../../../shared/platform';
 
 const record = (headers: DecodedRecord['headers'] = []): DecodedRecord => ({
@@ -94,13 +97,10 @@ describe('buildDlqMessage', () => {
 });
 
 describe('createDlqWriter', () => {
-  const producerWith =
-    (send: Producer['send']): (() => Promise<Producer>) =>
-    async () =>
-      ({ send }) as unknown as Producer;
+  const producerWith = (send: RecordSender['send']): RecordSender => ({ send });
 
-  it('sends every letter to the DLQ topic with acks=all and the next retry time of the policy', async () => {
-    const send = jest.fn(async () => []);
+  it('sends every letter to the DLQ topic with the next retry time of the policy', async () => {
+    const send = jest.fn(async (_records: readonly OutgoingRecord[]) => []);
     const writer = createDlqWriter({
       producer: producerWith(send),
       dlq: platform.dlq,
@@ -108,15 +108,18 @@ describe('createDlqWriter', () => {
     });
     await writer.write([letter(record()), letter(record(), new RecordSchemaError('bad'))]);
     expect(send).toHaveBeenCalledTimes(1);
-    const [{ topic, acks, messages }] = send.mock.calls[0] as unknown as [
-      { topic: string; acks: number; messages: { headers: Record<string, Buffer> }[] },
-    ];
-    expect(topic).toBe('dead.letter.queue');
-    expect(acks).toBe(-1);
+    const records = send.mock.calls[0]?.[0] ?? [];
+    expect(records.map((r) => r.topic)).toEqual(['dead.letter.queue', 'dead.letter.queue']);
     // processing: default exponential policy, 1 min base, no jitter with random 0
-    expect(text(messages[0]?.headers[DlqHeader.NextRetryTime])).toBe('2026-01-02T03:05:05.000Z');
+    expect(text(records[0]?.headers?.[DlqHeader.NextRetryTime])).toBe('2026-01-02T03:05:05.000Z');
     // schema validation: never retried, no next retry time
-    expect(messages[1]?.headers[DlqHeader.NextRetryTime]).toBeUndefined();
+    expect(records[1]?.headers?.[DlqHeader.NextRetryTime]).toBeUndefined();
+  });
+
+  it('writes through a producer that waits for every in-sync replica (acks=all)', () => {
+    const config = durableProducerConfig(loadProducerConfig({ KAFKA_PRODUCER_ACKS: '1' }));
+    expect(config.acks).toBe(-1);
+    expect(config.idempotent).toBe(true);
   });
 
   it('turns a send failure into a DlqWriteError', async () => {
@@ -130,8 +133,8 @@ describe('createDlqWriter', () => {
   });
 
   it('does not touch the producer when there is nothing to write', async () => {
-    const producer = jest.fn();
-    await createDlqWriter({ producer, dlq: platform.dlq }).write([]);
-    expect(producer).not.toHaveBeenCalled();
+    const send = jest.fn();
+    await createDlqWriter({ producer: producerWith(send), dlq: platform.dlq }).write([]);
+    expect(send).not.toHaveBeenCalled();
   });
 });

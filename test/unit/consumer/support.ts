@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
-import type { DeadLetter, DlqWriter } from '../../../shared/dlq/writer';
+import type { DeadLetter } from '../../../shared/dlq/dead-letter';
+import type { DlqWriter } from '../../../shared/dlq/writer';
 
 /** A Lambda context with a fixed remaining time. */
 export const lambdaContext = (remainingMs = 60_000, functionName = 'test-consumer'): Context => ({

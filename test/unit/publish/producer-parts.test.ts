@@ -13,7 +13,7 @@ import {
   toProducerError,
 } from '../../../shared/kafka/producer-errors';
 import { positionsOf, toTopicMessages } from '../../../shared/kafka/producer-records';
-import type { OutgoingRecord, RecordPosition } from '../../../shared/kafka/producer-records';
+import type { OutgoingRecord, RecordPosition } from '../../../shared/kafka/records';
 import { createEnvelope, EventHeader, toEventRecord, validateEvent } from '../../../shared/events';
 import { platform } from '../../../shared/platform';
 import { prepareEvent } from '../../../shared/publish/publish';

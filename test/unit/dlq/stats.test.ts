@@ -1,5 +1,5 @@
 import { DlqHeader } from '../../../shared/dlq/headers';
-import { pendingRanges, summarizeDlqRecords } from '../../../shared/management/dlq-stats';
+import { pendingRanges, summarizeDlqRecords } from '../../../shared/dlq/stats';
 
 describe('DLQ analysis', () => {
   it('counts by original topic, category and attempt, and finds the oldest record', () => {

@@ -1,23 +1,19 @@
-import type { Admin, IHeaders, Kafka } from 'kafkajs';
-import { analyzeDlqRecords } from '../dlq/error-analysis';
-import type { DlqErrorAnalysis } from '../dlq/error-analysis';
-import { DlqHeader } from '../dlq/headers';
-import { scanRecords } from '../dlq/scan';
-import type { DlqRange } from '../dlq/scan';
-import type { DlqDefinition } from '../platform';
-import { topicWatermarks } from './cluster';
-import type { Watermarks } from './cluster';
-import { groupLag } from './consumers';
-import type { PartitionLag } from './consumers';
-
-/** A DLQ record as the stats see it: position, time and decoded headers (never the payload). */
-export interface DlqRecordView {
-  readonly partition: number;
-  readonly offset: number;
-  /** Kafka timestamp of the DLQ record (when it was dead-lettered), epoch ms. */
-  readonly timestamp: number;
-  readonly headers: Readonly<Record<string, string>>;
-}
+/**
+ * The DLQ's depth and statistics (GET /dead-letter-queue/stats): what the
+ * DLQ-retry function has not moved yet, counted by original topic,
+ * category and attempt, plus the error analysis of shared/dlq/error-analysis.ts.
+ * Reads headers only, never payloads.
+ */
+import type { Admin, Kafka } from 'kafkajs';
+import { topicWatermarks } from '../kafka/offsets';
+import type { Watermarks } from '../kafka/offsets';
+import type { DlqDefinition } from '../platform/schema';
+import { retry } from '../retry';
+import { analyzeDlqRecords } from './error-analysis';
+import type { DlqErrorAnalysis } from './error-analysis';
+import { DlqHeader } from './headers';
+import { readRange } from './scan';
+import type { DlqRange, DlqRecordView } from './scan';
 
 /** Which DLQ records the stats cover. */
 export const DlqScope = {
@@ -50,9 +46,6 @@ export interface DlqStats extends DlqErrorAnalysis {
   } | null;
 }
 
-export { DLQ_SCAN_GROUP_PREFIX } from '../dlq/scan';
-export type { DlqRange } from '../dlq/scan';
-
 const UNKNOWN = 'unknown';
 
 /**
@@ -66,7 +59,7 @@ const UNKNOWN = 'unknown';
  */
 export const pendingRanges = (
   marks: readonly Watermarks[],
-  committed: readonly Pick<PartitionLag, 'partition' | 'currentOffset'>[],
+  committed: readonly { readonly partition: number; readonly currentOffset: number | null }[],
 ): DlqRange[] => {
   const byPartition = new Map(committed.map((c) => [c.partition, c.currentOffset]));
   return marks.map((m) => {
@@ -123,45 +116,46 @@ export const summarizeDlqRecords = (
   };
 };
 
-const headerText = (headers: IHeaders | undefined): Record<string, string> => {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = first.toString();
-  }
-  return out;
+/** The DLQ's watermarks and the ranges its retry group has not consumed yet. */
+const dlqPositions = async (
+  admin: Admin,
+  dlq: Pick<DlqDefinition, 'topic' | 'consumerGroupId'>,
+): Promise<{ marks: Watermarks[]; pending: DlqRange[] }> => {
+  const [marks, committed] = await Promise.all([
+    topicWatermarks(admin, dlq.topic),
+    // The group coordinator may move (NOT_COORDINATOR) right after a run: kafkajs' admin does not retry it.
+    retry(() => admin.fetchOffsets({ groupId: dlq.consumerGroupId, topics: [dlq.topic] }), {
+      retries: 5,
+      baseDelayMs: 100,
+      maxDelayMs: 1000,
+    }),
+  ]);
+  const pending = pendingRanges(
+    marks,
+    (committed[0]?.partitions ?? []).map((p) => ({
+      partition: p.partition,
+      currentOffset: Number(p.offset) >= 0 ? Number(p.offset) : null,
+    })),
+  );
+  return { marks, pending };
 };
 
 /**
- * Reads the records of `ranges` from a topic (the DLQ scan of
- * shared/dlq/scan.ts) as views: partition, offset, timestamp and headers as
- * text, stopping at the end of each range, after `maxRecords`, or after
- * `timeoutMs`.
+ * The records of the DLQ the retry function has not moved yet: from its
+ * group's committed offset (or the log start) to the end of each partition.
  *
  * @example
  * ```ts
- * const { records, truncated } = await readRange(kafka, admin, 'dead.letter.queue', ranges, 10_000, 10_000);
+ * const ranges = await pendingDlqRanges(admin, platform.dlq);
  * ```
  */
-export const readRange = async (
-  kafka: Kafka,
+export const pendingDlqRanges = async (
   admin: Admin,
-  topic: string,
-  ranges: readonly DlqRange[],
-  maxRecords: number,
-  timeoutMs: number,
-): Promise<{ records: DlqRecordView[]; truncated: boolean }> => {
-  const scan = await scanRecords(kafka, admin, topic, ranges, { maxRecords, timeoutMs });
-  return {
-    truncated: scan.truncated,
-    records: scan.records.map((r) => ({
-      partition: r.partition,
-      offset: Number(r.offset),
-      timestamp: Number(r.timestamp),
-      headers: headerText(r.headers),
-    })),
-  };
-};
+  dlq: Pick<DlqDefinition, 'topic' | 'consumerGroupId'>,
+): Promise<DlqRange[]> => (await dlqPositions(admin, dlq)).pending;
+
+const spanOf = (ranges: readonly DlqRange[]): number =>
+  ranges.reduce((n, r) => n + Math.max(0, r.to - r.from), 0);
 
 /** Options of {@link dlqStats}. */
 export interface DlqStatsOptions {
@@ -186,18 +180,14 @@ export interface DlqStatsOptions {
  */
 export const dlqStats = async (options: DlqStatsOptions): Promise<DlqStats> => {
   const now = options.now ?? Date.now;
-  const { topic, consumerGroupId } = options.dlq;
-  const [marks, lags] = await Promise.all([
-    topicWatermarks(options.admin, topic),
-    groupLag(options.admin, consumerGroupId, [topic]),
-  ]);
-  const pending = pendingRanges(marks, lags);
+  const { topic } = options.dlq;
+  const { marks, pending } = await dlqPositions(options.admin, options.dlq);
   const ranges: DlqRange[] =
     options.scope === DlqScope.All
       ? marks.map((m) => ({ partition: m.partition, from: m.low, to: m.high }))
       : pending;
-  const depth = pending.reduce((n, r) => n + r.to - r.from, 0);
-  const total = ranges.reduce((n, r) => n + Math.max(0, r.to - r.from), 0);
+  const depth = spanOf(pending);
+  const total = spanOf(ranges);
   const { records, truncated } = await readRange(
     options.kafka,
     options.admin,
@@ -229,10 +219,4 @@ export const dlqStats = async (options: DlqStatsOptions): Promise<DlqStats> => {
 export const dlqDepth = async (
   admin: Admin,
   dlq: Pick<DlqDefinition, 'topic' | 'consumerGroupId'>,
-): Promise<number> => {
-  const [marks, lags] = await Promise.all([
-    topicWatermarks(admin, dlq.topic),
-    groupLag(admin, dlq.consumerGroupId, [dlq.topic]),
-  ]);
-  return pendingRanges(marks, lags).reduce((n, r) => n + r.to - r.from, 0);
-};
+): Promise<number> => spanOf(await pendingDlqRanges(admin, dlq));

@@ -1,0 +1,103 @@
+/**
+ * The management routes over the dead-letter queue. The analyses and moves
+ * themselves live in shared/dlq; these handlers validate the request, call
+ * them and answer.
+ */
+import * as z from 'zod';
+import { archiveStats } from '../dlq/archive-stats';
+import { DlqMoveError } from '../dlq/errors';
+import { manualRetry, manualRetryRequestSchema } from '../dlq/manual-retry';
+import { DlqScope, dlqStats } from '../dlq/stats';
+import { ConflictError } from '../http/errors';
+import { jsonResponse } from '../http/problem';
+import type { RouteHandler } from './context';
+import { UnknownTopicError } from './errors';
+import { parseJsonBody, parseQuery } from './request';
+
+/**
+ * GET /dead-letter-queue/stats: the DLQ's depth and analysis (scope
+ * `pending` or `all`) and the archive's counts.
+ *
+ * @example
+ * ```ts
+ * const routes = { 'GET /dead-letter-queue/stats': dlqStatsRoute };
+ * ```
+ */
+export const dlqStatsRoute: RouteHandler = async (request, context) => {
+  const { scope } = parseQuery(
+    request.event,
+    z.object({
+      scope: z.enum([DlqScope.Pending, DlqScope.All]).default(DlqScope.Pending),
+    }),
+  );
+  const admin = await context.admin();
+  const topics = await admin.listTopics();
+  if (!topics.includes(context.platform.dlq.topic))
+    throw new UnknownTopicError(context.platform.dlq.topic);
+  const stats = await dlqStats({
+    kafka: context.kafka(),
+    admin,
+    dlq: context.platform.dlq,
+    scope,
+    maxRecords: context.config.dlqStatsMaxRecords,
+    timeoutMs: context.config.dlqStatsTimeoutMs,
+    now: context.now,
+  });
+  const archive = topics.includes(context.platform.dlq.archiveTopic)
+    ? await archiveStats({
+        kafka: context.kafka(),
+        admin,
+        topic: context.platform.dlq.archiveTopic,
+        maxRecords: context.config.dlqStatsMaxRecords,
+        timeoutMs: context.config.dlqStatsTimeoutMs,
+      })
+    : null;
+  return jsonResponse(200, { ...stats, archive });
+};
+
+const isFenced = (error: unknown): boolean => {
+  const cause = error instanceof DlqMoveError ? error.cause : error;
+  const type = (cause as { type?: unknown } | undefined)?.type;
+  return (
+    typeof type === 'string' && /FENCED|INVALID_PRODUCER_EPOCH|CONCURRENT_TRANSACTIONS/.test(type)
+  );
+};
+
+/**
+ * POST /dead-letter-queue/retry: validates the body (422 naming the
+ * fields), runs the manual retry, answers what moved (or, in a dry run,
+ * what would). A concurrent DLQ-retry run fences this one: 409, try again.
+ *
+ * @example
+ * ```ts
+ * const routes = { 'POST /dead-letter-queue/retry': dlqRetryRoute };
+ * ```
+ */
+export const dlqRetryRoute: RouteHandler = async function dlqRetryRoute(request, context) {
+  const body = parseJsonBody(request.event, manualRetryRequestSchema);
+  try {
+    const result = await manualRetry(
+      {
+        kafka: context.kafka(),
+        admin: await context.admin(),
+        dlq: context.platform.dlq,
+        logger: context.logger,
+        now: () => new Date(context.now()),
+      },
+      body,
+    );
+    context.logger.info('manual dlq retry done', {
+      source: result.source,
+      dryRun: result.dryRun,
+      matched: result.matched,
+      moved: result.moved,
+    });
+    return jsonResponse(200, result);
+  } catch (error) {
+    if (isFenced(error))
+      throw new ConflictError('another dead-letter retry run is in progress; try again', {
+        cause: error,
+      });
+    throw error;
+  }
+};
