@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { createKafka } from '../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../shared/kafka/connection-config';
+import { registerTopicConfigPolicy } from '../shared/management/runtime-hooks';
 import { createLogger } from '../shared/observability/logger';
 import { platform, readCommittedSchemas, withNamespace } from '../shared/platform';
-import { provisionTopics } from './provision';
+import { provisionTopics, topicConfigs } from './provision';
 import { ensureBroker, stopBroker } from './runtime/broker';
 import type { RunningService } from './runtime/service';
 import { localServices } from './runtime/services';
@@ -27,6 +28,8 @@ const main = async (): Promise<void> => {
   await admin.connect();
   const report = await provisionTopics(admin, def).finally(() => admin.disconnect());
   logger.info('topics provisioned', { created: report.created, drift: report.drift });
+  // The management API's drift check expects the topics as provisioned here.
+  registerTopicConfigPolicy(topicConfigs);
   if (registryUrl !== undefined) {
     const schemas = readCommittedSchemas(join(__dirname, '..'));
     const registration = await registerSchemas(registryUrl, schemas, config.XSEVEN_TOPIC_PREFIX);

@@ -1,7 +1,8 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
 import { XsevenError } from '../shared/errors';
-import type { PlatformDefinition, TopicDefinition } from '../shared/platform';
+import { topicKafkaConfigs } from '../shared/platform';
+import type { PlatformDefinition, TopicConfigPolicy, TopicDefinition } from '../shared/platform';
 import { retry } from '../shared/retry';
 
 /** One difference between the definition and the broker. */
@@ -22,26 +23,36 @@ export interface ProvisionReport {
 }
 
 /**
- * The Kafka topic configs a topic of the definition asks for, with the
- * replication settings clamped to the brokers available (a local
- * single broker cannot hold 3 replicas).
+ * A topic of the definition as a cluster of `brokerCount` brokers can hold
+ * it: replication factor and `min.insync.replicas` clamped to the brokers
+ * (a local single broker cannot hold 3 replicas).
+ *
+ * @example
+ * ```ts
+ * clampReplication(topic, 1); // { ...topic, replicationFactor: 1, minInSyncReplicas: 1 }
+ * ```
+ */
+export const clampReplication = (topic: TopicDefinition, brokerCount: number): TopicDefinition => {
+  const replicationFactor = Math.min(topic.replicationFactor, brokerCount);
+  return {
+    ...topic,
+    replicationFactor,
+    minInSyncReplicas: Math.min(topic.minInSyncReplicas, replicationFactor),
+  };
+};
+
+/**
+ * The Kafka topic configs a topic of the definition asks for (shared/platform's
+ * mapping), replication clamped to the brokers available. The local
+ * runtime's policy for the management API's drift check too.
  *
  * @example
  * ```ts
  * topicConfigs(topic, 1); // { 'cleanup.policy': 'delete', 'retention.ms': '604800000', 'min.insync.replicas': '1' }
  * ```
  */
-export const topicConfigs = (
-  topic: TopicDefinition,
-  brokerCount: number,
-): Record<string, string> => {
-  const rf = Math.min(topic.replicationFactor, brokerCount);
-  return {
-    'cleanup.policy': topic.cleanupPolicy,
-    'retention.ms': String(topic.retentionMs),
-    'min.insync.replicas': String(Math.min(topic.minInSyncReplicas, rf)),
-  };
-};
+export const topicConfigs: TopicConfigPolicy = (topic, brokerCount) =>
+  topicKafkaConfigs(clampReplication(topic, brokerCount));
 
 const describeConfigs = async (
   admin: Admin,

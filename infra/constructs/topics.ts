@@ -2,6 +2,7 @@ import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { CfnTopic } from 'aws-cdk-lib/aws-msk';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { topicKafkaConfigs } from '../../shared/platform';
 import type { PlatformDefinition, TopicDefinition } from '../../shared/platform';
 import type { Removal } from '../config';
 import type { FunctionFactory } from './function-factory';
@@ -17,8 +18,8 @@ export const TOPIC_PROVISIONER_ENTRY = 'infra/runtime/topic-provisioner.ts';
 const SERVERLESS_CONFIGS = new Set(['cleanup.policy', 'retention.ms']);
 
 /**
- * The Kafka configs of a topic of the definition. MSK Serverless accepts
- * only some configs; its replication is fixed.
+ * The Kafka configs of a topic of the definition (shared/platform's
+ * mapping). MSK Serverless accepts only some configs; its replication is fixed.
  *
  * @example
  * ```ts
@@ -29,11 +30,7 @@ export const mskTopicConfigs = (
   topic: TopicDefinition,
   serverless: boolean,
 ): Record<string, string> => {
-  const all: Record<string, string> = {
-    'cleanup.policy': topic.cleanupPolicy,
-    'retention.ms': String(topic.retentionMs),
-    'min.insync.replicas': String(topic.minInSyncReplicas),
-  };
+  const all = topicKafkaConfigs(topic);
   return serverless
     ? Object.fromEntries(Object.entries(all).filter(([k]) => SERVERLESS_CONFIGS.has(k)))
     : all;

@@ -5,9 +5,14 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { dlqTransactionalIds } from '../../shared/dlq/headers';
-import { DLQ_SCAN_GROUP_PREFIX } from '../../shared/dlq/scan';
-import { esmGroupId, FunctionEntry, platform, withNamespace } from '../../shared/platform';
+import {
+  DLQ_SCAN_GROUP_PREFIX,
+  dlqTransactionalIds,
+  esmGroupId,
+  FunctionEntry,
+  platform,
+  withNamespace,
+} from '../../shared/platform';
 import type { PlatformDefinition } from '../../shared/platform';
 import type { InfraConfig } from '../config';
 import { InfraConfigError } from '../errors';

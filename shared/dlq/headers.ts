@@ -55,21 +55,3 @@ export const DLQ_HEADER_PREFIX = 'xseven-dlq-';
  * so the full history reaches the archive.
  */
 export const RETRY_HISTORY_HEADER = 'xseven-retry-history';
-
-/**
- * Transactional ids of the DLQ moves, derived from the DLQ consumer group.
- * Stable, so a restarted run fences a crashed one. The CDK stack grants
- * exactly these.
- *
- * @example
- * ```ts
- * dlqTransactionalIds({ consumerGroupId: 'xseven-dlq-retry' }).mover; // 'xseven-dlq-retry-mover'
- * ```
- */
-export const dlqTransactionalIds = (dlq: { readonly consumerGroupId: string }) =>
-  ({
-    /** The scheduled retry's mover (also used by a manual retry from the DLQ). */
-    mover: `${dlq.consumerGroupId}-mover`,
-    /** A manual retry from the archive. */
-    archiveRetry: `${dlq.consumerGroupId}-archive-retry`,
-  }) as const;

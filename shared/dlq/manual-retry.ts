@@ -13,7 +13,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Admin, Kafka, Message, TopicMessages } from 'kafkajs';
 import type { DlqDefinition } from '../platform/schema';
 import { MetricName, recordMetric } from '../observability/metrics';
-import { dlqTransactionalIds } from './headers';
+import { dlqTransactionalIds } from '../platform/queries';
 import { runDlqMover } from './mover';
 import type { DecideMove } from './mover';
 import { DlqMoverHeader, decodeDlqRecord, headerBuffers, toRetryMessage } from './record';

@@ -13,7 +13,7 @@ import type { DlqDefinition } from '../platform/schema';
 import { MetricName, recordMetric } from '../observability/metrics';
 import { retry } from '../retry';
 import { DlqMoveError } from './errors';
-import { dlqTransactionalIds } from './headers';
+import { dlqTransactionalIds } from '../platform/queries';
 import {
   ArchiveReason,
   DlqMoverHeader,

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, IHeaders, Kafka } from 'kafkajs';
 import { topicWatermarks } from '../kafka/offsets';
+import { DLQ_SCAN_GROUP_PREFIX } from '../platform/queries';
 import type { ConsumedRecord } from './record';
 
 /** First/next offset to read and end (exclusive) of each partition. */
@@ -14,13 +15,6 @@ export interface DlqRange {
   readonly from: number;
   readonly to: number;
 }
-
-/**
- * Prefix of the throw-away consumer groups the DLQ scans use (never
- * committed, deleted after each scan). Infra grants access to groups with
- * this prefix to the functions that scan.
- */
-export const DLQ_SCAN_GROUP_PREFIX = 'xseven-management-dlq-scan-';
 
 /** A record read by a scan, with its partition. */
 export interface ScannedRecord extends ConsumedRecord {

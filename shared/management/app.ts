@@ -7,14 +7,13 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { Admin, Kafka } from 'kafkajs';
-import { getEsmControl } from '../../local/runtime/esm-control';
 import { KafkaUnavailableError, XsevenError } from '../errors';
 import { problemJsonErrors } from '../http/problem-middleware';
 import { createKafka } from '../kafka/client';
 import { loadKafkaConnectionConfig } from '../kafka/connection-config';
 import { createLogger } from '../observability/logger';
-import { platform as basePlatform, withNamespace } from '../platform';
-import type { PlatformDefinition } from '../platform';
+import { platform as basePlatform, definitionTopicConfigs, withNamespace } from '../platform';
+import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
 import { managementAuth } from './auth';
 import { loadManagementConfig } from './config';
 import type { ManagementContext } from './context';
@@ -25,6 +24,7 @@ import { awsEsmGate, lambdaEsmApi, localEsmGate } from './esm-gate';
 import type { EsmGate } from './esm-gate';
 import { matchRoute } from './request';
 import { managementRoutes } from './routes';
+import { getEsmControl, getTopicConfigPolicy } from './runtime-hooks';
 
 /** Options of {@link createManagementHandler}; everything defaults to the environment. */
 export interface ManagementHandlerOptions {
@@ -38,6 +38,8 @@ export interface ManagementHandlerOptions {
   readonly logger?: Logger;
   readonly counters?: CounterSource;
   readonly esmGate?: EsmGate;
+  /** The topic configs the drift check expects. @default the local runtime's when registered, else the definition's */
+  readonly topicConfigs?: TopicConfigPolicy;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -145,6 +147,7 @@ export const createManagementHandler = (
     admin: getAdmin,
     counters: getCounters,
     esmGate: getGate,
+    topicConfigs: () => options.topicConfigs ?? getTopicConfigPolicy() ?? definitionTopicConfigs,
     now: options.now ?? Date.now,
     sleep: options.sleep ?? realSleep,
   };

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Admin, Kafka } from 'kafkajs';
-import type { PlatformDefinition } from '../platform';
+import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
 import type { ManagementConfig } from './config';
 import type { CounterSource } from './counters';
 import type { EsmGate } from './esm-gate';
@@ -24,6 +24,8 @@ export interface ManagementContext {
   readonly counters: () => Promise<CounterSource>;
   /** Local ESM control locally, the Lambda ESM API in AWS. */
   readonly esmGate: () => Promise<EsmGate>;
+  /** The topic configs the drift check expects (the local runtime's, else the definition's). */
+  readonly topicConfigs: () => TopicConfigPolicy;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { EsmControl } from '../../local/runtime/esm-control';
+import type { EsmControl } from './runtime-hooks';
 import { EsmTransitionError } from './errors';
 
 /**
@@ -15,7 +15,7 @@ export interface EsmGate {
 
 /**
  * The gate of the local runtime: the local ESM registered in
- * local/runtime/esm-control.ts is paused and resumed. `control` is looked up
+ * shared/management/runtime-hooks.ts is paused and resumed. `control` is looked up
  * on each call (the ESM registers itself after this module loads).
  *
  * @example

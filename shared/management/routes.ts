@@ -26,6 +26,7 @@ const snapshotOf = async (context: ManagementContext): Promise<MonitoringSnapsho
     prefix: context.prefix,
     counters: await context.counters(),
     thresholds: context.config.thresholds,
+    topicConfigs: context.topicConfigs(),
     now: context.now,
   });
 

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
-import type { PlatformDefinition } from '../platform';
-import { topicConfigs } from '../../local/provision';
+import { definitionTopicConfigs } from '../platform';
+import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
 import { evaluateAlerts, healthScore } from './alerts';
 import type { Alert } from './alerts';
 import { describeClusterInfo, describeScopedTopics } from './cluster';
@@ -44,23 +44,26 @@ export interface SnapshotDependencies {
   readonly prefix: string;
   readonly counters: CounterSource;
   readonly thresholds: Readonly<Record<AlertMetric, Thresholds>>;
+  /** The configs the topics should hold. @default the definition's ({@link definitionTopicConfigs}) */
+  readonly topicConfigs?: TopicConfigPolicy;
   readonly now?: () => number;
 }
 
 /**
  * How the broker's topics differ from the definition: missing topics, and
- * partitions or configs (replication clamped to the brokers, as provisioning
- * does) that differ.
+ * partitions or configs (as `policy` expects them on `brokerCount` brokers)
+ * that differ.
  *
  * @example
  * ```ts
- * const { missing, drift } = definitionDrift(platform, topics, 1);
+ * const { missing, drift } = definitionDrift(platform, topics, 3);
  * ```
  */
 export const definitionDrift = (
   def: PlatformDefinition,
   topics: readonly TopicInfo[],
   brokerCount: number,
+  policy: TopicConfigPolicy = definitionTopicConfigs,
 ): { missing: string[]; drift: DefinitionDrift[] } => {
   const byName = new Map(topics.map((t) => [t.name, t]));
   const missing: string[] = [];
@@ -78,7 +81,7 @@ export const definitionDrift = (
         expected: String(t.partitions),
         actual: String(actual.partitions.length),
       });
-    for (const [setting, expected] of Object.entries(topicConfigs(t, brokerCount))) {
+    for (const [setting, expected] of Object.entries(policy(t, brokerCount))) {
       const value = actual.configs[setting] ?? '(unset)';
       if (value !== expected) drift.push({ topic: t.name, setting, expected, actual: value });
     }
@@ -110,7 +113,12 @@ export const takeSnapshot = async (deps: SnapshotDependencies): Promise<Monitori
     describeConsumerGroups(deps.admin, deps.prefix, cache),
     present.has(deps.platform.dlq.topic) ? dlqDepth(deps.admin, deps.platform.dlq) : 0,
   ]);
-  const { missing, drift } = definitionDrift(deps.platform, topics, cluster.brokers.length);
+  const { missing, drift } = definitionDrift(
+    deps.platform,
+    topics,
+    cluster.brokers.length,
+    deps.topicConfigs,
+  );
   const alerts = evaluateAlerts({ groups, counters, dlqDepth: depth, thresholds: deps.thresholds });
   return {
     takenAt: new Date(now()).toISOString(),

@@ -8,7 +8,11 @@ export {
   esmGroupId,
   routeAccess,
   routeScopes,
+  dlqTransactionalIds,
+  DLQ_SCAN_GROUP_PREFIX,
 } from './queries';
+export { topicKafkaConfigs, definitionTopicConfigs } from './topic-configs';
+export type { TopicConfigPolicy } from './topic-configs';
 export { PlatformDefinitionError, SchemaFilesError } from './errors';
 export { readCommittedSchemas, glueSchemaDefinition, SCHEMA_REGISTRY_ENV } from './schema-files';
 export type { CommittedSchema } from './schema-files';

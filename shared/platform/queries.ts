@@ -1,6 +1,7 @@
 import { RouteAccess } from './schema';
 import type {
   ConsumerDefinition,
+  DlqDefinition,
   HttpRouteDefinition,
   PlatformDefinition,
   TopicDefinition,
@@ -105,3 +106,29 @@ export const routeScopes = (
       return [scopes.operate];
   }
 };
+
+/**
+ * Transactional ids of the DLQ moves, derived from the DLQ consumer group.
+ * Stable, so a restarted run fences a crashed one. The CDK stack grants
+ * exactly these; shared/dlq uses them.
+ *
+ * @example
+ * ```ts
+ * dlqTransactionalIds({ consumerGroupId: 'xseven-dlq-retry' }).mover; // 'xseven-dlq-retry-mover'
+ * ```
+ */
+export const dlqTransactionalIds = (dlq: Pick<DlqDefinition, 'consumerGroupId'>) =>
+  ({
+    /** The scheduled retry's mover (also used by a manual retry from the DLQ). */
+    mover: `${dlq.consumerGroupId}-mover`,
+    /** A manual retry from the archive. */
+    archiveRetry: `${dlq.consumerGroupId}-archive-retry`,
+  }) as const;
+
+/**
+ * Prefix of the throw-away consumer groups that read the DLQ and its archive
+ * without moving anything (never committed, deleted after each scan;
+ * shared/dlq/scan.ts). The CDK stack grants the functions that scan access
+ * to groups with this prefix.
+ */
+export const DLQ_SCAN_GROUP_PREFIX = 'xseven-management-dlq-scan-';

@@ -1,5 +1,5 @@
 import type { Consumer } from 'kafkajs';
-import { registerEsmControl } from '../../../local/runtime/esm-control';
+import { registerEsmControl } from '../../../shared/management/runtime-hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createManagementHandler } from '../../../shared/management/app';
 import { awsEsmGate } from '../../../shared/management/esm-gate';

@@ -4,7 +4,7 @@ import type { Admin, IHeaders, Kafka } from 'kafkajs';
 import { createManagementHandler } from '../../../shared/management/app';
 import { waitForTopic } from '../../../shared/management/topics';
 import type { ManagementHandler, ManagementHandlerOptions } from '../../../shared/management/app';
-import { provisionTopics } from '../../../local/provision';
+import { provisionTopics, topicConfigs } from '../../../local/provision';
 import type { PlatformDefinition } from '../../../shared/platform';
 import { platform, withNamespace } from '../../../shared/platform';
 import { testKafka, uniquePrefix } from '../../support/kafka';
@@ -67,6 +67,8 @@ export const startHarness = async (
       serviceName: 'management-test',
       logLevel: process.env.MGMT_TEST_LOG === '1' ? 'ERROR' : 'SILENT',
     }),
+    // The local runtime's topic configs (replication clamped to the brokers), as `npm start` registers them.
+    topicConfigs,
     ...options,
   });
   const call = async (

@@ -4,6 +4,7 @@ import { definitionDrift, overallStatus } from '../../../shared/management/snaps
 import type { MonitoringSnapshot } from '../../../shared/management/snapshot';
 import { KafkaUnavailableError } from '../../../shared/errors';
 import { platform } from '../../../shared/platform';
+import { topicConfigs } from '../../../local/provision';
 
 const topic = (name: string, partitions: number, configs: Record<string, string>): TopicInfo => ({
   name,
@@ -32,7 +33,7 @@ const asProvisioned = (t: (typeof platform.topics)[number]): TopicInfo =>
 
 describe('definition drift', () => {
   it('finds nothing when the broker holds the definition as provisioned on one broker', () => {
-    expect(definitionDrift(platform, platform.topics.map(asProvisioned), 1)).toEqual({
+    expect(definitionDrift(platform, platform.topics.map(asProvisioned), 1, topicConfigs)).toEqual({
       missing: [],
       drift: [],
     });
@@ -42,7 +43,12 @@ describe('definition drift', () => {
     const [first, second, ...rest] = platform.topics;
     if (!first || !second) throw new Error('the definition has topics');
     const changed = { ...asProvisioned(second), ...topic(second.name, second.partitions + 1, {}) };
-    const { missing, drift } = definitionDrift(platform, [changed, ...rest.map(asProvisioned)], 1);
+    const { missing, drift } = definitionDrift(
+      platform,
+      [changed, ...rest.map(asProvisioned)],
+      1,
+      topicConfigs,
+    );
     expect(missing).toEqual([first.name]);
     expect(drift).toContainEqual({
       topic: second.name,

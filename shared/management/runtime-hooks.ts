@@ -1,8 +1,16 @@
 /**
+ * What a local runtime hands the management function, which AWS provides
+ * otherwise. The interfaces are defined here and implemented in local/: the
+ * local runtime registers them when it starts, the management handler looks
+ * them up on each request. Nothing of local/ is imported (nor bundled).
+ */
+import type { TopicConfigPolicy } from '../platform';
+
+/**
  * How the management API reaches the local event source mappings: to reset
  * a group's offsets it must first stop the ESM that owns the group, as it
  * disables the event source mapping in AWS. The local ESM registers itself
- * here when it starts; the management handler looks it up.
+ * here when it starts.
  */
 export interface EsmControl {
   /** Whether a running local ESM consumes with this consumer group. */
@@ -37,3 +45,28 @@ export const registerEsmControl = (control: EsmControl | undefined): void => {
  * ```
  */
 export const getEsmControl = (): EsmControl | undefined => registered;
+
+let topicConfigPolicy: TopicConfigPolicy | undefined;
+
+/**
+ * Registers the topic configs the local runtime applies (replication
+ * clamped to its brokers), for the drift check; `undefined` clears it.
+ *
+ * @example
+ * ```ts
+ * registerTopicConfigPolicy(topicConfigs); // local/provision.ts
+ * ```
+ */
+export const registerTopicConfigPolicy = (policy: TopicConfigPolicy | undefined): void => {
+  topicConfigPolicy = policy;
+};
+
+/**
+ * The registered topic config policy, if any.
+ *
+ * @example
+ * ```ts
+ * const policy = getTopicConfigPolicy() ?? definitionTopicConfigs;
+ * ```
+ */
+export const getTopicConfigPolicy = (): TopicConfigPolicy | undefined => topicConfigPolicy;
