@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { withAdmin } from '../shared/kafka/admin';
 import { createKafka } from '../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../shared/kafka/connection-config';
 import { registerTopicConfigPolicy } from '../shared/management/runtime-hooks';
@@ -24,9 +25,7 @@ const main = async (): Promise<void> => {
   const def = withNamespace(platform, config.XSEVEN_TOPIC_PREFIX);
   const kafka = createKafka({ config, clientId: 'xseven-local', logger });
 
-  const admin = kafka.admin();
-  await admin.connect();
-  const report = await provisionTopics(admin, def).finally(() => admin.disconnect());
+  const report = await withAdmin(kafka, (admin) => provisionTopics(admin, def));
   logger.info('topics provisioned', { created: report.created, drift: report.drift });
   // The management API's drift check expects the topics as provisioned here.
   registerTopicConfigPolicy(topicConfigs);

@@ -1,3 +1,4 @@
+import { withAdmin } from '../shared/kafka/admin';
 import { createKafka } from '../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../shared/kafka/connection-config';
 import { platform, withNamespace } from '../shared/platform';
@@ -6,13 +7,10 @@ import { provisionTopics } from './provision';
 /** `npm run topics:provision`: creates the definition's missing topics, prints drift. */
 const main = async (): Promise<void> => {
   const config = loadKafkaConnectionConfig();
-  const admin = createKafka({ config, clientId: 'xseven-provision' }).admin();
-  await admin.connect();
-  try {
-    const report = await provisionTopics(
-      admin,
-      withNamespace(platform, config.XSEVEN_TOPIC_PREFIX),
-    );
+  const kafka = createKafka({ config, clientId: 'xseven-provision' });
+  const def = withNamespace(platform, config.XSEVEN_TOPIC_PREFIX);
+  await withAdmin(kafka, async (admin) => {
+    const report = await provisionTopics(admin, def);
     console.log(`created: ${report.created.join(', ') || '(none)'}`);
     console.log(`already present: ${report.existing.join(', ') || '(none)'}`);
     for (const d of report.drift)
@@ -20,9 +18,7 @@ const main = async (): Promise<void> => {
         `DRIFT ${d.topic}: ${d.setting} is ${d.actual}, the definition says ${d.expected}`,
       );
     if (report.drift.length > 0) process.exitCode = 2;
-  } finally {
-    await admin.disconnect();
-  }
+  });
 };
 
 main().catch((error: unknown) => {

@@ -10,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import type { Kafka } from 'kafkajs';
 import * as z from 'zod';
 import { ValidationError } from '../../shared/errors';
+import { withAdmin } from '../../shared/kafka/admin';
 import { createKafka } from '../../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';
 import { publishDlqGauges, readDlqGauges } from '../../shared/dlq/gauges';
@@ -52,17 +53,15 @@ const gaugesAfter = async (
   def: PlatformDefinition,
   logger: Logger,
 ): Promise<DlqGauges | null> => {
-  const admin = kafka.admin();
   try {
-    await admin.connect();
-    const gauges = await readDlqGauges(kafka, admin, def.dlq, Date.now());
+    const gauges = await withAdmin(kafka, (admin) =>
+      readDlqGauges(kafka, admin, def.dlq, Date.now()),
+    );
     publishDlqGauges(gauges);
     return gauges;
   } catch (error) {
     logger.warn('dlq gauges could not be read', { error });
     return null;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
   }
 };
 

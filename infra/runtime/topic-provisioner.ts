@@ -1,24 +1,14 @@
 import type { CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
-import type { Admin } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { withAdmin } from '../../shared/kafka/admin';
 import { createKafka } from '../../shared/kafka/client';
 import { createLogger } from '../../shared/observability/logger';
 import { ensureTopic, parseTopicProperties, removeTopic } from './topic-operations';
 
 const logger = createLogger('xseven-topic-provisioner');
 
-/**
- * Runs `work` with a connected kafkajs admin client (MSK IAM from the
- * environment: KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, ...).
- */
-const withAdmin = async <T>(work: (admin: Admin) => Promise<T>): Promise<T> => {
-  const admin = createKafka({ clientId: 'xseven-topic-provisioner', logger }).admin();
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.disconnect();
-  }
-};
+/** The Kafka client (MSK IAM from the environment: KAFKA_BOOTSTRAP_SERVERS, ...). */
+const kafka = (): Kafka => createKafka({ clientId: 'xseven-topic-provisioner', logger });
 
 /**
  * CloudFormation custom resource (CDK Provider framework) managing one Kafka
@@ -38,11 +28,11 @@ export const handler = async (
   const props = parseTopicProperties(event.ResourceProperties);
   const topic = props.TopicName;
   if (event.RequestType === 'Delete') {
-    const deleted = await withAdmin((admin) => removeTopic(admin, props));
+    const deleted = await withAdmin(kafka(), (admin) => removeTopic(admin, props));
     logger.info('topic delete request', { topic, deleted, retained: props.RetainOnDelete });
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
-  const action = await withAdmin((admin) => ensureTopic(admin, props));
+  const action = await withAdmin(kafka(), (admin) => ensureTopic(admin, props));
   logger.info('topic reconciled', { topic, action, requestType: event.RequestType });
   return { PhysicalResourceId: topic, Data: { TopicName: topic, Action: action } };
 };

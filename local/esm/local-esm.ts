@@ -6,7 +6,7 @@ import type { PlatformDefinition } from '../../shared/platform/schema';
 import { esmGroupId } from '../../shared/platform';
 import { KafkaProducer } from '../../shared/kafka/producer';
 import { loadProducerConfig } from '../../shared/kafka/producer-config';
-import { durableProducerConfig } from '../../shared/kafka/producer-instance';
+import { dlqProducerConfig } from '../../shared/kafka/producer-instance';
 import { registerEsmControl } from '../../shared/management/runtime-hooks';
 import type { EsmControl } from '../../shared/management/runtime-hooks';
 import { ConsumerEsm } from './consumer-esm';
@@ -74,7 +74,7 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
   // One producer for every mapping's on-failure destination, connected on its first write.
   const producer = new KafkaProducer({
     kafka,
-    config: durableProducerConfig(loadProducerConfig()),
+    config: dlqProducerConfig(loadProducerConfig()),
     logger,
   });
   const esms: ConsumerEsm[] = [];

@@ -10,12 +10,15 @@
  * are written in one transaction.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Admin, Kafka, Message, TopicMessages } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+import { KafkaProducer } from '../kafka/producer';
+import { loadProducerConfig } from '../kafka/producer-config';
+import { dlqProducerConfig } from '../kafka/producer-instance';
 import type { DlqDefinition } from '../platform/schema';
 import { MetricName, recordMetric } from '../observability/metrics';
 import { dlqTransactionalIds } from '../platform/queries';
+import type { DecideMove } from './move-plan';
 import { runDlqMover } from './mover';
-import type { DecideMove } from './mover';
 import { DlqMoverHeader, decodeDlqRecord, headerBuffers, toRetryMessage } from './record';
 import type { DlqRecord } from './record';
 import { scanRecords, wholeTopic } from './scan';
@@ -125,52 +128,40 @@ const retriableArchived = (topic: string, scanned: readonly ScannedRecord[]): Dl
   );
 };
 
-const byTopic = (outputs: readonly { topic: string; message: Message }[]): TopicMessages[] => {
-  const map = new Map<string, Message[]>();
-  for (const { topic, message } of outputs) map.set(topic, [...(map.get(topic) ?? []), message]);
-  return [...map].map(([topic, messages]) => ({ topic, messages }));
-};
-
+/**
+ * Republishes archived records and marks each as retried (the archive is
+ * append-only), in transactions of at most 500 records.
+ */
 const retryFromArchive = async (
   options: ManualRetryOptions,
   selected: readonly DlqRecord[],
 ): Promise<void> => {
   const { kafka, dlq } = options;
-  const producer = kafka.producer({
+  const producer = new KafkaProducer({
+    kafka,
+    config: dlqProducerConfig(loadProducerConfig()),
     transactionalId: dlqTransactionalIds(dlq).archiveRetry,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
+    logger: options.logger,
   });
-  await producer.connect();
   try {
     for (let i = 0; i < selected.length; i += 500) {
       const chunk = selected.slice(i, i + 500);
-      const tx = await producer.transaction();
-      try {
-        await tx.sendBatch({
-          topicMessages: byTopic(
-            chunk.flatMap((record) => [
-              { topic: record.originalTopic, message: toRetryMessage(record) },
-              {
-                topic: dlq.archiveTopic,
-                message: {
-                  key: record.key,
-                  value: null,
-                  partition: record.position.partition,
-                  headers: {
-                    [DlqMoverHeader.RetriedFrom]: `${record.position.partition}:${record.position.offset}`,
-                  },
-                },
+      await producer.transaction((tx) =>
+        tx.send(
+          chunk.flatMap((record) => [
+            { topic: record.originalTopic, ...toRetryMessage(record) },
+            {
+              topic: dlq.archiveTopic,
+              key: record.key,
+              value: null,
+              partition: record.position.partition,
+              headers: {
+                [DlqMoverHeader.RetriedFrom]: `${record.position.partition}:${record.position.offset}`,
               },
-            ]),
-          ),
-        });
-        await tx.commit();
-      } catch (error) {
-        await tx.abort().catch(() => undefined);
-        throw error;
-      }
+            },
+          ]),
+        ),
+      );
     }
   } finally {
     await producer.disconnect();

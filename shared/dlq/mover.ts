@@ -1,56 +1,27 @@
 /**
  * The DLQ mover: reads the dead-letter queue with its own consumer group and
  * moves each record out of it atomically — republished to its original
- * topic, archived, or re-queued (not yet due) — in a Kafka transaction that
- * also commits the DLQ offset (produce + sendOffsets + commit). A crash
- * between produce and commit aborts the transaction (the next run's producer,
- * with the same transactional id, fences it), so nothing is lost and
- * read_committed readers never see a record twice.
+ * topic, archived, or re-queued (not yet due, see shared/dlq/move-plan.ts) —
+ * in a Kafka transaction that also commits the DLQ offset (produce +
+ * sendOffsets + commit, through shared/kafka's KafkaProducer.transaction).
+ * A crash between produce and commit aborts the transaction (the next run's
+ * producer, with the same transactional id, fences it), so nothing is lost
+ * and read_committed readers never see a record twice.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Batch, Consumer, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
-import type { DlqDefinition } from '../platform/schema';
+import type { Batch, Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { withAdmin } from '../kafka/admin';
+import { KafkaProducer } from '../kafka/producer';
+import { loadProducerConfig } from '../kafka/producer-config';
+import { dlqProducerConfig } from '../kafka/producer-instance';
 import { MetricName, recordMetric } from '../observability/metrics';
-import { retry } from '../retry';
-import { DlqMoveError } from './errors';
 import { dlqTransactionalIds } from '../platform/queries';
-import {
-  ArchiveReason,
-  DlqMoverHeader,
-  decodeDlqRecord,
-  toArchiveMessage,
-  toInvalidArchiveMessage,
-  toRequeueMessage,
-  toRetryMessage,
-} from './record';
-import type { ConsumedRecord, DlqRecord } from './record';
-import { isExhausted, nextRetryTime, policyFor } from './retry-policy';
+import type { DlqDefinition } from '../platform/schema';
+import { DlqMoveError } from './errors';
+import { afterFailure, planMove, policyDecision, refusalKey, summarizeMoves } from './move-plan';
+import type { DecideMove, DlqMoverResult, MovedRecord, PlannedMove } from './move-plan';
 import type { RandomSource } from './retry-strategies';
-
-/** What happens to one DLQ record. */
-export type MoveDecision =
-  | { readonly action: 'retry' }
-  | { readonly action: 'archive'; readonly reason: ArchiveReason }
-  | { readonly action: 'requeue'; readonly dueAt: Date };
-
-/** Decides the fate of one decoded DLQ record. */
-export type DecideMove = (record: DlqRecord, now: Date) => MoveDecision;
-
-/** One record moved out of the DLQ. */
-export interface MovedRecord {
-  readonly action: MoveDecision['action'];
-  readonly dlqPartition: number;
-  readonly dlqOffset: string;
-  readonly originalTopic?: string | undefined;
-  readonly eventId?: string | undefined;
-  readonly category?: string | undefined;
-  /** Failed attempts so far. */
-  readonly attempt?: number | undefined;
-  readonly reason?: ArchiveReason | undefined;
-  readonly dueAt?: string | undefined;
-  /** Kafka time (epoch ms) of the DLQ record: when it was dead-lettered. */
-  readonly timestamp?: string | undefined;
-}
+import { pendingDlqRanges } from './stats';
 
 /** Test and instrumentation hooks of a run. */
 export interface MoverHooks {
@@ -82,188 +53,18 @@ export interface DlqMoverOptions {
   readonly sessionTimeoutMs?: number;
 }
 
-/** Counts and details of one run. */
-export interface DlqMoverResult {
-  readonly read: number;
-  readonly retried: number;
-  readonly archived: number;
-  readonly requeued: number;
-  readonly moved: readonly MovedRecord[];
-  /** Every DLQ record present at the start was handled. */
-  readonly complete: boolean;
-}
-
-/**
- * The scheduled policy: archive when the record's policy is exhausted,
- * republish when its next-retry time has come, re-queue otherwise.
- *
- * @example
- * ```ts
- * const decide = policyDecision(platform.dlq);
- * decide(record, new Date()); // { action: 'retry' }
- * ```
- */
-export const policyDecision =
-  (dlq: DlqDefinition, random: RandomSource = Math.random): DecideMove =>
-  (record, now) => {
-    const policy = policyFor(dlq, { topic: record.originalTopic, category: record.category });
-    if (isExhausted(policy, record.attempt))
-      return {
-        action: 'archive',
-        reason:
-          policy.strategy.kind === 'none' || policy.maxRetries === 0
-            ? ArchiveReason.NotRetriable
-            : ArchiveReason.RetriesExhausted,
-      };
-    const dueAt =
-      record.nextRetryTime ??
-      nextRetryTime(policy, record.attempt, record.lastFailureTime, random) ??
-      record.lastFailureTime;
-    return dueAt.getTime() <= now.getTime() ? { action: 'retry' } : { action: 'requeue', dueAt };
-  };
-
-interface PlannedMove {
-  readonly output: { readonly topic: string; readonly message: Message };
-  readonly moved: MovedRecord;
-  readonly refailed: boolean;
-}
-
-/** What one run decides with. */
-interface PlanContext {
-  readonly dlq: DlqDefinition;
-  readonly decide: DecideMove;
-  readonly now: Date;
-  readonly keepInvalid: boolean;
-  /** Topics of the cluster at the start of the run. */
+/** The partitions to move, each up to the DLQ's high watermark at the start of the run. */
+interface Pending {
+  readonly stopAt: ReadonlyMap<number, number>;
   readonly topics: ReadonlySet<string>;
-  /** DLQ offsets (`partition:offset`) whose move the broker refused for good, with its error. */
-  readonly refused: ReadonlyMap<string, string>;
 }
 
-const planMove = (
-  context: PlanContext,
-  partition: number,
-  message: ConsumedRecord,
-): PlannedMove => {
-  const { dlq, decide, now, keepInvalid, topics } = context;
-  let record: DlqRecord;
-  try {
-    record = decodeDlqRecord({ topic: dlq.topic, partition }, message);
-  } catch (error) {
-    const problem = error instanceof Error ? error.message : String(error);
-    if (keepInvalid)
-      return {
-        output: {
-          topic: dlq.topic,
-          message: {
-            key: message.key,
-            value: message.value,
-            headers: message.headers ?? {},
-            partition,
-            timestamp: message.timestamp,
-          },
-        },
-        moved: { action: 'requeue', dlqPartition: partition, dlqOffset: message.offset },
-        refailed: false,
-      };
-    return {
-      output: { topic: dlq.archiveTopic, message: toInvalidArchiveMessage(message, problem, now) },
-      moved: {
-        action: 'archive',
-        dlqPartition: partition,
-        dlqOffset: message.offset,
-        reason: ArchiveReason.InvalidDlqRecord,
-      },
-      refailed: false,
-    };
-  }
-  const decided = decide(record, now);
-  const refusal = context.refused.get(`${partition}:${message.offset}`);
-  // A record that can never be republished or re-queued is archived rather than block the DLQ.
-  const decision: MoveDecision =
-    refusal !== undefined && decided.action !== 'archive'
-      ? { action: 'archive', reason: ArchiveReason.MoveRefused }
-      : decided.action === 'retry' && !topics.has(record.originalTopic)
-        ? { action: 'archive', reason: ArchiveReason.OriginalTopicMissing }
-        : decided;
-  const base = {
-    dlqPartition: partition,
-    dlqOffset: message.offset,
-    timestamp: message.timestamp,
-    originalTopic: record.originalTopic,
-    eventId: record.eventId,
-    category: record.category,
-    attempt: record.attempt,
-  };
-  const refailed = record.attempt > 1 && record.rawHeaders[DlqMoverHeader.Requeues] === undefined;
-  switch (decision.action) {
-    case 'retry':
-      return {
-        output: { topic: record.originalTopic, message: toRetryMessage(record) },
-        moved: { ...base, action: 'retry' },
-        refailed,
-      };
-    case 'archive':
-      return {
-        output: {
-          topic: dlq.archiveTopic,
-          message: withRefusal(toArchiveMessage(record, decision.reason, now), refusal),
-        },
-        moved: { ...base, action: 'archive', reason: decision.reason },
-        refailed,
-      };
-    case 'requeue': {
-      const requeues = Number(record.rawHeaders[DlqMoverHeader.Requeues]?.toString('utf8') ?? '0');
-      const message = toRequeueMessage(record, decision.dueAt);
-      return {
-        output: {
-          topic: dlq.topic,
-          message: {
-            ...message,
-            headers: {
-              ...message.headers,
-              [DlqMoverHeader.Requeues]: String((Number.isFinite(requeues) ? requeues : 0) + 1),
-            },
-          },
-        },
-        moved: { ...base, action: 'requeue', dueAt: decision.dueAt.toISOString() },
-        refailed,
-      };
-    }
-  }
-};
-
-const withRefusal = (message: Message, refusal: string | undefined): Message =>
-  refusal === undefined
-    ? message
-    : { ...message, headers: { ...message.headers, [DlqMoverHeader.ArchiveError]: refusal } };
-
-/** Broker errors that refuse a record for good (retrying the same bytes fails the same way). */
-const REFUSALS: ReadonlySet<string> = new Set([
-  'MESSAGE_TOO_LARGE',
-  'RECORD_LIST_TOO_LARGE',
-  'INVALID_RECORD',
-  'CORRUPT_MESSAGE',
-  'UNKNOWN_TOPIC_OR_PARTITION',
-  'INVALID_TOPIC_EXCEPTION',
-]);
-
-const refusalOf = (error: unknown): string | undefined => {
-  const type = (error as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && REFUSALS.has(type)
-    ? `${type}: ${(error as Error).message}`
-    : undefined;
-};
-
-const groupByTopic = (plans: readonly PlannedMove[]): TopicMessages[] => {
-  const byTopic = new Map<string, Message[]>();
-  for (const { output } of plans) {
-    const list = byTopic.get(output.topic) ?? [];
-    list.push(output.message);
-    byTopic.set(output.topic, list);
-  }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-};
+const pendingWork = (kafka: Kafka, dlq: DlqDefinition): Promise<Pending> =>
+  withAdmin(kafka, async (admin) => {
+    const ranges = (await pendingDlqRanges(admin, dlq)).filter((r) => r.from < r.to);
+    const topics = ranges.length === 0 ? new Set<string>() : new Set(await admin.listTopics());
+    return { stopAt: new Map(ranges.map((r) => [r.partition, r.to])), topics };
+  });
 
 const recordMoveMetrics = (plans: readonly PlannedMove[]): void => {
   for (const { moved, refailed } of plans) {
@@ -278,35 +79,188 @@ const recordMoveMetrics = (plans: readonly PlannedMove[]): void => {
   }
 };
 
+/** The kafkajs eachBatch callbacks a run uses. */
+interface BatchControl {
+  readonly batch: Batch;
+  readonly resolveOffset: (offset: string) => void;
+  readonly heartbeat: () => Promise<void>;
+  readonly isRunning: () => boolean;
+}
+
 /**
- * The offsets to read up to: the DLQ's high watermarks now, per partition
- * whose committed offset (of the retry group) is below them.
+ * One run's state: what was moved, how far each partition got, the moves
+ * the broker refused for good, and the failure that stopped it. kafkajs
+ * calls {@link MoverRun.moveBatch} for each batch of the DLQ.
  */
-const pendingPartitions = async (
-  kafka: Kafka,
-  dlq: DlqDefinition,
-): Promise<{ stopAt: Map<number, number>; topics: ReadonlySet<string> }> => {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const marks = await admin.fetchTopicOffsets(dlq.topic);
-    // The group coordinator may move (NOT_COORDINATOR) right after a run: kafkajs' admin does not retry it.
-    const committed = await retry(
-      () => admin.fetchOffsets({ groupId: dlq.consumerGroupId, topics: [dlq.topic] }),
-      { retries: 5, baseDelayMs: 100, maxDelayMs: 1000 },
+class MoverRun {
+  public readonly moved: MovedRecord[] = [];
+  public read = 0;
+  public failure: unknown;
+  public joined = false;
+  public lastProgress = Date.now();
+  readonly #position = new Map<number, number>();
+  readonly #refused = new Map<string, string>();
+  readonly #finished: Promise<void>;
+  #finish: () => void = () => undefined;
+
+  public constructor(
+    private readonly options: DlqMoverOptions & { readonly decide: DecideMove },
+    private readonly pending: Pending,
+    private readonly producer: KafkaProducer,
+  ) {
+    this.#finished = new Promise<void>((resolve) => (this.#finish = resolve));
+  }
+
+  /** Resolves when the run is done, failed, or out of time. */
+  public get finished(): Promise<void> {
+    return this.#finished;
+  }
+
+  public finish(): void {
+    this.#finish();
+  }
+
+  /** Every partition reached its high watermark of the start of the run. */
+  public allDone(): boolean {
+    return [...this.pending.stopAt].every(
+      ([partition, high]) => (this.#position.get(partition) ?? -1) >= high,
     );
-    const committedOf = new Map(
-      (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+  }
+
+  #advance(partition: number, next: number): void {
+    this.#position.set(partition, Math.max(this.#position.get(partition) ?? -1, next));
+  }
+
+  #stopping(control: BatchControl): boolean {
+    return (
+      !control.isRunning() || this.failure !== undefined || Date.now() >= this.options.deadline
     );
-    const pending = new Map<number, number>();
-    for (const mark of marks) {
-      const from = Math.max(committedOf.get(mark.partition) ?? -1, Number(mark.low));
-      if (from < Number(mark.high)) pending.set(mark.partition, Number(mark.high));
+  }
+
+  /** One transaction: the chunk's moves and the DLQ offset after it. Throws when aborted. */
+  async #moveChunk(batch: Batch, chunk: readonly KafkaMessage[]): Promise<PlannedMove[]> {
+    const { dlq, decide, hooks } = this.options;
+    const last = chunk[chunk.length - 1]?.offset ?? '0';
+    const context = {
+      dlq,
+      decide,
+      now: (this.options.now ?? (() => new Date()))(),
+      keepInvalid: this.options.keepInvalid ?? false,
+      topics: this.pending.topics,
+      refused: this.#refused,
+    };
+    const plans = chunk.map((m) => planMove(context, batch.partition, m));
+    await this.producer.transaction(async (tx) => {
+      await tx.send(plans.map((p) => p.output));
+      await tx.sendOffsets({
+        consumerGroupId: dlq.consumerGroupId,
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [{ partition: batch.partition, offset: String(Number(last) + 1) }],
+          },
+        ],
+      });
+      await hooks?.beforeCommit?.(plans.map((p) => p.moved));
+    });
+    return plans;
+  }
+
+  /**
+   * Moves the batch's records below the run's stop offset, in transactions
+   * of at most `maxRecordsPerTransaction` records. A failure never reaches
+   * kafkajs (which would retry the batch on its own): it stops the run.
+   */
+  public async moveBatch(control: BatchControl): Promise<void> {
+    const { batch } = control;
+    const stop = this.pending.stopAt.get(batch.partition) ?? 0;
+    const messages = batch.messages.filter((m) => Number(m.offset) < stop);
+    let size = this.options.maxRecordsPerTransaction ?? 100;
+    let handledAll = true;
+    for (let i = 0; i < messages.length;) {
+      if (this.#stopping(control)) {
+        handledAll = false;
+        break;
+      }
+      const chunk = messages.slice(i, i + size);
+      const last = chunk[chunk.length - 1]?.offset ?? '0';
+      let plans: PlannedMove[];
+      try {
+        plans = await this.#moveChunk(batch, chunk);
+      } catch (error) {
+        const only = chunk[0];
+        const key = only === undefined ? '' : refusalKey(batch.partition, only.offset);
+        const next = afterFailure(error, chunk.length, this.#refused.has(key));
+        if (next.next === 'split') {
+          size = 1; // find the refused record: move this chunk one record at a time
+          continue;
+        }
+        if (next.next === 'archive-refused') {
+          this.options.logger.warn('the broker refused a dlq move for good; archiving the record', {
+            partition: batch.partition,
+            offset: only?.offset,
+            refusal: next.refusal,
+          });
+          this.#refused.set(key, next.refusal);
+          continue;
+        }
+        this.failure = error;
+        handledAll = false;
+        break;
+      }
+      i += chunk.length;
+      this.read += chunk.length;
+      this.moved.push(...plans.map((p) => p.moved));
+      recordMoveMetrics(plans);
+      control.resolveOffset(last);
+      this.#advance(batch.partition, Number(last) + 1);
+      this.lastProgress = Date.now();
+      await control.heartbeat();
     }
-    const topics = pending.size === 0 ? new Set<string>() : new Set(await admin.listTopics());
-    return { stopAt: pending, topics };
+    if (handledAll) {
+      // Control records (transaction markers) after the last message count as read.
+      const beyondStop = batch.messages.length > messages.length;
+      this.#advance(batch.partition, beyondStop ? stop : Number(batch.lastOffset()) + 1);
+      if (!beyondStop) this.lastProgress = Date.now();
+    }
+    if (this.failure !== undefined || this.allDone() || Date.now() >= this.options.deadline)
+      this.finish();
+  }
+}
+
+/** Consumes the DLQ in the retry group until the run finishes. */
+const consumeUntilFinished = async (run: MoverRun, options: DlqMoverOptions): Promise<void> => {
+  const { kafka, dlq } = options;
+  const consumer: Consumer = kafka.consumer({
+    groupId: dlq.consumerGroupId,
+    readUncommitted: false,
+    maxWaitTimeInMs: 250,
+    // A crashed run's member blocks the next join until its session expires: keep that short.
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    rebalanceTimeout: options.sessionTimeoutMs ?? 10_000,
+  });
+  const idleMs = options.idleMs ?? 3000;
+  const watchdog = setInterval(() => {
+    const idle = run.joined && Date.now() - run.lastProgress >= idleMs;
+    if (Date.now() >= options.deadline || idle) run.finish();
+  }, 100);
+  try {
+    await consumer.connect();
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      run.joined = true;
+      run.lastProgress = Date.now();
+    });
+    await consumer.subscribe({ topic: dlq.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => run.moveBatch(payload),
+    });
+    await run.finished;
   } finally {
-    await admin.disconnect();
+    clearInterval(watchdog);
+    await consumer.disconnect().catch(() => undefined);
   }
 };
 
@@ -323,173 +277,31 @@ const pendingPartitions = async (
  * ```
  */
 export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverResult> => {
-  const { kafka, dlq, logger, deadline } = options;
-  const now = options.now ?? ((): Date => new Date());
-  const decide = options.decide ?? policyDecision(dlq, options.random);
-  const maxPerTx = options.maxRecordsPerTransaction ?? 100;
-  const idleMs = options.idleMs ?? 3000;
-  const moved: MovedRecord[] = [];
-  const keepInvalid = options.keepInvalid ?? false;
-  const refused = new Map<string, string>();
-  let read = 0;
+  const { kafka, dlq, logger } = options;
+  const pending = await pendingWork(kafka, dlq);
+  if (pending.stopAt.size === 0) return summarizeMoves([], 0, true);
 
-  const { stopAt, topics } = await pendingPartitions(kafka, dlq);
-  if (stopAt.size === 0) return summarize(moved, 0, true);
-
-  const producer: Producer = kafka.producer({
+  const producer = new KafkaProducer({
+    kafka,
+    config: dlqProducerConfig(loadProducerConfig()),
     transactionalId: options.transactionalId ?? dlqTransactionalIds(dlq).mover,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
+    logger,
   });
-  const consumer: Consumer = kafka.consumer({
-    groupId: dlq.consumerGroupId,
-    readUncommitted: false,
-    maxWaitTimeInMs: 250,
-    // A crashed run's member blocks the next join until its session expires: keep that short.
-    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-    rebalanceTimeout: options.sessionTimeoutMs ?? 10_000,
-  });
-  const position = new Map<number, number>();
-  let failure: unknown;
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  let joined = false;
-  let lastProgress = Date.now();
-
-  const allDone = (): boolean =>
-    [...stopAt].every(([partition, high]) => (position.get(partition) ?? -1) >= high);
-
-  const eachBatch = async ({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-  }: {
-    batch: Batch;
-    resolveOffset: (offset: string) => void;
-    heartbeat: () => Promise<void>;
-    isRunning: () => boolean;
-  }): Promise<void> => {
-    const stop = stopAt.get(batch.partition) ?? 0;
-    const messages = batch.messages.filter((m) => Number(m.offset) < stop);
-    let handledAll = true;
-    let size = maxPerTx;
-    for (let i = 0; i < messages.length;) {
-      if (!isRunning() || failure !== undefined || Date.now() >= deadline) {
-        handledAll = false;
-        break;
-      }
-      const chunk = messages.slice(i, i + size);
-      const last = chunk[chunk.length - 1]?.offset ?? '0';
-      let plans: PlannedMove[];
-      // Any failure stops the run here (never thrown into kafkajs, which would retry the batch on its own).
-      let tx: Awaited<ReturnType<Producer['transaction']>> | undefined;
-      try {
-        const context = { dlq, decide, now: now(), keepInvalid, topics, refused };
-        plans = chunk.map((m) => planMove(context, batch.partition, m));
-        tx = await producer.transaction();
-        await tx.sendBatch({ topicMessages: groupByTopic(plans) });
-        await tx.sendOffsets({
-          consumerGroupId: dlq.consumerGroupId,
-          topics: [
-            {
-              topic: batch.topic,
-              partitions: [{ partition: batch.partition, offset: String(Number(last) + 1) }],
-            },
-          ],
-        });
-        await options.hooks?.beforeCommit?.(plans.map((p) => p.moved));
-        await tx.commit();
-      } catch (error) {
-        if (tx !== undefined) await tx.abort().catch(() => undefined);
-        const refusal = refusalOf(error);
-        const only = chunk[0];
-        if (refusal !== undefined && chunk.length > 1) {
-          size = 1; // find the refused record: move this chunk one record at a time
-          continue;
-        }
-        const key = only === undefined ? '' : `${batch.partition}:${only.offset}`;
-        if (refusal !== undefined && !refused.has(key)) {
-          logger.warn('the broker refused a dlq move for good; archiving the record', {
-            partition: batch.partition,
-            offset: only?.offset,
-            refusal,
-          });
-          refused.set(key, refusal);
-          continue;
-        }
-        failure = error;
-        handledAll = false;
-        break;
-      }
-      i += chunk.length;
-      read += chunk.length;
-      moved.push(...plans.map((p) => p.moved));
-      recordMoveMetrics(plans);
-      resolveOffset(last);
-      position.set(batch.partition, Number(last) + 1);
-      lastProgress = Date.now();
-      await heartbeat();
-    }
-    const remainingBeyondStop = batch.messages.length > messages.length;
-    if (handledAll && !remainingBeyondStop) {
-      // Control records (transaction markers) after the last message count as read.
-      position.set(
-        batch.partition,
-        Math.max(position.get(batch.partition) ?? -1, Number(batch.lastOffset()) + 1),
-      );
-      lastProgress = Date.now();
-    } else if (handledAll) {
-      position.set(batch.partition, Math.max(position.get(batch.partition) ?? -1, stop));
-    }
-    if (failure !== undefined || allDone() || Date.now() >= deadline) finish();
-  };
-
-  const watchdog = setInterval(() => {
-    if (Date.now() >= deadline || (joined && Date.now() - lastProgress >= idleMs)) finish();
-  }, 100);
+  const decide = options.decide ?? policyDecision(dlq, options.random);
+  const run = new MoverRun({ ...options, decide }, pending, producer);
   try {
-    // Fences any crashed run of the same transactional id: its open transaction is aborted.
-    await producer.connect();
-    const init = await producer.transaction();
-    await init.abort();
-    await consumer.connect();
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      joined = true;
-      lastProgress = Date.now();
-    });
-    await consumer.subscribe({ topic: dlq.topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch,
-    });
-    await finished;
+    // Opening the transactional connection fences any crashed run of the same
+    // transactional id: its open transaction is aborted.
+    await producer.transaction(async () => undefined);
+    await consumeUntilFinished(run, options);
   } finally {
-    clearInterval(watchdog);
-    await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
   }
-  if (failure !== undefined) {
-    logger.error('dlq move failed; the transaction was aborted', { error: failure });
+  if (run.failure !== undefined) {
+    logger.error('dlq move failed; the transaction was aborted', { error: run.failure });
     throw new DlqMoveError('moving records out of the dead-letter queue failed', {
-      cause: failure,
+      cause: run.failure,
     });
   }
-  return summarize(moved, read, allDone());
+  return summarizeMoves(run.moved, run.read, run.allDone());
 };
-
-const summarize = (
-  moved: readonly MovedRecord[],
-  read: number,
-  complete: boolean,
-): DlqMoverResult => ({
-  read,
-  retried: moved.filter((m) => m.action === 'retry').length,
-  archived: moved.filter((m) => m.action === 'archive').length,
-  requeued: moved.filter((m) => m.action === 'requeue').length,
-  moved,
-  complete,
-});

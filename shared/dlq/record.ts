@@ -4,7 +4,8 @@
  * republished original record, the archived record with its history, and
  * the re-queued DLQ record.
  */
-import type { IHeaders, Message } from 'kafkajs';
+import type { IHeaders } from 'kafkajs';
+import type { OutgoingMessage, RecordPosition } from '../kafka/records';
 import * as z from 'zod';
 import { DELIVERY_ATTEMPT_HEADER, DlqHeader, RETRY_HISTORY_HEADER } from './headers';
 import { DlqRecordInvalidError } from './errors';
@@ -50,13 +51,6 @@ export interface FailureHistoryEntry {
   readonly errorMessage?: string | undefined;
   readonly handler?: string | undefined;
   readonly functionName?: string | undefined;
-}
-
-/** Where a record sits in a topic. */
-export interface RecordPosition {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
 }
 
 /** A decoded dead-letter (or archived) record. */
@@ -281,10 +275,10 @@ export const decodeDlqRecord = (
  *
  * @example
  * ```ts
- * await producer.send({ topic: record.originalTopic, messages: [toRetryMessage(record)] });
+ * await producer.send([{ topic: record.originalTopic, ...toRetryMessage(record) }]);
  * ```
  */
-export const toRetryMessage = (record: DlqRecord): Message => ({
+export const toRetryMessage = (record: DlqRecord): OutgoingMessage => ({
   key: record.key,
   value: record.value,
   headers: {
@@ -307,7 +301,11 @@ export const toRetryMessage = (record: DlqRecord): Message => ({
  * const message = toArchiveMessage(record, ArchiveReason.RetriesExhausted, new Date());
  * ```
  */
-export const toArchiveMessage = (record: DlqRecord, reason: ArchiveReason, now: Date): Message => ({
+export const toArchiveMessage = (
+  record: DlqRecord,
+  reason: ArchiveReason,
+  now: Date,
+): OutgoingMessage => ({
   key: record.key,
   value: record.value,
   headers: {
@@ -333,7 +331,7 @@ export const toInvalidArchiveMessage = (
   message: ConsumedRecord,
   problem: string,
   now: Date,
-): Message => ({
+): OutgoingMessage => ({
   key: message.key,
   value: message.value,
   headers: {
@@ -355,7 +353,7 @@ export const toInvalidArchiveMessage = (
  * const message = toRequeueMessage(record, dueAt);
  * ```
  */
-export const toRequeueMessage = (record: DlqRecord, dueAt: Date): Message => ({
+export const toRequeueMessage = (record: DlqRecord, dueAt: Date): OutgoingMessage => ({
   key: record.key,
   value: record.value,
   partition: record.position.partition,

@@ -68,3 +68,20 @@ export const toProducerError = (error: unknown, operation: string): XsevenError 
     });
   return new ProducerSendError(`Kafka refused the ${operation}: ${reason}`, { cause: error });
 };
+
+/**
+ * The Kafka protocol error type (`MESSAGE_TOO_LARGE`, `INVALID_PRODUCER_EPOCH`...)
+ * of a failure, found on the error or along its causes (our errors wrap
+ * kafkajs' ones).
+ *
+ * @example
+ * ```ts
+ * kafkaErrorType(new TransactionAbortedError('aborted', { cause: kafkajsError })); // 'MESSAGE_TOO_LARGE'
+ * ```
+ */
+export const kafkaErrorType = (error: unknown, depth = 0): string | undefined => {
+  if (typeof error !== 'object' || error === null || depth > 5) return undefined;
+  const type = (error as { type?: unknown }).type;
+  if (typeof type === 'string') return type;
+  return kafkaErrorType((error as { cause?: unknown }).cause, depth + 1);
+};

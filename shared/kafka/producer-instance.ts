@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { createLogger } from '../observability/logger';
 import { createKafka } from './client';
 import { loadKafkaConnectionConfig } from './connection-config';
-import { loadProducerConfig } from './producer-config';
+import { loadProducerConfig, ProducerCompression } from './producer-config';
 import type { ProducerConfig } from './producer-config';
 import { KafkaProducer } from './producer';
 
@@ -10,19 +10,23 @@ let containerProducer: KafkaProducer | undefined;
 let containerDlqProducer: KafkaProducer | undefined;
 
 /**
- * Settings of a producer whose writes must survive the loss of a broker
- * (dead letters): acks=all and idempotent, whatever the environment asks
- * for publishing.
+ * Settings of the producers of dead letters (the consumers' DLQ writer,
+ * the local ESM's on-failure destination, the DLQ moves): acks=all and
+ * idempotent, whatever the environment asks for publishing, since a dead
+ * letter must survive the loss of a broker; uncompressed, so a record is
+ * judged by the broker's size limit as it was read (a move the broker
+ * refuses for good is archived, see shared/dlq/move-plan.ts).
  *
  * @example
  * ```ts
- * durableProducerConfig(loadProducerConfig({ KAFKA_PRODUCER_ACKS: '1' })).acks; // -1
+ * dlqProducerConfig(loadProducerConfig({ KAFKA_PRODUCER_ACKS: '1' })).acks; // -1
  * ```
  */
-export const durableProducerConfig = (config: ProducerConfig): ProducerConfig => ({
+export const dlqProducerConfig = (config: ProducerConfig): ProducerConfig => ({
   ...config,
   acks: -1,
   idempotent: true,
+  compression: ProducerCompression.None,
 });
 
 /** A producer built from the environment (validated once), connecting on first send. */
@@ -67,9 +71,8 @@ export const getProducer = (logger: Logger = createLogger('xseven-producer')): K
 };
 
 /**
- * The container's producer of dead letters: the environment's producer
- * settings made durable ({@link durableProducerConfig}), with the same retry
- * policy and producer metrics as every other write.
+ * The container's producer of dead letters ({@link dlqProducerConfig}),
+ * with the same retry policy and producer metrics as every other write.
  *
  * @example
  * ```ts
@@ -79,7 +82,7 @@ export const getProducer = (logger: Logger = createLogger('xseven-producer')): K
 export const getDlqProducer = (
   logger: Logger = createLogger('xseven-dlq-producer'),
 ): KafkaProducer => {
-  containerDlqProducer ??= environmentProducer(logger, durableProducerConfig);
+  containerDlqProducer ??= environmentProducer(logger, dlqProducerConfig);
   return containerDlqProducer;
 };
 

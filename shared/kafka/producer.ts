@@ -27,6 +27,14 @@ export interface KafkaProducerOptions {
   readonly clock?: RetryClock;
   /** @default Math.random */
   readonly random?: () => number;
+  /**
+   * The transactional id of {@link KafkaProducer.transaction}, exactly: a
+   * stable id makes a new producer fence (abort) the open transaction of a
+   * crashed one with the same id (the DLQ mover). @default
+   * `<KAFKA_PRODUCER_TRANSACTIONAL_ID or xseven-tx>-<uuid>`, unique per
+   * container (containers sharing an id would fence each other)
+   */
+  readonly transactionalId?: string;
 }
 
 /** How many of the records go to each topic (one pass). */
@@ -87,15 +95,22 @@ export class KafkaProducer {
     const { config } = this.options;
     const producer = this.kafka().producer({
       idempotent: transactionalId !== undefined || config.idempotent,
-      ...(transactionalId === undefined ? {} : { transactionalId, maxInFlightRequests: 1 }),
+      // Topics come from the definition: a write to a missing topic fails, never creates it.
+      allowAutoTopicCreation: false,
       createPartitioner: trackingPartitioner(this.partitions),
-      // In-session retries (they keep idempotence) are left to kafkajs, once;
-      // the backoff policy of the publish path is ours (see send()).
-      retry: {
-        retries: 1,
-        initialRetryTime: config.retryBackoffMs,
-        maxRetryTime: config.retryMaxBackoffMs,
-      },
+      // Transaction control requests (CONCURRENT_TRANSACTIONS right after a
+      // commit...) need kafkajs' own patient retries. Sends outside a
+      // transaction retry in kafkajs once (in-session retries keep
+      // idempotence); the backoff policy of the publish path is ours (see send()).
+      ...(transactionalId === undefined
+        ? {
+            retry: {
+              retries: 1,
+              initialRetryTime: config.retryBackoffMs,
+              maxRetryTime: config.retryMaxBackoffMs,
+            },
+          }
+        : { transactionalId, maxInFlightRequests: 1 }),
     });
     return producer.connect().then(
       () => producer,
@@ -216,10 +231,13 @@ export class KafkaProducer {
   }
 
   /**
-   * Runs `work` inside a Kafka transaction on this container's
-   * transactional producer: its sends (and consumer offsets) commit
-   * atomically, or all are aborted when `work` throws. Transactions of one
-   * container run one after the other.
+   * Runs `work` inside a Kafka transaction on this producer's transactional
+   * connection (opened on first use: with a stable
+   * {@link KafkaProducerOptions.transactionalId}, opening it fences a crashed
+   * producer of the same id): its sends (and consumer offsets) commit
+   * atomically, or all are aborted when `work` throws, rethrown as a
+   * TransactionAbortedError carrying the cause. Transactions of one
+   * producer run one after the other.
    *
    * @example
    * ```ts
@@ -244,8 +262,9 @@ export class KafkaProducer {
 
   private transactionalProducer(): Promise<Producer> {
     if (this.transactional === undefined) {
-      // Unique per container: concurrent Lambda containers sharing one id would fence each other.
-      const id = `${this.options.config.transactionalId ?? 'xseven-tx'}-${randomUUID()}`;
+      const id =
+        this.options.transactionalId ??
+        `${this.options.config.transactionalId ?? 'xseven-tx'}-${randomUUID()}`;
       const attempt = this.connectProducer(id);
       this.transactional = attempt;
       attempt.catch(() => {

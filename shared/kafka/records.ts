@@ -6,7 +6,7 @@
  */
 
 /** A header value as written: text, bytes, or repeated values. */
-export type HeaderValue = string | Buffer | readonly (string | Buffer)[];
+export type HeaderValue = string | Buffer | (string | Buffer)[];
 
 /** One record to write. */
 export interface OutgoingRecord {

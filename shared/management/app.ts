@@ -6,9 +6,10 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { KafkaUnavailableError, XsevenError } from '../errors';
 import { problemJsonErrors } from '../http/problem-middleware';
+import { ContainerAdmin } from '../kafka/admin';
 import { createKafka } from '../kafka/client';
 import { loadKafkaConnectionConfig } from '../kafka/connection-config';
 import { createLogger } from '../observability/logger';
@@ -89,24 +90,13 @@ export const createManagementHandler = (
   const logger = options.logger ?? createLogger('management-api');
 
   let kafka = options.kafka;
-  let admin: Promise<Admin> | undefined;
   let counters: Promise<CounterSource> | undefined;
   let gate: Promise<EsmGate> | undefined;
   const getKafka = (): Kafka => {
     kafka ??= createKafka({ config: kafkaConfig, clientId: 'xseven-management', logger });
     return kafka;
   };
-  const getAdmin = (): Promise<Admin> => {
-    admin ??= (async () => {
-      const client = getKafka().admin();
-      await client.connect();
-      return client;
-    })().catch((error: unknown) => {
-      admin = undefined;
-      throw new KafkaUnavailableError('could not connect to Kafka', { cause: error });
-    });
-    return admin;
-  };
+  const admin = new ContainerAdmin(getKafka);
   const getCounters = (): Promise<CounterSource> => {
     counters ??= options.counters
       ? Promise.resolve(options.counters)
@@ -144,7 +134,7 @@ export const createManagementHandler = (
     config,
     logger,
     kafka: getKafka,
-    admin: getAdmin,
+    admin: () => admin.get(),
     counters: getCounters,
     esmGate: getGate,
     topicConfigs: () => options.topicConfigs ?? getTopicConfigPolicy() ?? definitionTopicConfigs,
@@ -175,10 +165,5 @@ export const createManagementHandler = (
     .use(problemJsonErrors({ logger }))
     .use(managementAuth({ config, routes }));
 
-  const close = async (): Promise<void> => {
-    const connected = admin;
-    admin = undefined;
-    if (connected) await (await connected.catch(() => undefined))?.disconnect();
-  };
-  return { handler, close };
+  return { handler, close: () => admin.close() };
 };

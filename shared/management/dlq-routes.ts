@@ -5,10 +5,10 @@
  */
 import * as z from 'zod';
 import { archiveStats } from '../dlq/archive-stats';
-import { DlqMoveError } from '../dlq/errors';
 import { manualRetry, manualRetryRequestSchema } from '../dlq/manual-retry';
 import { DlqScope, dlqStats } from '../dlq/stats';
 import { ConflictError } from '../http/errors';
+import { kafkaErrorType } from '../kafka/producer-errors';
 import { jsonResponse } from '../http/problem';
 import type { RouteHandler } from './context';
 import { UnknownTopicError } from './errors';
@@ -55,13 +55,9 @@ export const dlqStatsRoute: RouteHandler = async (request, context) => {
   return jsonResponse(200, { ...stats, archive });
 };
 
-const isFenced = (error: unknown): boolean => {
-  const cause = error instanceof DlqMoveError ? error.cause : error;
-  const type = (cause as { type?: unknown } | undefined)?.type;
-  return (
-    typeof type === 'string' && /FENCED|INVALID_PRODUCER_EPOCH|CONCURRENT_TRANSACTIONS/.test(type)
-  );
-};
+/** Another run of the same transactional id fenced this one (the type is on a cause of the error). */
+const isFenced = (error: unknown): boolean =>
+  /FENCED|INVALID_PRODUCER_EPOCH|CONCURRENT_TRANSACTIONS/.test(kafkaErrorType(error) ?? '');
 
 /**
  * POST /dead-letter-queue/retry: validates the body (422 naming the

@@ -4,7 +4,7 @@ import type { EventHandler } from '../../../shared/consumer/bus';
 import { createDlqWriter } from '../../../shared/dlq/writer';
 import { KafkaProducer } from '../../../shared/kafka/producer';
 import { loadProducerConfig } from '../../../shared/kafka/producer-config';
-import { durableProducerConfig } from '../../../shared/kafka/producer-instance';
+import { dlqProducerConfig } from '../../../shared/kafka/producer-instance';
 import { createEnvelope } from '../../../shared/events/envelope';
 import type { EventType } from '../../../shared/events/event-types';
 import { toEventRecord } from '../../../shared/events/record';
@@ -46,7 +46,7 @@ export const realConsumer = (
 ): { handler: LambdaHandler; close: () => Promise<void> } => {
   const producer = new KafkaProducer({
     kafka,
-    config: durableProducerConfig(loadProducerConfig({})),
+    config: dlqProducerConfig(loadProducerConfig({})),
   });
   const handler = createConsumerHandler({
     consumer,

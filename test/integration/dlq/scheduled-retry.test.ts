@@ -6,7 +6,7 @@ import { deliveryAttempt } from '../../../shared/dlq/dead-letter';
 import { createDlqWriter } from '../../../shared/dlq/writer';
 import { KafkaProducer } from '../../../shared/kafka/producer';
 import { loadProducerConfig } from '../../../shared/kafka/producer-config';
-import { durableProducerConfig } from '../../../shared/kafka/producer-instance';
+import { dlqProducerConfig } from '../../../shared/kafka/producer-instance';
 import type { RecordSender } from '../../../shared/kafka/records';
 import { createLogger } from '../../../shared/observability/logger';
 import type { PlatformDefinition } from '../../../shared/platform';
@@ -96,7 +96,7 @@ describe('scheduled DLQ retry end to end (real broker, local scheduler)', () => 
     producer = kafka.producer({ idempotent: true });
     dlqProducer = new KafkaProducer({
       kafka,
-      config: durableProducerConfig(loadProducerConfig({})),
+      config: dlqProducerConfig(loadProducerConfig({})),
     });
     await Promise.all([admin.connect(), producer.connect()]);
   });

@@ -7,7 +7,7 @@ import { buildDlqMessage, deliveryAttempt } from '../../../shared/dlq/dead-lette
 import type { DeadLetter } from '../../../shared/dlq/dead-letter';
 import { createDlqWriter } from '../../../shared/dlq/writer';
 import { loadProducerConfig } from '../../../shared/kafka/producer-config';
-import { durableProducerConfig } from '../../../shared/kafka/producer-instance';
+import { dlqProducerConfig } from '../../../shared/kafka/producer-instance';
 import type { OutgoingRecord, RecordSender } from '../../../shared/kafka/records';
 import { platform } from '../../../shared/platform';
 
@@ -117,7 +117,7 @@ describe('createDlqWriter', () => {
   });
 
   it('writes through a producer that waits for every in-sync replica (acks=all)', () => {
-    const config = durableProducerConfig(loadProducerConfig({ KAFKA_PRODUCER_ACKS: '1' }));
+    const config = dlqProducerConfig(loadProducerConfig({ KAFKA_PRODUCER_ACKS: '1' }));
     expect(config.acks).toBe(-1);
     expect(config.idempotent).toBe(true);
   });

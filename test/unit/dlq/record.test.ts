@@ -5,7 +5,7 @@ import {
   DlqHeader,
   RETRY_HISTORY_HEADER,
 } from '../../../shared/dlq/headers';
-import { policyDecision } from '../../../shared/dlq/mover';
+import { policyDecision } from '../../../shared/dlq/move-plan';
 import {
   ArchiveReason,
   DlqMoverHeader,
