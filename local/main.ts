@@ -4,7 +4,8 @@ import { createKafka } from '../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../shared/kafka/connection-config';
 import { registerTopicConfigPolicy } from '../shared/management/runtime-hooks';
 import { createLogger } from '../shared/observability/logger';
-import { platform, readCommittedSchemas, withNamespace } from '../shared/platform';
+import { loadPlatform, readCommittedSchemas } from '../shared/platform';
+import { LocalEnv, readEnv } from '../shared/platform/env';
 import { provisionTopics, topicConfigs } from './provision';
 import { ensureBroker, stopBroker } from './runtime/broker';
 import type { RunningService } from './runtime/service';
@@ -22,7 +23,7 @@ const main = async (): Promise<void> => {
   const registryUrl = schemaRegistryUrl();
   await ensureBroker();
   const config = loadKafkaConnectionConfig();
-  const def = withNamespace(platform, config.XSEVEN_TOPIC_PREFIX);
+  const { platform: def, prefix } = loadPlatform();
   const kafka = createKafka({ config, clientId: 'xseven-local', logger });
 
   const report = await withAdmin(kafka, (admin) => provisionTopics(admin, def));
@@ -31,7 +32,7 @@ const main = async (): Promise<void> => {
   registerTopicConfigPolicy(topicConfigs);
   if (registryUrl !== undefined) {
     const schemas = readCommittedSchemas(join(__dirname, '..'));
-    const registration = await registerSchemas(registryUrl, schemas, config.XSEVEN_TOPIC_PREFIX);
+    const registration = await registerSchemas(registryUrl, schemas, prefix);
     logger.info('schemas registered', { registry: registryUrl, ...registration });
   }
 
@@ -54,7 +55,7 @@ const main = async (): Promise<void> => {
         .stop()
         .catch((error: unknown) => logger.error('service failed to stop', { name, error }));
     }
-    if (process.env.XSEVEN_STOP_BROKER === '1') await stopBroker();
+    if (readEnv(LocalEnv.StopBroker)) await stopBroker();
     process.exit(0);
   };
   process.once('SIGINT', (s) => void shutdown(s));

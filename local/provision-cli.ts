@@ -1,14 +1,14 @@
 import { withAdmin } from '../shared/kafka/admin';
 import { createKafka } from '../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../shared/kafka/connection-config';
-import { platform, withNamespace } from '../shared/platform';
+import { loadPlatform } from '../shared/platform';
 import { provisionTopics } from './provision';
 
 /** `npm run topics:provision`: creates the definition's missing topics, prints drift. */
 const main = async (): Promise<void> => {
   const config = loadKafkaConnectionConfig();
   const kafka = createKafka({ config, clientId: 'xseven-provision' });
-  const def = withNamespace(platform, config.XSEVEN_TOPIC_PREFIX);
+  const def = loadPlatform().platform;
   await withAdmin(kafka, async (admin) => {
     const report = await provisionTopics(admin, def);
     console.log(`created: ${report.created.join(', ') || '(none)'}`);

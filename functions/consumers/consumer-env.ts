@@ -1,21 +1,18 @@
 import * as z from 'zod';
-import { parseEnv } from '../../shared/config/env';
-import { DEFAULT_MAX_RECORD_BYTES } from '../../shared/consumer/parse-event';
+import { ConsumerEnv, PlatformEnv, envShape, parseEnv } from '../../shared/platform/env';
 
-/** Environment of a consumer function (all optional). */
-export const consumerEnvSchema = z.object({
-  /** Largest record value accepted; larger records are dead-lettered as deserialization failures. */
-  XSEVEN_MAX_RECORD_BYTES: z.coerce.number().int().min(1).default(DEFAULT_MAX_RECORD_BYTES),
-  /** Milliseconds kept back from the remaining time for the DLQ write and the response. */
-  XSEVEN_CONSUMER_RESERVE_MS: z.coerce.number().int().min(0).default(1_000),
-  /** Local journal: a file to which the ids of processed events are appended ("<consumer> <id>"). */
-  XSEVEN_HANDLED_LOG: z.string().min(1).optional(),
-  XSEVEN_TOPIC_PREFIX: z
-    .string()
-    .regex(/^[a-zA-Z0-9._-]*$/)
-    .default(''),
-});
-export type ConsumerEnv = z.output<typeof consumerEnvSchema>;
+/** Environment of a consumer function (all optional; the contract's {@link ConsumerEnv}). */
+export const consumerEnvSchema = z.object(
+  envShape(
+    ConsumerEnv.MaxRecordBytes,
+    ConsumerEnv.ReserveMs,
+    ConsumerEnv.HandledLog,
+    ConsumerEnv.ConsumerName,
+    // Validated with the rest, so every bad variable is reported at once (loadPlatform applies it).
+    PlatformEnv.TopicPrefix,
+  ),
+);
+export type ConsumerEnvironment = z.output<typeof consumerEnvSchema>;
 
 /**
  * Reads and validates the consumer environment.
@@ -27,4 +24,4 @@ export type ConsumerEnv = z.output<typeof consumerEnvSchema>;
  */
 export const loadConsumerEnv = (
   env: Readonly<Record<string, string | undefined>> = process.env,
-): ConsumerEnv => parseEnv(consumerEnvSchema, env);
+): ConsumerEnvironment => parseEnv(consumerEnvSchema, env);

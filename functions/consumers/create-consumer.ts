@@ -14,7 +14,7 @@ import { getDlqProducer } from '../../shared/kafka/producer-instance';
 import type { DlqWriter } from '../../shared/dlq/writer';
 import { createLogger } from '../../shared/observability/logger';
 import { flushMetrics } from '../../shared/observability/metrics';
-import { platform as basePlatform, withNamespace } from '../../shared/platform';
+import { loadPlatform } from '../../shared/platform';
 import type { ConsumerDefinition, PlatformDefinition } from '../../shared/platform';
 import { loadConsumerEnv } from './consumer-env';
 
@@ -24,12 +24,12 @@ export interface ConsumerHandlerOptions {
   readonly consumer: string;
   /** The event bus with the consumer's handlers. */
   readonly bus: EventBus;
-  /** @default the definition namespaced by XSEVEN_TOPIC_PREFIX */
+  /** @default the definition under XSEVEN_TOPIC_PREFIX ({@link loadPlatform}) */
   readonly platform?: PlatformDefinition;
   /** @default the container's DLQ producer (shared/kafka), reused across invocations */
   readonly dlqWriter?: DlqWriter;
   readonly logger?: Logger;
-  /** @default XSEVEN_MAX_RECORD_BYTES or 1 MiB */
+  /** @default XSEVEN_MAX_RECORD_BYTES or MAX_RECORD_BYTES (shared/platform/limits.ts) */
   readonly maxRecordBytes?: number;
   /** @default XSEVEN_CONSUMER_RESERVE_MS or 1000 */
   readonly reserveMs?: number;
@@ -79,7 +79,17 @@ export const handledJournal = (
   },
 });
 
-const consumerOf = (def: PlatformDefinition, name: string): ConsumerDefinition => {
+const consumerOf = (
+  def: PlatformDefinition,
+  name: string,
+  deployedFor: string | undefined,
+): ConsumerDefinition => {
+  // The stack names the consumer each function is deployed for: a module built for
+  // another consumer (a wrong handlerModule) fails at start, not record by record.
+  if (deployedFor !== undefined && deployedFor !== name)
+    throw new ConsumerConfigError(
+      `this handler serves consumer "${name}", but the function was deployed for "${deployedFor}" (XSEVEN_CONSUMER_NAME)`,
+    );
   const consumer = def.consumers.find((c) => c.name === name);
   if (!consumer)
     throw new ConsumerConfigError(`consumer "${name}" is not in the platform definition`);
@@ -100,8 +110,8 @@ const consumerOf = (def: PlatformDefinition, name: string): ConsumerDefinition =
  */
 export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
   const env = loadConsumerEnv(options.env);
-  const def = options.platform ?? withNamespace(basePlatform, env.XSEVEN_TOPIC_PREFIX);
-  const consumer = consumerOf(def, options.consumer);
+  const def = options.platform ?? loadPlatform(options.env).platform;
+  const consumer = consumerOf(def, options.consumer, env.XSEVEN_CONSUMER_NAME);
   const logger = options.logger ?? createLogger(consumer.name);
   const dlq =
     options.dlqWriter ?? createDlqWriter({ producer: getDlqProducer(logger), dlq: def.dlq });

@@ -12,7 +12,6 @@ import * as z from 'zod';
 import { ValidationError } from '../../shared/errors';
 import { withAdmin } from '../../shared/kafka/admin';
 import { createKafka } from '../../shared/kafka/client';
-import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';
 import { publishDlqGauges, readDlqGauges } from '../../shared/dlq/gauges';
 import type { DlqGauges } from '../../shared/dlq/gauges';
 import { runDlqMover } from '../../shared/dlq/mover';
@@ -20,7 +19,7 @@ import type { MoverHooks } from '../../shared/dlq/mover';
 import type { RandomSource } from '../../shared/dlq/retry-strategies';
 import { createLogger } from '../../shared/observability/logger';
 import { flushMetrics } from '../../shared/observability/metrics';
-import { platform as basePlatform, withNamespace } from '../../shared/platform';
+import { loadPlatform } from '../../shared/platform';
 import type { PlatformDefinition } from '../../shared/platform';
 
 /** What an invocation reports (counts only: never payloads). */
@@ -101,11 +100,8 @@ export const createDlqRetryHandler = (options: DlqRetryHandlerOptions = {}) => {
     const parsed = scheduledEventSchema.safeParse(event ?? {});
     if (!parsed.success)
       throw new ValidationError(`dlq-retry: unexpected event: ${parsed.error.message}`);
-    if (def === undefined || kafka === undefined) {
-      const config = loadKafkaConnectionConfig();
-      def ??= withNamespace(basePlatform, config.XSEVEN_TOPIC_PREFIX);
-      kafka ??= createKafka({ config, clientId: 'xseven-dlq-retry', logger });
-    }
+    def ??= loadPlatform().platform;
+    kafka ??= createKafka({ clientId: 'xseven-dlq-retry', logger });
     const started = Date.now();
     const remaining = context.getRemainingTimeInMillis();
     const margin = options.safetyMarginMs ?? Math.max(2000, Math.floor(remaining * 0.1));

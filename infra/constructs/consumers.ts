@@ -122,7 +122,7 @@ export class PlatformConsumers extends Construct {
       description: `xseven consumer ${consumer.name}: ${consumer.description}`.slice(0, 256),
       timeout: Duration.seconds(consumer.timeoutSeconds),
       memorySize: consumer.memorySizeMb,
-      environment: { XSEVEN_CONSUMER_NAME: consumer.name },
+      consumerName: consumer.name,
     });
     const groups = consumer.topics.map((t) => esmGroupId(consumer, t));
     grantKafkaAccess(fn, kafka.arns, {

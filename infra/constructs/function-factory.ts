@@ -1,5 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import {
+  ConsumerEnv,
+  envRecord,
+  KafkaEnv,
+  PlatformEnv,
+  SaslMechanism,
+  SecurityProtocol,
+} from '../../shared/platform/env';
+import type { EnvVar } from '../../shared/platform/env';
 import type { KafkaCluster } from './kafka-cluster';
 import type { LogSettings } from './log-groups';
 import type { PlatformNetwork } from './network';
@@ -11,11 +20,11 @@ export interface FunctionFactoryProps {
   readonly network: PlatformNetwork;
   readonly kafka: KafkaCluster;
   readonly logs: LogSettings;
-  /** POWERTOOLS_SERVICE_NAME (also the `service` dimension of the EMF metrics). */
+  /** The service of the logs (also the `service` dimension of the EMF metrics). */
   readonly serviceName: string;
-  /** POWERTOOLS_METRICS_NAMESPACE. */
+  /** The CloudWatch namespace of the EMF metrics. */
   readonly metricsNamespace: string;
-  /** XSEVEN_TOPIC_PREFIX. */
+  /** The prefix of every topic and consumer group. */
   readonly topicPrefix: string;
 }
 
@@ -26,15 +35,16 @@ export interface FunctionSpec {
   readonly description: string;
   readonly timeout?: Duration;
   readonly memorySize?: number;
-  readonly environment?: Readonly<Record<string, string>>;
   readonly reservedConcurrentExecutions?: number;
+  /** The consumer a consumer function is deployed for (its handler checks it). */
+  readonly consumerName?: string;
 }
 
 /**
  * Creates the platform's functions inside the VPC with the functions'
- * security group and the environment every function reads: the Kafka
- * connection (TLS with MSK IAM or SCRAM), the topic prefix and Powertools
- * settings.
+ * security group and the environment every function reads, written by the
+ * environment contract (shared/platform/env): the Kafka connection (TLS with
+ * MSK IAM or SCRAM), the topic prefix and Powertools settings.
  *
  * @example
  * ```ts
@@ -48,17 +58,17 @@ export class FunctionFactory {
   /** The environment every function gets. */
   public get environment(): Record<string, string> {
     const p = this.props;
-    return {
-      KAFKA_BOOTSTRAP_SERVERS: p.kafka.bootstrapServers,
-      KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+    return envRecord([
+      [KafkaEnv.BootstrapServers, p.kafka.bootstrapServers],
+      [KafkaEnv.SecurityProtocol, SecurityProtocol.SaslSsl],
       ...this.saslEnvironment(),
-      KAFKA_CLIENT_ID: p.serviceName,
-      XSEVEN_TOPIC_PREFIX: p.topicPrefix,
-      XSEVEN_MSK_CLUSTER_ARN: p.kafka.clusterArn,
-      POWERTOOLS_SERVICE_NAME: p.serviceName,
-      POWERTOOLS_METRICS_NAMESPACE: p.metricsNamespace,
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    };
+      [KafkaEnv.ClientId, p.serviceName],
+      [PlatformEnv.TopicPrefix, p.topicPrefix],
+      [PlatformEnv.MskClusterArn, p.kafka.clusterArn],
+      [PlatformEnv.ServiceName, p.serviceName],
+      [PlatformEnv.MetricsNamespace, p.metricsNamespace],
+      [PlatformEnv.LogLevel, 'INFO'],
+    ]);
   }
 
   /**
@@ -66,14 +76,14 @@ export class FunctionFactory {
    * dynamic references (resolved at deploy time, never in the template;
    * shared/kafka reads them from the environment).
    */
-  private saslEnvironment(): Record<string, string> {
+  private saslEnvironment(): [EnvVar, string][] {
     const secret = this.props.kafka.scramSecret;
-    if (secret === undefined) return { KAFKA_SASL_MECHANISM: 'AWS_MSK_IAM' };
-    return {
-      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
-      KAFKA_SASL_USERNAME: secret.secretValueFromJson('username').unsafeUnwrap(),
-      KAFKA_SASL_PASSWORD: secret.secretValueFromJson('password').unsafeUnwrap(),
-    };
+    if (secret === undefined) return [[KafkaEnv.SaslMechanism, SaslMechanism.AwsMskIam]];
+    return [
+      [KafkaEnv.SaslMechanism, SaslMechanism.ScramSha512],
+      [KafkaEnv.SaslUsername, secret.secretValueFromJson('username').unsafeUnwrap()],
+      [KafkaEnv.SaslPassword, secret.secretValueFromJson('password').unsafeUnwrap()],
+    ];
   }
 
   /**
@@ -96,7 +106,12 @@ export class FunctionFactory {
       vpc: p.network.vpc,
       vpcSubnets: p.network.privateSubnets,
       securityGroups: [p.network.functionsSecurityGroup],
-      environment: { ...this.environment, ...spec.environment },
+      environment: {
+        ...this.environment,
+        ...(spec.consumerName === undefined
+          ? {}
+          : envRecord([[ConsumerEnv.ConsumerName, spec.consumerName]])),
+      },
       ...(spec.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: spec.reservedConcurrentExecutions }),

@@ -17,8 +17,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { cloudWatchMetricName } from '../../shared/management/counters';
-import { MetricName } from '../../shared/observability/metrics';
+import { emfMetricName, MetricName } from '../../shared/platform';
 
 /** A function to watch, with a short name for alarm and widget titles. */
 export interface WatchedFunction {
@@ -45,11 +44,11 @@ export interface PlatformObservabilityProps {
 
 /**
  * CloudWatch names of the DLQ metrics, as the functions emit them through
- * Powertools EMF (shared/observability/metrics.ts: `DlqMessagesSentTotal`...).
+ * Powertools EMF (shared/platform/metrics.ts: `DlqMessagesSentTotal`...).
  */
 export const DlqMetric = {
-  Sent: cloudWatchMetricName(MetricName.DlqMessagesSent),
-  Archived: cloudWatchMetricName(MetricName.DlqMessagesArchived),
+  Sent: emfMetricName(MetricName.DlqMessagesSent),
+  Archived: emfMetricName(MetricName.DlqMessagesArchived),
 } as const;
 export type DlqMetric = (typeof DlqMetric)[keyof typeof DlqMetric];
 

@@ -4,6 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
+import { envRecord, PlatformEnv } from '../../shared/platform/env';
 import { LAMBDA_ESBUILD } from '../bundling';
 import { platformLogGroup } from './log-groups';
 import type { LogSettings } from './log-groups';
@@ -52,7 +53,10 @@ export class PlatformFunction extends NodejsFunction {
       runtime: PLATFORM_RUNTIME,
       architecture: Architecture.ARM_64,
       logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
+      environment: {
+        ...envRecord([[PlatformEnv.NodeOptions, '--enable-source-maps']]),
+        ...environment,
+      },
       bundling: {
         minify: LAMBDA_ESBUILD.minify,
         sourceMap: true,

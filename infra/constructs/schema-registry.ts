@@ -9,9 +9,9 @@ import {
   registrySchemaName,
   SCHEMA_COMPATIBILITY,
   schemaLabel,
-  SCHEMA_REGISTRY_ENV,
 } from '../../shared/platform';
 import type { CommittedSchema } from '../../shared/platform';
+import { PlatformEnv } from '../../shared/platform/env';
 import { InfraConfigError } from '../errors';
 
 /** Properties of {@link SchemaRegistry}. */
@@ -106,7 +106,7 @@ export class SchemaRegistry extends Construct {
     });
     for (const fn of functions) {
       fn.addToRolePolicy(statement);
-      fn.addEnvironment(SCHEMA_REGISTRY_ENV, this.registryName);
+      fn.addEnvironment(PlatformEnv.SchemaRegistryName.name, this.registryName);
     }
   }
 }

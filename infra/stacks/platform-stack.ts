@@ -40,9 +40,6 @@ import {
 /** Repository root (this file is infra/stacks/platform-stack.ts). */
 export const PROJECT_ROOT = join(__dirname, '..', '..');
 
-/** CloudWatch namespace of the platform's EMF metrics (shared/observability/metrics.ts). */
-export const METRICS_NAMESPACE = 'XsevenEvents';
-
 /** Properties of {@link PlatformStack}. */
 export interface PlatformStackProps extends StackProps {
   /** Validated deployment settings (see infra/config.ts). */
@@ -155,7 +152,7 @@ export class PlatformStack extends Stack {
       kafka: this.kafka,
       logs,
       serviceName,
-      metricsNamespace: METRICS_NAMESPACE,
+      metricsNamespace: definition.metricsNamespace,
       topicPrefix: config.topicPrefix,
     });
 
@@ -213,7 +210,7 @@ export class PlatformStack extends Stack {
     const consumerFns = this.consumers.resources.map((r) => ({ name: r.consumer.name, fn: r.fn }));
     this.observability = new PlatformObservability(this, 'Observability', {
       platformName: definition.name,
-      metricsNamespace: METRICS_NAMESPACE,
+      metricsNamespace: definition.metricsNamespace,
       serviceName,
       consumers: consumerFns,
       functions: [

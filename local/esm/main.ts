@@ -3,31 +3,18 @@
  * (without the gateway and scheduler), e.g. to debug a consumer.
  * XSEVEN_ESM_CONSUMERS=conversation-log,ai-responses limits the consumers.
  */
-import * as z from 'zod';
-import { parseEnv } from '../../shared/config/env';
 import { createKafka } from '../../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';
 import { createLogger } from '../../shared/observability/logger';
-import { platform, withNamespace } from '../../shared/platform';
+import { loadPlatform } from '../../shared/platform';
+import { LocalEnv, readEnv } from '../../shared/platform/env';
 import { startLocalEsm } from './local-esm';
-
-const envSchema = z.object({
-  XSEVEN_ESM_CONSUMERS: z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((c) => c.trim())
-        .filter((c) => c !== ''),
-    )
-    .optional(),
-});
 
 const main = async (): Promise<void> => {
   const logger = createLogger('xseven-local-esm');
   const config = loadKafkaConnectionConfig();
-  const { XSEVEN_ESM_CONSUMERS: consumers } = parseEnv(envSchema);
-  const def = withNamespace(platform, config.XSEVEN_TOPIC_PREFIX);
+  const consumers = readEnv(LocalEnv.EsmConsumers);
+  const def = loadPlatform().platform;
   const kafka = createKafka({ config, clientId: 'xseven-local-esm', logger });
   const esm = await startLocalEsm({
     platform: def,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { parseEnv } from '../../shared/config/env';
+import { LocalEnv, envShape, parseEnv } from '../../shared/platform/env';
 
 /** API Gateway HTTP API's payload quota: 10 MB. */
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -7,12 +7,7 @@ export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const API_GATEWAY_TIMEOUT_MS = 30_000;
 
 export const gatewayEnvSchema = z
-  .object({
-    /** Port of the local API gateway (the seed's curl examples use 8000). */
-    XSEVEN_API_PORT: z.coerce.number().int().min(0).max(65_535).default(8000),
-    /** Interface it listens on. */
-    XSEVEN_API_HOST: z.string().min(1).default('127.0.0.1'),
-  })
+  .object(envShape(LocalEnv.ApiPort, LocalEnv.ApiHost))
   .transform((env) => ({ port: env.XSEVEN_API_PORT, host: env.XSEVEN_API_HOST }));
 
 export type GatewayConfig = z.output<typeof gatewayEnvSchema>;

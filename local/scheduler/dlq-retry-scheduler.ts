@@ -7,14 +7,12 @@
 import * as z from 'zod';
 import { createDlqRetryHandler } from '../../functions/dlq-retry/handler';
 import type { DlqRetrySummary } from '../../functions/dlq-retry/handler';
-import { parseEnv } from '../../shared/config/env';
+import { LocalEnv, envShape, parseEnv } from '../../shared/platform/env';
 import type { LocalRuntimeContext, LocalService, RunningService } from '../runtime/service';
 
-const schedulerEnvSchema = z.object({
-  XSEVEN_DLQ_RETRY_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).optional(),
-  /** The time each run may take, like the Lambda's timeout. */
-  XSEVEN_DLQ_RETRY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(840).default(60),
-});
+const schedulerEnvSchema = z.object(
+  envShape(LocalEnv.DlqRetryIntervalSeconds, LocalEnv.DlqRetryTimeoutSeconds),
+);
 
 /** A running scheduler, with a way to await the next completed run (tests). */
 export interface RunningScheduler extends RunningService {

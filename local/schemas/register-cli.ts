@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';
-import { readCommittedSchemas } from '../../shared/platform';
+import { loadPlatform, readCommittedSchemas } from '../../shared/platform';
 import { registerSchemas, schemaRegistryUrl } from './registry';
 
 /**
@@ -14,7 +13,7 @@ const main = async (): Promise<void> => {
     process.exitCode = 2;
     return;
   }
-  const prefix = loadKafkaConnectionConfig().XSEVEN_TOPIC_PREFIX;
+  const { prefix } = loadPlatform();
   const report = await registerSchemas(url, readCommittedSchemas(join(__dirname, '..', '..')), prefix);
   console.log(`subjects (compatibility BACKWARD): ${report.subjects.join(', ')}`);
   console.log(`registered: ${report.registered.join(', ') || '(none)'}`);

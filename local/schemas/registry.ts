@@ -1,5 +1,4 @@
-import * as z from 'zod';
-import { parseEnv } from '../../shared/config/env';
+import { LocalEnv, readEnv } from '../../shared/platform/env';
 import {
   registrySchemaName,
   SCHEMA_COMPATIBILITY,
@@ -7,14 +6,6 @@ import {
 } from '../../shared/platform';
 import type { CommittedSchema } from '../../shared/platform';
 import { SchemaRegistryError } from './errors';
-
-const registryEnvSchema = z.object({
-  /** A Confluent-compatible schema registry; unset: the committed files are the registry. */
-  SCHEMA_REGISTRY_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .transform((url) => url.replace(/\/+$/, ''))
-    .optional(),
-});
 
 /**
  * The registry URL from the environment, or undefined (then the committed
@@ -27,7 +18,7 @@ const registryEnvSchema = z.object({
  */
 export const schemaRegistryUrl = (
   env: Readonly<Record<string, string | undefined>> = process.env,
-): string | undefined => parseEnv(registryEnvSchema, env).SCHEMA_REGISTRY_URL;
+): string | undefined => readEnv(LocalEnv.SchemaRegistryUrl, env);
 
 /** What {@link registerSchemas} did. */
 export interface RegistrationReport {

@@ -2,13 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import type { EventEnvelope } from '../events/envelope';
 import { EventValidationError, UnknownSchemaVersionError } from '../events/errors';
 import { validateEvent } from '../events/validate';
+import { MAX_RECORD_BYTES } from '../platform/limits';
 import { RecordDeserializationError, RecordSchemaError, RecordUnknownVersionError } from './errors';
-
-/**
- * Default largest record value the consumer accepts: Kafka's default
- * `max.message.bytes` (1 MiB plus record overhead).
- */
-export const DEFAULT_MAX_RECORD_BYTES = 1_048_588;
 
 /**
  * Turns a record value into a validated event: size limit, UTF-8, JSON,
@@ -26,7 +21,7 @@ export const DEFAULT_MAX_RECORD_BYTES = 1_048_588;
  */
 export const parseEventValue = (
   value: Buffer | null,
-  maxBytes: number = DEFAULT_MAX_RECORD_BYTES,
+  maxBytes: number = MAX_RECORD_BYTES,
 ): EventEnvelope => {
   if (value === null) throw new RecordDeserializationError('record has no value (tombstone)');
   if (value.length > maxBytes)

@@ -2,7 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DeadLetter } from '../dlq/dead-letter';
 import type { DlqWriter } from '../dlq/writer';
 import type { EventEnvelope } from '../events/envelope';
-import { MetricName, recordMetric } from '../observability/metrics';
+import { MetricName } from '../platform/metrics';
+import { recordMetric } from '../observability/metrics';
 import type { EventBus } from './bus';
 import { classifyFailure } from './classify';
 import type { ClassifiedFailure } from './classify';
@@ -210,7 +211,7 @@ const processPartition = async (
  * ```ts
  * const { response } = await processBatch(event, context, { bus, dlq, logger,
  *   consumerGroup: () => 'g', functionName: 'f', reportBatchItemFailures: true,
- *   maxRecordBytes: DEFAULT_MAX_RECORD_BYTES, reserveMs: 1_000 });
+ *   maxRecordBytes: MAX_RECORD_BYTES, reserveMs: 1_000 });
  * ```
  */
 export const processBatch = async (

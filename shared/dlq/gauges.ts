@@ -4,8 +4,9 @@
  * (records not yet moved), the archive's depth (records retained) and the
  * age of the oldest record left in the DLQ.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Admin, Kafka } from 'kafkajs';
+import { recordGauge } from '../observability/metrics';
+import { DlqGaugeName } from '../platform/metrics';
 import type { DlqDefinition } from '../platform/schema';
 import { readRange, wholeTopic } from './scan';
 import type { DlqRange } from './scan';
@@ -20,14 +21,6 @@ export interface DlqGauges {
   /** Age of the oldest record awaiting the DLQ-retry function, null when none. */
   readonly oldestDlqRecordAgeSeconds: number | null;
 }
-
-/** EMF metric names of the gauges (namespace POWERTOOLS_METRICS_NAMESPACE or XsevenEvents). */
-export const DlqGaugeName = {
-  DlqDepth: 'DlqDepth',
-  ArchiveDepth: 'DlqArchiveDepth',
-  OldestAge: 'DlqOldestRecordAgeSeconds',
-} as const;
-export type DlqGaugeName = (typeof DlqGaugeName)[keyof typeof DlqGaugeName];
 
 /** Most DLQ records one gauge reading counts exactly (beyond: the offset span). */
 const MAX_COUNTED = 10_000;
@@ -73,11 +66,10 @@ export const readDlqGauges = async (
   };
 };
 
-let emf: Metrics | undefined;
-
 /**
- * Publishes the gauges as EMF metrics inside Lambda (a no-op elsewhere:
- * locally they are logged with the run's summary).
+ * Records the gauges as EMF metrics inside Lambda (a no-op elsewhere:
+ * locally they are logged with the run's summary), flushed with the run's
+ * other metrics when the invocation ends.
  *
  * @example
  * ```ts
@@ -85,11 +77,8 @@ let emf: Metrics | undefined;
  * ```
  */
 export const publishDlqGauges = (gauges: DlqGauges): void => {
-  if (process.env.AWS_LAMBDA_FUNCTION_NAME === undefined) return;
-  emf ??= new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'XsevenEvents' });
-  emf.addMetric(DlqGaugeName.DlqDepth, MetricUnit.Count, gauges.dlqDepth);
-  emf.addMetric(DlqGaugeName.ArchiveDepth, MetricUnit.Count, gauges.archiveDepth);
+  recordGauge(DlqGaugeName.DlqDepth, gauges.dlqDepth);
+  recordGauge(DlqGaugeName.ArchiveDepth, gauges.archiveDepth);
   if (gauges.oldestDlqRecordAgeSeconds !== null)
-    emf.addMetric(DlqGaugeName.OldestAge, MetricUnit.Seconds, gauges.oldestDlqRecordAgeSeconds);
-  emf.publishStoredMetrics();
+    recordGauge(DlqGaugeName.OldestAge, gauges.oldestDlqRecordAgeSeconds, true);
 };

@@ -2,7 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { createLogger } from '../observability/logger';
 import { createKafka } from './client';
 import { loadKafkaConnectionConfig } from './connection-config';
-import { loadProducerConfig, ProducerCompression } from './producer-config';
+import { ProducerCompression } from '../platform/env';
+import { loadProducerConfig } from './producer-config';
 import type { ProducerConfig } from './producer-config';
 import { KafkaProducer } from './producer';
 

@@ -1,4 +1,4 @@
-import { MetricName } from '../observability/metrics';
+import { MetricName } from '../platform/metrics';
 import { AlertMetric, Severity } from './config';
 import type { Thresholds } from './config';
 import type { ConsumerGroupInfo } from './consumers';

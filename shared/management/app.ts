@@ -13,7 +13,7 @@ import { ContainerAdmin } from '../kafka/admin';
 import { createKafka } from '../kafka/client';
 import { loadKafkaConnectionConfig } from '../kafka/connection-config';
 import { createLogger } from '../observability/logger';
-import { platform as basePlatform, definitionTopicConfigs, withNamespace } from '../platform';
+import { definitionTopicConfigs, loadPlatform } from '../platform';
 import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
 import { managementAuth } from './auth';
 import { loadManagementConfig } from './config';
@@ -85,8 +85,12 @@ export const createManagementHandler = (
   const env = options.env ?? process.env;
   const config = loadManagementConfig(env);
   const kafkaConfig = loadKafkaConnectionConfig(env);
-  const prefix = options.prefix ?? kafkaConfig.XSEVEN_TOPIC_PREFIX;
-  const def = options.platform ?? withNamespace(basePlatform, kafkaConfig.XSEVEN_TOPIC_PREFIX);
+  const loaded =
+    options.platform !== undefined && options.prefix !== undefined
+      ? { platform: options.platform, prefix: options.prefix }
+      : loadPlatform(env);
+  const prefix = options.prefix ?? loaded.prefix;
+  const def = options.platform ?? loaded.platform;
   const logger = options.logger ?? createLogger('management-api');
 
   let kafka = options.kafka;

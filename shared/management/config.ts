@@ -1,5 +1,12 @@
 import * as z from 'zod';
-import { booleanFlagSchema, parseEnv } from '../config/env';
+import {
+  AlertLevel,
+  AlertThresholdEnv,
+  ManagementEnv,
+  PlatformEnv,
+  envShape,
+  parseEnv,
+} from '../platform/env';
 
 /** The metrics an alert threshold can watch. */
 export const AlertMetric = {
@@ -21,13 +28,6 @@ export interface Thresholds {
   readonly critical?: number;
 }
 
-const ENV_PREFIX: Readonly<Record<AlertMetric, string>> = {
-  consumer_lag: 'XSEVEN_ALERT_CONSUMER_LAG',
-  error_rate: 'XSEVEN_ALERT_ERROR_RATE',
-  processing_time: 'XSEVEN_ALERT_PROCESSING_TIME_SECONDS',
-  dlq_depth: 'XSEVEN_ALERT_DLQ_DEPTH',
-};
-
 /** Default thresholds (warning, critical); info is off unless set. */
 const DEFAULTS: Readonly<Record<AlertMetric, Thresholds>> = {
   consumer_lag: { warning: 1000, critical: 10_000 },
@@ -36,43 +36,26 @@ const DEFAULTS: Readonly<Record<AlertMetric, Thresholds>> = {
   dlq_depth: { warning: 1, critical: 100 },
 };
 
-const threshold = z.coerce.number().min(0).optional();
-const thresholdShape = Object.fromEntries(
-  Object.values(ENV_PREFIX).flatMap((prefix) =>
-    ['INFO', 'WARNING', 'CRITICAL'].map((level) => [`${prefix}_${level}`, threshold]),
-  ),
-) as Record<string, typeof threshold>;
+const thresholdVariables = Object.values(AlertThresholdEnv).flatMap((levels) =>
+  Object.values(levels),
+);
 
-/** Environment of the management function. */
+/** Environment of the management function (the contract's {@link ManagementEnv} and alert thresholds). */
 export const managementEnvSchema = z.object({
-  /** Local bearer token; every management route needs it when set. */
-  XSEVEN_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** `1` lets mutating routes run without a token (local development only). */
-  XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS: booleanFlagSchema.default(false),
-  /** How long GET /health waits for the broker. */
-  XSEVEN_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(29_000).default(2000),
-  /** Most DLQ records one GET /dead-letter-queue/stats reads. */
-  XSEVEN_DLQ_STATS_MAX_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
-  /** How long GET /dead-letter-queue/stats may read. */
-  XSEVEN_DLQ_STATS_TIMEOUT_MS: z.coerce.number().int().min(500).max(25_000).default(10_000),
-  /** Window of the CloudWatch counters in AWS (Metrics Insights covers at most 3 h). */
-  XSEVEN_METRICS_WINDOW_MINUTES: z.coerce.number().int().min(5).max(180).default(60),
-  /**
-   * How long the reset waits for an event source mapping to become Disabled.
-   * With the group wait, it must fit in API Gateway's 30 s integration timeout.
-   */
-  XSEVEN_ESM_DISABLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
-  /** How long the reset waits for a group to lose its members after its ESM stopped. */
-  XSEVEN_GROUP_EMPTY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('XsevenEvents'),
-  /** In AWS: restricts the ESM lookup of the offset reset to the cluster's mappings. */
-  XSEVEN_MSK_CLUSTER_ARN: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:kafka:/, 'must be an MSK cluster ARN')
-    .optional(),
-  /** Set by Lambda: its presence selects the AWS behaviour (CloudWatch, authorizer, ESM API). */
-  AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).optional(),
-  ...thresholdShape,
+  ...envShape(
+    ManagementEnv.ApiToken,
+    ManagementEnv.AllowUnauthenticatedMutations,
+    ManagementEnv.HealthTimeoutMs,
+    ManagementEnv.DlqStatsMaxRecords,
+    ManagementEnv.DlqStatsTimeoutMs,
+    ManagementEnv.MetricsWindowMinutes,
+    ManagementEnv.EsmDisableTimeoutMs,
+    ManagementEnv.GroupEmptyTimeoutMs,
+    PlatformEnv.MetricsNamespace,
+    PlatformEnv.MskClusterArn,
+    PlatformEnv.LambdaFunctionName,
+  ),
+  ...envShape(...thresholdVariables),
 });
 
 /** Validated management settings. */
@@ -97,14 +80,13 @@ const thresholdsFrom = (
 ): Readonly<Record<AlertMetric, Thresholds>> => {
   const out = {} as Record<AlertMetric, Thresholds>;
   for (const metric of Object.values(AlertMetric)) {
-    const prefix = ENV_PREFIX[metric];
-    const pick = (level: string, fallback: number | undefined): number | undefined => {
-      const value = env[`${prefix}_${level}`];
+    const pick = (level: AlertLevel, fallback: number | undefined): number | undefined => {
+      const value = env[AlertThresholdEnv[metric][level].name];
       return typeof value === 'number' ? value : fallback;
     };
-    const info = pick('INFO', DEFAULTS[metric].info);
-    const warning = pick('WARNING', DEFAULTS[metric].warning);
-    const critical = pick('CRITICAL', DEFAULTS[metric].critical);
+    const info = pick(AlertLevel.Info, DEFAULTS[metric].info);
+    const warning = pick(AlertLevel.Warning, DEFAULTS[metric].warning);
+    const critical = pick(AlertLevel.Critical, DEFAULTS[metric].critical);
     out[metric] = {
       ...(info === undefined ? {} : { info }),
       ...(warning === undefined ? {} : { warning }),

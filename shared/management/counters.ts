@@ -1,4 +1,5 @@
-import { MetricName, metricSnapshot } from '../observability/metrics';
+import { emfMetricName, MetricName } from '../platform/metrics';
+import { metricSnapshot } from '../observability/metrics';
 import type { MetricLabels } from '../observability/metrics';
 import { CounterSourceError } from './errors';
 
@@ -107,22 +108,6 @@ export const inProcessCounters = (): CounterSource => {
   return { origin: CounterOrigin.InProcess, read: readInProcess };
 };
 
-/**
- * The CloudWatch (EMF) name of a platform metric, as shared/observability
- * emits it: without `kafka_`, CamelCase (`ProducerMessagesSentTotal`).
- *
- * @example
- * ```ts
- * cloudWatchMetricName('kafka_producer_messages_sent_total'); // 'ProducerMessagesSentTotal'
- * ```
- */
-export const cloudWatchMetricName = (name: MetricName): string =>
-  name
-    .replace(/^kafka_/, '')
-    .split('_')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
-
 /** One GetMetricData query (the subset used here). */
 export interface MetricQuery {
   readonly Id: string;
@@ -161,7 +146,7 @@ const STATS = { sum: 'SUM', count: 'COUNT', max: 'MAX' } as const;
  *
  * @example
  * ```ts
- * const source = cloudWatchCounters({ api: await cloudWatchApi(), namespace: 'XsevenEvents', windowMinutes: 60 });
+ * const source = cloudWatchCounters({ api: await cloudWatchApi(), namespace: platform.metricsNamespace, windowMinutes: 60 });
  * ```
  */
 export const cloudWatchCounters = (options: CloudWatchCountersOptions): CounterSource => {
@@ -170,7 +155,7 @@ export const cloudWatchCounters = (options: CloudWatchCountersOptions): CounterS
   const queries: MetricQuery[] = names.flatMap((name, i) =>
     Object.entries(STATS).map(([key, stat]) => ({
       Id: `m${i}_${key}`,
-      Expression: `SELECT ${stat}(${cloudWatchMetricName(name)}) FROM "${options.namespace}"`,
+      Expression: `SELECT ${stat}(${emfMetricName(name)}) FROM "${options.namespace}"`,
       Period: 300,
     })),
   );

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry, Summary } from 'prom-client';
 import type { MetricObjectWithValues, MetricValueWithName } from 'prom-client';
-import { MetricName } from '../observability/metrics';
+import { MetricName } from '../platform/metrics';
 import { Severity } from './config';
 import { CounterOrigin } from './counters';
 import type { CounterSeries } from './counters';

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { booleanFlagSchema } from '../config/env';
+import { booleanFlagSchema } from '../platform/env';
 import { UnprocessableEntityError } from '../http/errors';
 import { jsonResponse } from '../http/problem';
-import { MetricName } from '../observability/metrics';
+import { MetricName } from '../platform/metrics';
 import { esmGroupId } from '../platform/queries';
 import { describeClusterInfo, describeScopedTopics, inScope, withTimeout } from './cluster';
 import { Severity } from './config';

@@ -1,24 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-
-/**
- * The platform's metric names (the seed's Prometheus names). The same names
- * are used for the in-process counters and, without the `kafka_` prefix and
- * with CamelCase, for CloudWatch EMF.
- */
-export const MetricName = {
-  ProducerMessagesSent: 'kafka_producer_messages_sent_total',
-  ProducerMessagesFailed: 'kafka_producer_messages_failed_total',
-  ProducerSendDurationSeconds: 'kafka_producer_send_duration_seconds',
-  ProducerBatchSize: 'kafka_producer_batch_size',
-  ConsumerMessagesConsumed: 'kafka_consumer_messages_consumed_total',
-  ConsumerMessagesProcessed: 'kafka_consumer_messages_processed_total',
-  ConsumerProcessingDurationSeconds: 'kafka_consumer_processing_duration_seconds',
-  DlqMessagesSent: 'kafka_dlq_messages_sent_total',
-  DlqMessagesRetried: 'kafka_dlq_messages_retried_total',
-  DlqMessagesArchived: 'kafka_dlq_messages_archived_total',
-  DlqMessagesRefailed: 'kafka_dlq_messages_refailed_total',
-} as const;
-export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+import { PlatformEnv, readEnv } from '../platform/env';
+import { emfMetricName } from '../platform/metrics';
+import type { DlqGaugeName, MetricName } from '../platform/metrics';
 
 /** Labels of one series, e.g. `{ topic: 'ai.responses' }`. */
 export type MetricLabels = Readonly<Record<string, string>>;
@@ -33,21 +16,13 @@ export interface SeriesValue {
   max: number;
 }
 
-const NAMESPACE = process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'XsevenEvents';
 const series = new Map<string, SeriesValue>();
 let emf: Metrics | undefined;
 
-const emfName = (name: MetricName): string =>
-  name
-    .replace(/^kafka_/, '')
-    .split('_')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
-
 /** EMF is emitted only inside Lambda (locally the in-process series are the source). */
 const emfMetrics = (): Metrics | undefined => {
-  if (process.env.AWS_LAMBDA_FUNCTION_NAME === undefined) return undefined;
-  emf ??= new Metrics({ namespace: NAMESPACE });
+  if (process.env[PlatformEnv.LambdaFunctionName.name] === undefined) return undefined;
+  emf ??= new Metrics({ namespace: readEnv(PlatformEnv.MetricsNamespace) });
   return emf;
 };
 
@@ -84,7 +59,21 @@ export const recordMetric = (name: MetricName, value: number, labels: MetricLabe
     series.set(key, { name, labels: { ...labels }, sum: value, count: 1, min: value, max: value });
   }
   const unit = name.endsWith('_seconds') ? MetricUnit.Seconds : MetricUnit.Count;
-  emfMetrics()?.addMetric(emfName(name), unit, value);
+  emfMetrics()?.addMetric(emfMetricName(name), unit, value);
+};
+
+/**
+ * Records a gauge for CloudWatch only (inside Lambda; a no-op elsewhere,
+ * where the live figures are read from the broker), flushed with the
+ * invocation's other metrics.
+ *
+ * @example
+ * ```ts
+ * recordGauge(DlqGaugeName.DlqDepth, 12);
+ * ```
+ */
+export const recordGauge = (name: DlqGaugeName, value: number, seconds = false): void => {
+  emfMetrics()?.addMetric(name, seconds ? MetricUnit.Seconds : MetricUnit.Count, value);
 };
 
 /**

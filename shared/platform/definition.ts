@@ -1,5 +1,6 @@
 import { EventType } from '../events/event-types';
 import { loadPlatformDefinition } from './load';
+import { METRICS_NAMESPACE } from './metrics';
 import type { PlatformDefinition, PlatformDefinitionInput } from './schema';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -27,6 +28,7 @@ const API = '/api/v1/kafka';
  */
 export const platformDefinitionInput = {
   name: 'xseven-events',
+  metricsNamespace: METRICS_NAMESPACE,
   apiBasePath: API,
   topics: [
     {

@@ -1,6 +1,7 @@
 export { platform, platformDefinitionInput, Topic, FunctionEntry } from './definition';
 export { loadPlatformDefinition } from './load';
-export { withNamespace } from './namespace';
+export { loadPlatform, withNamespace } from './namespace';
+export type { RuntimePlatform } from './namespace';
 export {
   topicForEventType,
   findTopic,
@@ -14,7 +15,7 @@ export {
 export { topicKafkaConfigs, definitionTopicConfigs } from './topic-configs';
 export type { TopicConfigPolicy } from './topic-configs';
 export { PlatformDefinitionError, SchemaFilesError } from './errors';
-export { readCommittedSchemas, glueSchemaDefinition, SCHEMA_REGISTRY_ENV } from './schema-files';
+export { readCommittedSchemas, glueSchemaDefinition } from './schema-files';
 export type { CommittedSchema } from './schema-files';
 export {
   SCHEMA_COMPATIBILITY,
@@ -23,6 +24,8 @@ export {
   schemaLabel,
 } from '../events/schema-ref';
 export type { SchemaRef } from '../events/schema-ref';
+export { MAX_RECORD_BYTES } from './limits';
+export { DlqGaugeName, emfMetricName, MetricName, METRICS_NAMESPACE } from './metrics';
 export {
   CleanupPolicy,
   StartingPosition,

@@ -1,3 +1,5 @@
+import { platform } from './definition';
+import { PlatformEnv, readEnv } from './env';
 import { loadPlatformDefinition } from './load';
 import type { PlatformDefinition } from './schema';
 
@@ -35,4 +37,32 @@ export const withNamespace = (def: PlatformDefinition, prefix: string): Platform
     },
     access: { ...def.access, apiTopicPrefix: t(def.access.apiTopicPrefix) },
   });
+};
+
+/** The platform as one process runs it. */
+export interface RuntimePlatform {
+  /** The definition under the environment's prefix. */
+  readonly platform: PlatformDefinition;
+  /** `XSEVEN_TOPIC_PREFIX`: the scope of listings (topics and groups starting with it). */
+  readonly prefix: string;
+}
+
+/**
+ * The platform definition under the environment's `XSEVEN_TOPIC_PREFIX`:
+ * the one place the prefix is applied. Every entry point calls it (the four
+ * Lambdas, the local runtime and the scripts); the CDK stack applies its
+ * context's prefix with {@link withNamespace} and writes it into the
+ * functions' environment.
+ *
+ * @example
+ * ```ts
+ * const { platform, prefix } = loadPlatform({ XSEVEN_TOPIC_PREFIX: 'staging-' });
+ * platform.dlq.topic; // 'staging-dead.letter.queue'
+ * ```
+ */
+export const loadPlatform = (
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): RuntimePlatform => {
+  const prefix = readEnv(PlatformEnv.TopicPrefix, env);
+  return { platform: withNamespace(platform, prefix), prefix };
 };

@@ -4,9 +4,6 @@ import { compareSchemaRefs, parseSchemaFileName, SCHEMAS_DIR } from '../events/s
 import type { SchemaRef } from '../events/schema-ref';
 import { SchemaFilesError } from './errors';
 
-/** Environment variable naming the AWS Glue registry to functions that may resolve schemas through it. */
-export const SCHEMA_REGISTRY_ENV = 'XSEVEN_SCHEMA_REGISTRY_NAME';
-
 /** A committed JSON Schema file (`schemas/<event type>/<major>.<version>.json`). */
 export interface CommittedSchema {
   readonly ref: SchemaRef;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { EVENT_TYPES } from '../events/event-types';
+import { METRICS_NAMESPACE } from './metrics';
 
 /** Kafka topic cleanup policies. */
 export const CleanupPolicy = {
@@ -208,6 +209,11 @@ export const accessSchema = z.object({
 
 export const platformSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /** CloudWatch namespace of the EMF metrics, alarms and dashboard. */
+  metricsNamespace: z
+    .string()
+    .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, 'must be a CloudWatch namespace')
+    .default(METRICS_NAMESPACE),
   apiBasePath: z.string().regex(/^\/[a-z0-9/]*[a-z0-9]$/),
   topics: z.array(topicSchema).min(1),
   eventRoutes: z.array(eventRouteSchema),

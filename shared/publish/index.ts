@@ -8,6 +8,6 @@ export {
 export type { AiResponseData, ConversationEndDetails } from './convenience';
 export { publishEvent, publishEvents, prepareEvent } from './publish';
 export type { BatchItemResult, PreparedEvent, PublishedEvent, PublishOptions } from './publish';
-export { defaultPublishContext, DEFAULT_MAX_RECORD_BYTES } from './context';
+export { defaultPublishContext } from './context';
 export type { PublishContext } from './context';
 export { EventTooLargeError } from './errors';

@@ -8,7 +8,8 @@ import { validateNewEvent } from '../events/validate';
 import { XsevenError } from '../errors';
 import { topicForEventType } from '../platform/queries';
 import type { PlatformDefinition } from '../platform';
-import { DEFAULT_MAX_RECORD_BYTES, defaultPublishContext } from './context';
+import { MAX_RECORD_BYTES } from '../platform/limits';
+import { defaultPublishContext } from './context';
 import type { PublishContext } from './context';
 import { EventTooLargeError } from './errors';
 
@@ -77,7 +78,7 @@ const recordBytes = (record: EventRecord): number => {
 export const prepareEvent = <T extends EventType>(
   input: NewEvent<T>,
   def: PlatformDefinition,
-  maxRecordBytes: number = DEFAULT_MAX_RECORD_BYTES,
+  maxRecordBytes: number = MAX_RECORD_BYTES,
 ): PreparedEvent => {
   const event = validateNewEvent(createEnvelope(input));
   const record = toEventRecord(event, topicForEventType(def, event.type));
@@ -208,7 +209,7 @@ export const publishEvents = async (
     }
   });
   let failure: XsevenError | undefined;
-  for (const chunk of chunksOf(ready, context.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES)) {
+  for (const chunk of chunksOf(ready, context.maxRecordBytes ?? MAX_RECORD_BYTES)) {
     if (failure === undefined) {
       try {
         const positions = await context.producer.send(chunk.map((r) => r.prepared.record));

@@ -8,7 +8,8 @@ import {
 } from '../../../shared/dlq/headers';
 import { DlqMoverHeader } from '../../../shared/dlq/record';
 import { createLogger } from '../../../shared/observability/logger';
-import { MetricName, metricSnapshot } from '../../../shared/observability/metrics';
+import { MetricName } from '../../../shared/platform/metrics';
+import { metricSnapshot } from '../../../shared/observability/metrics';
 import { testKafka } from '../../support/kafka';
 import {
   dlqPlatform,

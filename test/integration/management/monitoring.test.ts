@@ -1,5 +1,6 @@
 import { DlqHeader } from '../../../shared/dlq/headers';
-import { MetricName, recordMetric, resetMetrics } from '../../../shared/observability/metrics';
+import { MetricName } from '../../../shared/platform/metrics';
+import { recordMetric, resetMetrics } from '../../../shared/observability/metrics';
 import { parsePrometheusText, sampleValue } from '../../unit/management/prometheus-parser';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createManagementHandler } from '../../../shared/management/app';

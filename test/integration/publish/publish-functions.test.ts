@@ -2,7 +2,8 @@ import type { Admin, Kafka } from 'kafkajs';
 import { EventHeader, validateEvent } from '../../../shared/events';
 import { KafkaProducer } from '../../../shared/kafka/producer';
 import { loadProducerConfig } from '../../../shared/kafka/producer-config';
-import { metricSnapshot, MetricName } from '../../../shared/observability/metrics';
+import { MetricName } from '../../../shared/platform/metrics';
+import { metricSnapshot } from '../../../shared/observability/metrics';
 import type { PlatformDefinition } from '../../../shared/platform';
 import { topicForEventType } from '../../../shared/platform';
 import {

@@ -1,11 +1,13 @@
 import { loadConsumerEnv } from '../../../functions/consumers/consumer-env';
 import { ConfigError } from '../../../shared/errors';
+import { MAX_RECORD_BYTES } from '../../../shared/platform';
 import { createLambdaContext } from '../../../local/esm/lambda-context';
 
 describe('consumer environment', () => {
   it('has defaults for every variable', () => {
     expect(loadConsumerEnv({})).toEqual({
-      XSEVEN_MAX_RECORD_BYTES: 1_048_588,
+      // One record-size limit for publishing and consuming (shared/platform/limits.ts).
+      XSEVEN_MAX_RECORD_BYTES: MAX_RECORD_BYTES,
       XSEVEN_CONSUMER_RESERVE_MS: 1_000,
       XSEVEN_TOPIC_PREFIX: '',
     });

@@ -1,7 +1,7 @@
 import { evaluateAlerts, healthScore, severityOf } from '../../../shared/management/alerts';
 import { loadManagementConfig } from '../../../shared/management/config';
 import type { CounterReport, CounterSeries } from '../../../shared/management/counters';
-import { MetricName } from '../../../shared/observability/metrics';
+import { MetricName } from '../../../shared/platform/metrics';
 import type { LagSummary } from '../../../shared/management/consumers';
 
 const thresholds = loadManagementConfig({

@@ -1,12 +1,12 @@
 import {
   cloudWatchCounters,
-  cloudWatchMetricName,
   inProcessCounters,
   totalOf,
 } from '../../../shared/management/counters';
 import type { CloudWatchApi, MetricQuery } from '../../../shared/management/counters';
 import { CounterSourceError } from '../../../shared/management/errors';
-import { MetricName, recordMetric, resetMetrics } from '../../../shared/observability/metrics';
+import { MetricName } from '../../../shared/platform/metrics';
+import { recordMetric, resetMetrics } from '../../../shared/observability/metrics';
 
 describe('counter sources', () => {
   afterEach(() => resetMetrics());
@@ -19,13 +19,6 @@ describe('counter sources', () => {
     expect(report.origin).toBe('in-process');
     expect(totalOf(report, MetricName.ProducerMessagesSent)).toEqual({ sum: 7, count: 2, max: 4 });
     expect(report.series.find((s) => s.labels.topic === 'b')?.sum).toBe(4);
-  });
-
-  it('names metrics as the EMF emitter does', () => {
-    expect(cloudWatchMetricName(MetricName.ProducerMessagesSent)).toBe('ProducerMessagesSentTotal');
-    expect(cloudWatchMetricName(MetricName.ConsumerProcessingDurationSeconds)).toBe(
-      'ConsumerProcessingDurationSeconds',
-    );
   });
 
   it('in AWS sums the Metrics Insights answers of every page over the window', async () => {

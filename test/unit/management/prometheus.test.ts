@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { PROMETHEUS_METRIC_NAMES, renderPrometheus } from '../../../shared/management/prometheus';
 import type { MonitoringSnapshot } from '../../../shared/management/snapshot';
-import { MetricName } from '../../../shared/observability/metrics';
+import { MetricName } from '../../../shared/platform/metrics';
 import { parsePrometheusText, sampleValue } from './prometheus-parser';
 
 const root = join(__dirname, '..', '..', '..');

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../errors';
 
 /**
  * Parses environment variables with a zod schema. Every problem is reported

@@ -1,0 +1,56 @@
+/**
+ * The variables of the environment contract that only the local runtime
+ * reads (`npm start`: API gateway, scheduler, event source mappings).
+ */
+import * as z from 'zod';
+import { envVar } from './contract';
+import { booleanFlagSchema } from './parse';
+
+export const LocalEnv = {
+  ApiPort: envVar(
+    'XSEVEN_API_PORT',
+    z.coerce.number().int().min(0).max(65_535).default(8000),
+    "Port of the local API gateway (the seed's curl examples use 8000)",
+  ),
+  ApiHost: envVar(
+    'XSEVEN_API_HOST',
+    z.string().min(1).default('127.0.0.1'),
+    'Interface it listens on',
+  ),
+  DlqRetryIntervalSeconds: envVar(
+    'XSEVEN_DLQ_RETRY_INTERVAL_SECONDS',
+    z.coerce.number().positive().max(86_400).optional(),
+    "Interval between the end of a local DLQ-retry run and the next; default the definition's `dlq.scheduleMinutes`",
+  ),
+  DlqRetryTimeoutSeconds: envVar(
+    'XSEVEN_DLQ_RETRY_TIMEOUT_SECONDS',
+    z.coerce.number().int().min(5).max(840).default(60),
+    "The time each local DLQ-retry run may take, like the Lambda's timeout",
+  ),
+  EsmConsumers: envVar(
+    'XSEVEN_ESM_CONSUMERS',
+    z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      )
+      .optional(),
+    'Comma-separated consumers `tsx local/esm/main.ts` runs; default every consumer',
+  ),
+  SchemaRegistryUrl: envVar(
+    'SCHEMA_REGISTRY_URL',
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    'A Confluent-compatible schema registry the local runtime registers the committed schemas in; unset: the committed files are the registry',
+  ),
+  StopBroker: envVar(
+    'XSEVEN_STOP_BROKER',
+    booleanFlagSchema.default(false),
+    '`1`: Ctrl-C on `npm start` stops the broker too',
+  ),
+} as const;
