@@ -13,7 +13,7 @@ import { createDlqWriter } from '../../shared/dlq/writer';
 import { getDlqProducer } from '../../shared/kafka/producer-instance';
 import type { DlqWriter } from '../../shared/dlq/writer';
 import { createLogger } from '../../shared/observability/logger';
-import { flushMetrics } from '../../shared/observability/metrics';
+import { flushMetricsAfter } from '../../shared/observability/metrics-middleware';
 import { loadPlatform } from '../../shared/platform';
 import type { ConsumerDefinition, PlatformDefinition } from '../../shared/platform';
 import { loadConsumerEnv } from './consumer-env';
@@ -39,23 +39,6 @@ export interface ConsumerHandlerOptions {
 
 /** Each invocation's outcome, by its context, for the after-middlewares. */
 type Outcomes = WeakMap<object, BatchOutcome>;
-
-/**
- * Flushes the EMF metrics after every invocation, failed or not.
- *
- * @example
- * ```ts
- * middy(handler).use(metricsFlusher());
- * ```
- */
-export const metricsFlusher = (): MiddlewareObj => ({
-  after: function flushMetricsAfter() {
-    flushMetrics();
-  },
-  onError: function flushMetricsOnError() {
-    flushMetrics();
-  },
-});
 
 /**
  * Appends the ids of the processed events to a journal file before the
@@ -142,7 +125,7 @@ export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
 
   const wrapped = middy<MSKEvent, BatchResponse, Error, Context>(handle)
     .use(injectLambdaContext(logger))
-    .use(metricsFlusher());
+    .use(flushMetricsAfter());
   if (env.XSEVEN_HANDLED_LOG !== undefined && outcomes !== undefined)
     wrapped.use(handledJournal(env.XSEVEN_HANDLED_LOG, consumer.name, outcomes));
   return wrapped;

@@ -5,6 +5,7 @@
  * records back to their original topic, exhausted ones to the archive,
  * not-yet-due ones re-queued. See docs/dlq-retry.md.
  */
+import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Kafka } from 'kafkajs';
@@ -18,7 +19,7 @@ import { runDlqMover } from '../../shared/dlq/mover';
 import type { MoverHooks } from '../../shared/dlq/mover';
 import type { RandomSource } from '../../shared/dlq/retry-strategies';
 import { createLogger } from '../../shared/observability/logger';
-import { flushMetrics } from '../../shared/observability/metrics';
+import { flushMetricsAfter } from '../../shared/observability/metrics-middleware';
 import { loadPlatform } from '../../shared/platform';
 import type { PlatformDefinition } from '../../shared/platform';
 
@@ -93,10 +94,7 @@ export const createDlqRetryHandler = (options: DlqRetryHandlerOptions = {}) => {
   let kafka = options.kafka;
   let def = options.platform;
 
-  return async function dlqRetry(
-    event: unknown,
-    context: InvocationContext,
-  ): Promise<DlqRetrySummary> {
+  const dlqRetry = async (event: unknown, context: InvocationContext): Promise<DlqRetrySummary> => {
     const parsed = scheduledEventSchema.safeParse(event ?? {});
     if (!parsed.success)
       throw new ValidationError(`dlq-retry: unexpected event: ${parsed.error.message}`);
@@ -105,33 +103,35 @@ export const createDlqRetryHandler = (options: DlqRetryHandlerOptions = {}) => {
     const started = Date.now();
     const remaining = context.getRemainingTimeInMillis();
     const margin = options.safetyMarginMs ?? Math.max(2000, Math.floor(remaining * 0.1));
-    try {
-      const result = await runDlqMover({
-        kafka,
-        dlq: def.dlq,
-        logger,
-        deadline: started + Math.max(0, remaining - margin),
-        ...(options.now ? { now: options.now } : {}),
-        ...(options.random ? { random: options.random } : {}),
-        ...(options.hooks ? { hooks: options.hooks } : {}),
-        ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
-      });
-      const gauges = await gaugesAfter(kafka, def, logger);
-      const summary: DlqRetrySummary = {
-        read: result.read,
-        retried: result.retried,
-        archived: result.archived,
-        requeued: result.requeued,
-        complete: result.complete,
-        durationMs: Date.now() - started,
-        gauges,
-      };
-      logger.info('dlq retry run finished', { ...summary, trigger: parsed.data.source });
-      return summary;
-    } finally {
-      flushMetrics();
-    }
+    const result = await runDlqMover({
+      kafka,
+      dlq: def.dlq,
+      logger,
+      deadline: started + Math.max(0, remaining - margin),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+      ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
+    });
+    const gauges = await gaugesAfter(kafka, def, logger);
+    const summary: DlqRetrySummary = {
+      read: result.read,
+      retried: result.retried,
+      archived: result.archived,
+      requeued: result.requeued,
+      complete: result.complete,
+      durationMs: Date.now() - started,
+      gauges,
+    };
+    logger.info('dlq retry run finished', { ...summary, trigger: parsed.data.source });
+    return summary;
   };
+  const wrapped = middy<unknown, DlqRetrySummary, Error, Context>(dlqRetry).use(
+    flushMetricsAfter(),
+  );
+  // The local scheduler and the tests pass only the remaining time: all this handler and middy read.
+  return (event: unknown, context: InvocationContext): Promise<DlqRetrySummary> =>
+    wrapped(event, context as Context);
 };
 
 /** The Lambda entry point (EventBridge scheduled event). */

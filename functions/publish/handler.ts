@@ -11,7 +11,7 @@ import type {
 import { NotFoundError } from '../../shared/http/errors';
 import { problemJsonErrors } from '../../shared/http/problem-middleware';
 import { createLogger } from '../../shared/observability/logger';
-import { flushMetrics } from '../../shared/observability/metrics';
+import { flushMetricsAfter } from '../../shared/observability/metrics-middleware';
 import { closeProducer } from '../../shared/kafka/producer-instance';
 import { defaultPublishContext } from '../../shared/publish/context';
 import type { PublishContext } from '../../shared/publish/context';
@@ -38,12 +38,6 @@ const routeOf = (event: APIGatewayProxyEventV2, basePath: string): string => {
       : `${event.requestContext?.http?.method ?? 'GET'} ${event.rawPath ?? ''}`;
   const [method = '', path = ''] = key.split(' ');
   return `${method} ${path.startsWith(basePath) ? path.slice(basePath.length) : path}`;
-};
-
-/** Publishes the stored EMF metrics after every invocation, success or not. */
-const flushMetricsAfter = (): MiddlewareObj => {
-  const flushMetricsAfterInvocation = (): void => flushMetrics();
-  return { after: flushMetricsAfterInvocation, onError: flushMetricsAfterInvocation };
 };
 
 /**

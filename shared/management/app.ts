@@ -13,6 +13,7 @@ import { ContainerAdmin } from '../kafka/admin';
 import { createKafka } from '../kafka/client';
 import { loadKafkaConnectionConfig } from '../kafka/connection-config';
 import { createLogger } from '../observability/logger';
+import { flushMetricsAfter } from '../observability/metrics-middleware';
 import { definitionTopicConfigs, loadPlatform } from '../platform';
 import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
 import { managementAuth } from './auth';
@@ -167,6 +168,7 @@ export const createManagementHandler = (
     dispatchManagement,
   )
     .use(problemJsonErrors({ logger }))
+    .use(flushMetricsAfter())
     .use(managementAuth({ config, routes }));
 
   return { handler, close: () => admin.close() };

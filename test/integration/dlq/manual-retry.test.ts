@@ -6,6 +6,7 @@ import { createDlqRetryHandler } from '../../../functions/dlq-retry/handler';
 import { DELIVERY_ATTEMPT_HEADER, DlqHeader } from '../../../shared/dlq/headers';
 import type { ManualRetryResult } from '../../../shared/dlq/manual-retry';
 import { createLogger } from '../../../shared/observability/logger';
+import { emfMetricName, MetricName } from '../../../shared/platform';
 import { lambdaContext } from '../management/events';
 import { TEST_TOKEN, startHarness } from '../management/harness';
 import type { Harness } from '../management/harness';
@@ -178,5 +179,32 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
     expect((await post('{not json')).statusCode).toBe(400);
     expect((await post({ unknownField: 1 })).statusCode).toBe(422);
     expect((await post({ dryRun: true }, null)).statusCode).toBe(401);
+  });
+
+  it('publishes the EMF metrics of a manual retry when the invocation ends (inside Lambda)', async () => {
+    const topic = h.def.topics[4]!.name;
+    await writeFailure(producer, h.def, {
+      ...syntheticFailure(topic, 'emf-1'),
+      at: new Date(Date.now() + 3_600_000),
+    });
+    const printed: string[] = [];
+    const write = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => {
+        printed.push(String(chunk));
+        return true;
+      });
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'xseven-management';
+    try {
+      const result = bodyOf<ManualRetryResult>(await post({ eventIds: ['emf-1'] }));
+      expect(result).toMatchObject({ matched: 1, moved: 1 });
+    } finally {
+      delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+      write.mockRestore();
+    }
+    const documents = printed.filter((line) => line.includes('"_aws"'));
+    expect(
+      documents.some((doc) => doc.includes(emfMetricName(MetricName.DlqMessagesRetried))),
+    ).toBe(true);
   });
 });
