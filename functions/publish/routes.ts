@@ -9,7 +9,7 @@ import {
   UnprocessableEntityError,
 } from '../../shared/http/errors';
 import type { HttpError } from '../../shared/http/errors';
-import { jsonResponse, problemResponse, toHttpError } from '../../shared/http/problem';
+import { jsonResponse, problemOf, problemResponse, toHttpError } from '../../shared/http/problem';
 import { publishEvents } from '../../shared/publish/publish';
 import type { BatchItemResult, PublishedEvent } from '../../shared/publish/publish';
 import type { PublishContext } from '../../shared/publish/context';
@@ -86,7 +86,7 @@ const newEvent = (
   data: data as NewEvent<EventType>['data'],
   correlationId: correlationIdOf(event, options.correlation_id),
   ...(options.source === undefined ? {} : { source: options.source }),
-  ...(options.event_id === undefined ? {} : { id: options.event_id }),
+  ...(options.event_id === undefined ? {} : { eventId: options.event_id }),
   ...(options.subject === undefined ? {} : { subject: options.subject }),
 });
 
@@ -116,11 +116,13 @@ const responseOf = (p: PublishedEvent): PublishedResponse => ({
   ...(p.correlationId === undefined ? {} : { correlation_id: p.correlationId }),
 });
 
+/** Publishes one event; `dataValidated` when its route's request schema is the data schema, extended. */
 const publishOne = async (
   input: NewEvent<EventType>,
   deps: RouteDependencies,
+  dataValidated: boolean,
 ): Promise<APIGatewayProxyStructuredResultV2> => {
-  const [result] = await publishEvents([input], { context: deps.context() });
+  const [result] = await publishEvents([input], { context: deps.context(), dataValidated });
   if (result === undefined) throw new Error('no publish result');
   if (!result.ok) throw httpErrorOf(result.error);
   deps.logger.info('event published', {
@@ -143,6 +145,7 @@ const conversation: RouteHandler = (event, deps) => {
   return publishOne(
     newEvent(event, CONVERSATION_EVENT_TYPE[action], data, { correlation_id, source, event_id }),
     deps,
+    true,
   );
 };
 
@@ -154,6 +157,7 @@ const aiResponse: RouteHandler = (event, deps) => {
   return publishOne(
     newEvent(event, 'ai.response.generated', data, { correlation_id, source, event_id }),
     deps,
+    true,
   );
 };
 
@@ -165,19 +169,23 @@ const businessAnalytics: RouteHandler = (event, deps) => {
   return publishOne(
     newEvent(event, 'business.analytics.update', data, { correlation_id, source, event_id }),
     deps,
+    true,
   );
 };
 
 const generic: RouteHandler = (event, deps) => {
   const { event_type, data, ...options } = parseBody(genericEventRequestSchema, event.jsonBody);
-  return publishOne(newEvent(event, event_type, data, options), deps);
+  return publishOne(newEvent(event, event_type, data, options), deps, false);
 };
 
 const failedItem = (index: number, error: HttpError): BatchItemResponse => {
-  const { instance: _instance, ...problem } = JSON.parse(problemResponse(error).body ?? '{}') as {
-    instance?: string;
-  } & Extract<BatchItemResponse, { status: 'failed' }>['error'];
-  return { index, status: 'failed', http_status: error.status, error: problem };
+  const { errors, ...problem } = problemOf(error);
+  return {
+    index,
+    status: 'failed',
+    http_status: error.status,
+    error: errors === undefined ? problem : { ...problem, errors: [...errors] },
+  };
 };
 
 /**

@@ -4,6 +4,12 @@ import { FailureCategory } from '../platform/schema';
 
 type Options = Omit<XsevenErrorOptions, 'retriable'>;
 
+/** Options of a record failure. */
+type RecordOptions = Options & {
+  /** The envelope id, when the value could be read (labels the dead letter). */
+  readonly eventId?: string | undefined;
+};
+
 /**
  * A consumed record failed. Every subclass names its {@link FailureCategory};
  * whether it is retriable follows from the category (see classify.ts).
@@ -15,16 +21,20 @@ type Options = Omit<XsevenErrorOptions, 'retriable'>;
  */
 export class RecordFailureError extends XsevenError {
   public readonly category: FailureCategory;
+  /** The envelope id, when the value could be read. */
+  public readonly eventId: string | undefined;
 
   public constructor(
     category: FailureCategory,
     code: string,
     message: string,
     retriable: boolean,
-    options: Options = {},
+    options: RecordOptions = {},
   ) {
-    super(code, message, { ...options, retriable });
+    const { eventId, ...rest } = options;
+    super(code, message, { ...rest, retriable });
     this.category = category;
+    this.eventId = eventId;
   }
 }
 
@@ -38,7 +48,7 @@ export class RecordFailureError extends XsevenError {
  * ```
  */
 export class RecordDeserializationError extends RecordFailureError {
-  public constructor(message: string, options: Options = {}) {
+  public constructor(message: string, options: RecordOptions = {}) {
     super(FailureCategory.Deserialization, 'RECORD_DESERIALIZATION', message, false, options);
   }
 }
@@ -54,7 +64,7 @@ export class RecordDeserializationError extends RecordFailureError {
  * ```
  */
 export class RecordSchemaError extends RecordFailureError {
-  public constructor(message: string, options: Options = {}) {
+  public constructor(message: string, options: RecordOptions = {}) {
     super(FailureCategory.SchemaValidation, 'RECORD_SCHEMA_INVALID', message, false, options);
   }
 }
@@ -70,7 +80,7 @@ export class RecordSchemaError extends RecordFailureError {
  * ```
  */
 export class RecordUnknownVersionError extends RecordFailureError {
-  public constructor(message: string, options: Options = {}) {
+  public constructor(message: string, options: RecordOptions = {}) {
     super(
       FailureCategory.UnknownSchemaVersion,
       'RECORD_SCHEMA_VERSION_UNKNOWN',

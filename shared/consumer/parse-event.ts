@@ -11,7 +11,9 @@ import { RecordDeserializationError, RecordSchemaError, RecordUnknownVersionErro
  * bytes that are not an event, {@link RecordUnknownVersionError} for events
  * of a schema version this code does not know (a newer deployment may read
  * them), and {@link RecordSchemaError} for events that do not match their
- * schema (including unknown types). Unknown data fields are kept.
+ * schema (including unknown types). Unknown data fields are kept. Each
+ * carries the envelope id when the value could be read, so the value is
+ * parsed once, also when it fails.
  *
  * @example
  * ```ts
@@ -27,8 +29,12 @@ export const parseEventValue = (
   if (value.length > maxBytes)
     throw new RecordDeserializationError(
       `record value of ${value.length} bytes exceeds the limit of ${maxBytes} bytes`,
+      { eventId: eventIdOf(value) },
     );
-  if (!isUtf8(value)) throw new RecordDeserializationError('record value is not valid UTF-8');
+  if (!isUtf8(value))
+    throw new RecordDeserializationError('record value is not valid UTF-8', {
+      eventId: eventIdOf(value),
+    });
   let json: unknown;
   try {
     json = JSON.parse(value.toString('utf8'));
@@ -45,11 +51,13 @@ export const parseEventValue = (
       throw new RecordUnknownVersionError(error.message, {
         cause: error,
         details: { issues: error.issues },
+        eventId: idOf(json),
       });
     if (error instanceof EventValidationError)
       throw new RecordSchemaError(error.message, {
         cause: error,
         details: { issues: error.issues },
+        eventId: idOf(json),
       });
     throw error;
   }
@@ -67,10 +75,14 @@ export const parseEventValue = (
 export const eventIdOf = (value: Buffer | null): string | undefined => {
   if (value === null) return undefined;
   try {
-    const parsed: unknown = JSON.parse(value.toString('utf8'));
-    const id = (parsed as { id?: unknown } | null)?.id;
-    return typeof id === 'string' ? id : undefined;
+    return idOf(JSON.parse(value.toString('utf8')));
   } catch {
     return undefined;
   }
+};
+
+/** The string `id` of a parsed JSON value (the CloudEvents attribute), if any. */
+const idOf = (json: unknown): string | undefined => {
+  const id = (json as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
 };

@@ -7,7 +7,7 @@ import { recordMetric } from '../observability/metrics';
 import type { EventBus } from './bus';
 import { classifyFailure } from './classify';
 import type { ClassifiedFailure } from './classify';
-import { BatchIncompleteError } from './errors';
+import { BatchIncompleteError, RecordFailureError } from './errors';
 import { decodeRecord, parseMskEvent } from './msk-record';
 import type { DecodedRecord } from './msk-record';
 import { eventIdOf, parseEventValue } from './parse-event';
@@ -91,24 +91,23 @@ const tallyOf = (tally: Tally, topic: string): Figures => {
   return entry;
 };
 
+/** A failed record's dead letter; `eventId` when known (its value is never parsed again here). */
 const deadLetter = (
   record: DecodedRecord,
   error: unknown,
   deps: BatchDependencies,
   now: () => Date,
+  eventId: string | undefined,
   handler?: string,
-): ClassifiedLetter => {
-  const eventId = eventIdOf(record.value);
-  return {
-    record,
-    failure: classifyFailure(error),
-    ...(handler === undefined ? {} : { handler }),
-    ...(eventId === undefined ? {} : { eventId }),
-    consumerGroup: deps.consumerGroup(record.topic),
-    functionName: deps.functionName,
-    failedAt: now(),
-  };
-};
+): ClassifiedLetter => ({
+  record,
+  failure: classifyFailure(error),
+  ...(handler === undefined ? {} : { handler }),
+  ...(eventId === undefined ? {} : { eventId }),
+  consumerGroup: deps.consumerGroup(record.topic),
+  functionName: deps.functionName,
+  failedAt: now(),
+});
 
 const recordLabel = (r: DecodedRecord): string => `record ${r.topic}-${r.partition}@${r.offset}`;
 
@@ -128,7 +127,7 @@ const processRecord = (
   const decoded = decodeRecord(raw);
   if ('error' in decoded) {
     figuresOf(decoded.record.topic).consumed += 1;
-    return deadLetter(decoded.record, decoded.error, deps, now);
+    return deadLetter(decoded.record, decoded.error, deps, now, eventIdOf(decoded.record.value));
   }
   const figures = figuresOf(decoded.topic);
   figures.consumed += 1;
@@ -136,7 +135,8 @@ const processRecord = (
   try {
     event = parseEventValue(decoded.value, deps.maxRecordBytes);
   } catch (error) {
-    return deadLetter(decoded, error, deps, now);
+    const eventId = error instanceof RecordFailureError ? error.eventId : undefined;
+    return deadLetter(decoded, error, deps, now, eventId);
   }
   const handlers = deps.bus.handlersFor(event);
   const processed = event.id;
@@ -149,7 +149,7 @@ const processRecord = (
   try {
     pending = ctx.run(handlers, event);
   } catch (error) {
-    return deadLetter(decoded, error, deps, now, ctx.handler);
+    return deadLetter(decoded, error, deps, now, event.id, ctx.handler);
   }
   if (pending === undefined) {
     figures.processed += 1;
@@ -162,7 +162,7 @@ const processRecord = (
       figures.processed += 1;
       return processed;
     },
-    (error: unknown) => deadLetter(decoded, error, deps, now, ctx.handler),
+    (error: unknown) => deadLetter(decoded, error, deps, now, event.id, ctx.handler),
   );
 };
 

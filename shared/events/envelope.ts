@@ -49,7 +49,8 @@ export interface NewEvent<T extends EventType> {
   readonly type: T;
   readonly data: EventDataInput<T>;
   readonly source?: string;
-  readonly id?: string;
+  /** The envelope's `id`. @default a UUID */
+  readonly eventId?: string;
   readonly time?: Date;
   readonly subject?: string;
   readonly correlationId?: string;
@@ -102,7 +103,7 @@ export const createEnvelope = <T extends EventType>(event: NewEvent<T>): NewEnve
     -readonly [K in keyof NewEnvelope<T>]: NewEnvelope<T>[K];
   } = {
     specversion: '1.0',
-    id: event.id ?? randomUUID(),
+    id: event.eventId ?? randomUUID(),
     source: event.source ?? DEFAULT_SOURCE,
     type: event.type,
     time: event.time === undefined ? nowIso() : event.time.toISOString(),

@@ -35,7 +35,7 @@ export {
 } from './compatibility';
 export type { CompatibilityIssue, VersionedDocument } from './compatibility';
 export { recordKeyFor } from './keys';
-export { validateEvent, validateNewEvent } from './validate';
+export { validateEvent, validateNewEnvelope, validateNewEvent } from './validate';
 export { EventValidationError, UnknownSchemaVersionError, SchemaNotFoundError } from './errors';
 export { EventHeader, CLOUDEVENTS_JSON, eventHeaders, toEventRecord } from './record';
 export type { EventRecord } from './record';

@@ -111,3 +111,25 @@ export const validateNewEvent = (input: unknown): EventEnvelope => {
   if (envelope.dataschema !== version.uri) envelope.dataschema = version.uri;
   return withData(envelope, data.data);
 };
+
+/**
+ * Validates an event about to be written whose data its caller already
+ * parsed with the writer's contract of its type's current version (the
+ * typed publish routes: their request schemas extend it), so the data is
+ * validated once: the envelope is validated and names the current version.
+ * An envelope naming another version has its data validated as
+ * {@link validateNewEvent} does. Throws an {@link EventValidationError}.
+ *
+ * @example
+ * ```ts
+ * const data = conversationRequestSchema.parse(body); // the current writer, extended
+ * const event = validateNewEnvelope(createEnvelope({ type: 'conversation.started', data }));
+ * ```
+ */
+export const validateNewEnvelope = (input: unknown): EventEnvelope => {
+  const envelope = parseEnvelope(input);
+  const version = writerOf(envelope);
+  if (!version.current) return validateNewEvent(envelope);
+  if (envelope.dataschema !== version.uri) envelope.dataschema = version.uri;
+  return envelope as EventEnvelope;
+};

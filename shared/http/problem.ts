@@ -53,6 +53,28 @@ export const toHttpError = (error: unknown): HttpError => {
 };
 
 /**
+ * The problem details of an HTTP error (5xx details replaced by a generic
+ * message), e.g. for one failed item of a batch answer.
+ *
+ * @example
+ * ```ts
+ * problemOf(new NotFoundError('no such topic')).status; // 404
+ * ```
+ */
+export const problemOf = (httpError: HttpError, instance?: string): Problem => {
+  const status = httpError.status;
+  return {
+    type: `urn:xseven:problem:${httpError.code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error'),
+    status,
+    detail: status >= 500 && status !== 503 ? 'internal error' : httpError.message,
+    code: httpError.code,
+    ...(instance ? { instance } : {}),
+    ...(httpError.issues.length > 0 ? { errors: httpError.issues } : {}),
+  };
+};
+
+/**
  * Renders an error as an application/problem+json API Gateway v2 result.
  * 5xx details are replaced by a generic message.
  *
@@ -66,20 +88,10 @@ export const problemResponse = (
   instance?: string,
 ): APIGatewayProxyStructuredResultV2 => {
   const httpError = toHttpError(error);
-  const status = httpError.status;
-  const problem: Problem = {
-    type: `urn:xseven:problem:${httpError.code.toLowerCase().replace(/_/g, '-')}`,
-    title: TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error'),
-    status,
-    detail: status >= 500 && status !== 503 ? 'internal error' : httpError.message,
-    code: httpError.code,
-    ...(instance ? { instance } : {}),
-    ...(httpError.issues.length > 0 ? { errors: httpError.issues } : {}),
-  };
   return {
-    statusCode: status,
+    statusCode: httpError.status,
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...httpError.headers },
-    body: JSON.stringify(problem),
+    body: JSON.stringify(problemOf(httpError, instance)),
   };
 };
 

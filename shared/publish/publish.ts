@@ -4,7 +4,7 @@ import type { EventType } from '../events/event-types';
 import { toEventRecord } from '../events/record';
 import type { EventRecord } from '../events/record';
 import type { EventDataInput } from '../events/schemas';
-import { validateNewEvent } from '../events/validate';
+import { validateNewEnvelope, validateNewEvent } from '../events/validate';
 import { XsevenError } from '../errors';
 import { topicForEventType } from '../platform/queries';
 import type { PlatformDefinition } from '../platform';
@@ -20,7 +20,7 @@ export interface PublishOptions {
   /** CloudEvents `source`. @default 'urn:xseven:events' */
   readonly source?: string;
   /** Event id; give a stable one to make a retried publish deduplicable. @default a UUID */
-  readonly id?: string;
+  readonly eventId?: string;
   readonly subject?: string;
   readonly time?: Date;
   /** @default the container's context ({@link defaultPublishContext}) */
@@ -68,6 +68,9 @@ const recordBytes = (record: EventRecord): number => {
 /**
  * Builds, validates and routes an event without sending it: throws an
  * EventValidationError naming the failing paths, or an EventTooLargeError.
+ * With `dataValidated`, the caller has already parsed the data with its
+ * type's current schema (the typed publish routes): only the envelope is
+ * validated, so the data is validated once.
  *
  * @example
  * ```ts
@@ -79,8 +82,10 @@ export const prepareEvent = <T extends EventType>(
   input: NewEvent<T>,
   def: PlatformDefinition,
   maxRecordBytes: number = MAX_RECORD_BYTES,
+  dataValidated = false,
 ): PreparedEvent => {
-  const event = validateNewEvent(createEnvelope(input));
+  const envelope = createEnvelope(input);
+  const event = dataValidated ? validateNewEnvelope(envelope) : validateNewEvent(envelope);
   const record = toEventRecord(event, topicForEventType(def, event.type));
   const bytes = recordBytes(record);
   if (bytes > maxRecordBytes) throw new EventTooLargeError(bytes, maxRecordBytes);
@@ -139,7 +144,7 @@ const newEvent = <T extends EventType>(
   data,
   ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
   ...(options.source === undefined ? {} : { source: options.source }),
-  ...(options.id === undefined ? {} : { id: options.id }),
+  ...(options.eventId === undefined ? {} : { eventId: options.eventId }),
   ...(options.subject === undefined ? {} : { subject: options.subject }),
   ...(options.time === undefined ? {} : { time: options.time }),
 });
@@ -193,7 +198,11 @@ export const publishEvent = async <T extends EventType>(
  */
 export const publishEvents = async (
   events: readonly NewEvent<EventType>[],
-  options: { readonly context?: PublishContext } = {},
+  options: {
+    readonly context?: PublishContext;
+    /** The data of every event was parsed with its type's current schema ({@link prepareEvent}). */
+    readonly dataValidated?: boolean;
+  } = {},
 ): Promise<BatchItemResult[]> => {
   const context = options.context ?? defaultPublishContext();
   const results: BatchItemResult[] = new Array(events.length);
@@ -202,7 +211,12 @@ export const publishEvents = async (
     try {
       ready.push({
         index,
-        prepared: prepareEvent(input, context.platform, context.maxRecordBytes),
+        prepared: prepareEvent(
+          input,
+          context.platform,
+          context.maxRecordBytes,
+          options.dataValidated,
+        ),
       });
     } catch (error) {
       results[index] = { index, ok: false, error: asPlatformError(error) };

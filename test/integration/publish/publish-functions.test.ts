@@ -149,7 +149,7 @@ describe('publishing functions on the real broker', () => {
     const published = await publishEvent(
       'workflow.failed',
       { workflow_id: 'wf-1', workflow_name: 'onboarding', error_message: 'step 2 timed out' },
-      { context, id: 'evt-fixed-id-1', source: 'urn:test' },
+      { context, eventId: 'evt-fixed-id-1', source: 'urn:test' },
     );
     expect(published).toMatchObject({
       eventId: 'evt-fixed-id-1',

@@ -29,6 +29,25 @@ describe('parseEventValue', () => {
     expect(parseEventValue(bytes, bytes.length).id).toBe(valid.id);
   });
 
+  it('labels a value failing its schema with its event id, parsing the JSON once', () => {
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const failure = (() => {
+        try {
+          parseEventValue(Buffer.from(JSON.stringify({ ...valid, data: {} })));
+        } catch (error) {
+          return error;
+        }
+        return undefined;
+      })();
+      expect(failure).toBeInstanceOf(RecordSchemaError);
+      expect((failure as RecordSchemaError).eventId).toBe(valid.id);
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('rejects wrong data and unknown types as schema validation failures naming the path', () => {
     const wrong = { ...valid, data: { conversation_id: 'c1' } };
     expect(() => parseEventValue(Buffer.from(JSON.stringify(wrong)))).toThrow(RecordSchemaError);
