@@ -17,7 +17,7 @@ import { defaultPublishContext } from '../../shared/publish/context';
 import type { PublishContext } from '../../shared/publish/context';
 import { jsonRequestBody } from './json-body';
 import type { JsonBodyEvent } from './json-body';
-import { BATCH_ROUTE, PUBLISH_ROUTES } from './routes';
+import { BATCH_ROUTE, publishRoute } from './routes';
 
 /** Largest body of a single-event request (a record may not exceed 1 MB anyway). */
 export const MAX_EVENT_BODY_BYTES = 1024 * 1024;
@@ -68,7 +68,7 @@ export const createPublishHandler = (
 
   const route = async (event: JsonBodyEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const key = routeOf(event, basePath());
-    const implementation = PUBLISH_ROUTES[key];
+    const implementation = publishRoute(key);
     if (implementation === undefined) throw new NotFoundError(`no route ${key}`);
     return implementation(event, { context, logger, openApi });
   };

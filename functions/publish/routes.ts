@@ -13,6 +13,7 @@ import { jsonResponse, problemOf, problemResponse, toHttpError } from '../../sha
 import { publishEvents } from '../../shared/publish/publish';
 import type { BatchItemResult, PublishedEvent } from '../../shared/publish/publish';
 import type { PublishContext } from '../../shared/publish/context';
+import type { HttpRouteKey } from '../../shared/platform';
 import { EventTooLargeError } from '../../shared/publish/errors';
 import { KafkaUnavailableError } from '../../shared/errors';
 import type { FieldIssue, XsevenError } from '../../shared/errors';
@@ -237,8 +238,8 @@ const batch: RouteHandler = async (event, deps) => {
 
 const openApi: RouteHandler = async (_event, deps) => jsonResponse(200, await deps.openApi());
 
-/** The publish function's routes, by method and path below the API base path. */
-export const PUBLISH_ROUTES: Readonly<Record<string, RouteHandler>> = {
+/** The publish function's routes, by method and path below the API base path (exactly the definition's). */
+export const PUBLISH_ROUTES: { readonly [K in HttpRouteKey<'publish'>]: RouteHandler } = {
   'POST /events/conversation': conversation,
   'POST /events/ai-response': aiResponse,
   'POST /events/business-analytics': businessAnalytics,
@@ -248,4 +249,15 @@ export const PUBLISH_ROUTES: Readonly<Record<string, RouteHandler>> = {
 };
 
 /** The route key of a batch request, whose body may be larger. */
-export const BATCH_ROUTE = 'POST /events/batch';
+export const BATCH_ROUTE: HttpRouteKey<'publish'> = 'POST /events/batch';
+
+/**
+ * The route of a key (method and path below the API base path), if the publish function has one.
+ *
+ * @example
+ * ```ts
+ * publishRoute('POST /events/batch'); // the batch route
+ * ```
+ */
+export const publishRoute = (key: string): RouteHandler | undefined =>
+  (PUBLISH_ROUTES as Readonly<Record<string, RouteHandler>>)[key];

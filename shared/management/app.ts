@@ -25,7 +25,7 @@ import { RouteNotFoundError } from './errors';
 import { awsEsmGate, lambdaEsmApi, localEsmGate } from './esm-gate';
 import type { EsmGate } from './esm-gate';
 import { matchRoute } from './request';
-import { managementRoutes } from './routes';
+import { managementRoute } from './routes';
 import { getEsmControl, getTopicConfigPolicy } from './runtime-hooks';
 
 /** Options of {@link createManagementHandler}; everything defaults to the environment. */
@@ -72,7 +72,7 @@ const asPlatformError = (error: unknown): unknown => {
 /**
  * Builds the management Lambda handler (API Gateway HTTP API, payload 2.0):
  * problem+json errors, authorization, then dispatch on the route key through
- * {@link managementRoutes}. The Kafka client and its admin connection are
+ * the definition's management routes. The Kafka client and its admin connection are
  * created on first use and reused across warm invocations.
  *
  * @example
@@ -154,7 +154,7 @@ export const createManagementHandler = (
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     const matched = matchRoute(routes, event);
     const relative = matched?.routeKey.replace(` ${base}`, ' ');
-    const route = relative === undefined ? undefined : managementRoutes[relative];
+    const route = relative === undefined ? undefined : managementRoute(relative);
     if (!matched || !route)
       throw new RouteNotFoundError(`${event.requestContext.http.method} ${event.rawPath}`);
     try {

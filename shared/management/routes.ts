@@ -3,6 +3,7 @@ import { booleanFlagSchema } from '../platform/env';
 import { UnprocessableEntityError } from '../http/errors';
 import { jsonResponse } from '../http/problem';
 import { MetricName } from '../platform/metrics';
+import type { HttpRouteKey } from '../platform';
 import { esmGroupId } from '../platform/queries';
 import { describeClusterInfo, describeScopedTopics, inScope, withTimeout } from './cluster';
 import { Severity } from './config';
@@ -292,7 +293,7 @@ const prometheus: RouteHandler = async (_request, context) => ({
  * path (`GET /topics/{name}`). Adding a route is one entry here plus its
  * definition route (shared/platform/definition.ts, function 'management').
  */
-export const managementRoutes: Readonly<Record<string, RouteHandler>> = {
+export const managementRoutes: { readonly [K in HttpRouteKey<'management'>]: RouteHandler } = {
   'GET /health': health,
   'GET /status': status,
   'GET /metrics': metrics,
@@ -306,3 +307,14 @@ export const managementRoutes: Readonly<Record<string, RouteHandler>> = {
   'GET /dead-letter-queue/stats': dlqStatsRoute,
   'POST /dead-letter-queue/retry': dlqRetryRoute,
 };
+
+/**
+ * The management route of a key (method and path below the API base path), if any.
+ *
+ * @example
+ * ```ts
+ * managementRoute('GET /health'); // the health route
+ * ```
+ */
+export const managementRoute = (key: string): RouteHandler | undefined =>
+  (managementRoutes as Readonly<Record<string, RouteHandler>>)[key];

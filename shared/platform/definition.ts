@@ -259,6 +259,25 @@ export const platformDefinitionInput = {
   },
 } as const satisfies PlatformDefinitionInput;
 
+/** A route of the definition. */
+type DefinedRoute = (typeof platformDefinitionInput.httpRoutes)[number];
+
+/**
+ * The key of a route of `fn`, as its function dispatches it: method and
+ * path below the API base path, e.g. `'DELETE /topics/{name}'`. A route
+ * table typed `Record<HttpRouteKey<'management'>, ...>` is checked by the
+ * compiler against the definition: a missing or an extra route fails to build.
+ */
+export type HttpRouteKey<Fn extends DefinedRoute['function']> =
+  Extract<DefinedRoute, { readonly function: Fn }> extends infer R
+    ? R extends {
+        readonly method: infer M extends string;
+        readonly path: `${typeof API}${infer P}`;
+      }
+      ? `${M} ${P}`
+      : never
+    : never;
+
 /**
  * The loaded, validated platform definition.
  *

@@ -1,4 +1,5 @@
 export { platform, platformDefinitionInput, Topic, FunctionEntry } from './definition';
+export type { HttpRouteKey } from './definition';
 export { loadPlatformDefinition } from './load';
 export { loadPlatform, withNamespace } from './namespace';
 export type { RuntimePlatform } from './namespace';

@@ -14,7 +14,10 @@ import { createLogger } from '../../../shared/observability/logger';
 import { platform } from '../../../shared/platform';
 
 /** Calls a publish route with a JSON body; the producer only records what it is given. */
-const publishThrough = async (routeKey: string, body: unknown): Promise<OutgoingRecord[]> => {
+const publishThrough = async (
+  routeKey: keyof typeof PUBLISH_ROUTES,
+  body: unknown,
+): Promise<OutgoingRecord[]> => {
   const sent: OutgoingRecord[] = [];
   const producer = {
     send: async (records: readonly OutgoingRecord[]) => {
@@ -23,7 +26,6 @@ const publishThrough = async (routeKey: string, body: unknown): Promise<Outgoing
     },
   } as unknown as KafkaProducer;
   const route = PUBLISH_ROUTES[routeKey];
-  if (route === undefined) throw new Error(`no route ${routeKey}`);
   const event = { headers: {}, requestContext: { requestId: 'r1' }, jsonBody: body };
   const result = await route(event as unknown as APIGatewayProxyEventV2 & { jsonBody: unknown }, {
     context: () => ({ platform, producer }),
