@@ -2,7 +2,7 @@ import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { CfnTopic } from 'aws-cdk-lib/aws-msk';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { topicKafkaConfigs } from '../../shared/platform';
+import { FunctionEntry, topicKafkaConfigs } from '../../shared/platform';
 import type { PlatformDefinition, TopicDefinition } from '../../shared/platform';
 import type { Removal } from '../config';
 import type { FunctionFactory } from './function-factory';
@@ -10,9 +10,6 @@ import { grantKafkaAccess } from './kafka-access';
 import type { KafkaCluster } from './kafka-cluster';
 import type { PlatformFunction } from './platform-function';
 import { acceptWildcardResource } from '../nag-suppressions';
-
-/** Entry of the topic custom resource's function (kafkajs admin client). */
-export const TOPIC_PROVISIONER_ENTRY = 'infra/runtime/topic-provisioner.ts';
 
 /** Configs MSK Serverless accepts on a topic (it manages replication itself). */
 const SERVERLESS_CONFIGS = new Set(['cleanup.policy', 'retention.ms']);
@@ -101,7 +98,7 @@ export class PlatformTopics extends Construct {
     }
 
     this.provisioner = props.functions.create(this, 'Provisioner', {
-      entry: TOPIC_PROVISIONER_ENTRY,
+      entry: FunctionEntry.topicProvisioner,
       description: 'Creates and reconciles the platform topics (kafkajs admin, MSK IAM)',
       timeout: Duration.minutes(5),
       memorySize: 256,

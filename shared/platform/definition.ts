@@ -301,5 +301,7 @@ export const FunctionEntry = {
   management: 'functions/management/handler.ts',
   /** EventBridge-scheduled DLQ retry. */
   dlqRetry: 'functions/dlq-retry/handler.ts',
+  /** CloudFormation custom resource creating topics where AWS::MSK::Topic is unavailable. */
+  topicProvisioner: 'functions/topic-provisioner/handler.ts',
 } as const;
 export type FunctionEntry = (typeof FunctionEntry)[keyof typeof FunctionEntry];

@@ -1,8 +1,8 @@
 import { ConfigResourceTypes } from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import type { CdkCustomResourceEvent } from 'aws-lambda';
-import { TopicProvisioningError } from '../../../infra/errors';
-import { handler } from '../../../infra/runtime/topic-provisioner';
+import { TopicProvisioningError } from '../../../functions/topic-provisioner/errors';
+import { handler } from '../../../functions/topic-provisioner/handler';
 import { eventually } from '../../support/eventually';
 import { testKafka, uniquePrefix } from '../../support/kafka';
 

@@ -2,7 +2,7 @@ import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
 import * as z from 'zod';
 import { TOPIC_NAME_PATTERN } from '../../shared/platform';
-import { TopicProvisioningError } from '../errors';
+import { TopicProvisioningError } from './errors';
 
 /** The properties of one topic custom resource, as CloudFormation sends them (all strings). */
 export const topicResourcePropertiesSchema = z.object({

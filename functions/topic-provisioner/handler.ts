@@ -11,9 +11,10 @@ const logger = createLogger('xseven-topic-provisioner');
 const kafka = (): Kafka => createKafka({ clientId: 'xseven-topic-provisioner', logger });
 
 /**
- * CloudFormation custom resource (CDK Provider framework) managing one Kafka
- * topic with the kafkajs admin client, for clusters where AWS::MSK::Topic is
- * not available (MSK Serverless, existing clusters, Kafka < 3.6).
+ * The topic provisioner Lambda: a CloudFormation custom resource (CDK
+ * Provider framework, infra/constructs/topics.ts) managing one Kafka topic
+ * with the kafkajs admin client, for clusters where AWS::MSK::Topic is not
+ * available (MSK Serverless, existing clusters, Kafka < 3.6).
  * Create/Update create the topic or reconcile partitions and configs;
  * Delete removes it only when the stack asked not to retain topics.
  *
