@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint/layers.js';
 
 export default tseslint.config(
   {
@@ -16,5 +17,11 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
     },
+  },
+  {
+    // Layers run one way and areas import each other without cycles (eslint/layers.js).
+    files: ['**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/direction': 'error', 'layers/no-area-cycles': 'error' },
   },
 );

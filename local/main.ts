@@ -9,8 +9,8 @@ import { LocalEnv, readEnv } from '../shared/platform/env';
 import { provisionTopics, topicConfigs } from './provision';
 import { ensureBroker, stopBroker } from './runtime/broker';
 import type { RunningService } from './runtime/service';
-import { localServices } from './runtime/services';
 import { registerSchemas, schemaRegistryUrl } from './schemas/registry';
+import { localServices } from './services';
 
 /**
  * `npm start`: the whole platform locally. Starts (or reuses) the broker,

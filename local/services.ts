@@ -1,7 +1,7 @@
-import { apiGatewayService } from '../gateway/service';
-import { localEsmService } from '../esm/service';
-import { dlqRetrySchedulerService } from '../scheduler/dlq-retry-scheduler';
-import type { LocalService } from './service';
+import { apiGatewayService } from './gateway/service';
+import { localEsmService } from './esm/service';
+import { dlqRetrySchedulerService } from './scheduler/dlq-retry-scheduler';
+import type { LocalService } from './runtime/service';
 
 /**
  * The services `npm start` runs, in start order (stopped in reverse).
