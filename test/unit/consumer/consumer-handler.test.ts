@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { MSKEvent } from 'aws-lambda';
 import { EventBus } from '../../../shared/consumer/bus';
 import type { EventHandler } from '../../../shared/consumer/bus';
-import { DependencyUnavailableError } from '../../../shared/consumer/errors';
+import { ConsumerConfigError, DependencyUnavailableError } from '../../../shared/consumer/errors';
 import { MetricName } from '../../../shared/platform/metrics';
 import { metricSnapshot, resetMetrics } from '../../../shared/observability/metrics';
 import { platform } from '../../../shared/platform';
@@ -254,5 +254,20 @@ describe('the consumer handler on AWS-shaped MSK events', () => {
       'conversation-log evt-conv-2',
       'conversation-log evt-conv-3',
     ]);
+  });
+
+  it('refuses to start in a function deployed for another consumer (XSEVEN_CONSUMER_NAME)', () => {
+    const bus = busFor(recorder().handler);
+    const start = (deployedFor: string) => () =>
+      createConsumerHandler({
+        consumer: 'conversation-log',
+        bus,
+        platform,
+        dlqWriter: memoryDlq(),
+        env: { XSEVEN_CONSUMER_NAME: deployedFor },
+      });
+    expect(start('ai-responses')).toThrow(ConsumerConfigError);
+    expect(start('ai-responses')).toThrow(/deployed for "ai-responses"/);
+    expect(start('conversation-log')).not.toThrow();
   });
 });

@@ -4,7 +4,9 @@ import {
   platformDefinitionInput,
   PlatformDefinitionError,
   withNamespace,
+  loadPlatform,
 } from '../../../shared/platform';
+import { ConfigError } from '../../../shared/errors';
 import type { PlatformDefinitionInput } from '../../../shared/platform';
 
 const base = (): PlatformDefinitionInput =>
@@ -181,5 +183,14 @@ describe('platform definition', () => {
       ),
     ).toBe(true);
     expect(def.dlq.topic).toBe('x-dead.letter.queue');
+  });
+
+  it('loads the platform under the environment prefix, the one place the prefix is applied', () => {
+    expect(loadPlatform({})).toEqual({ platform, prefix: '' });
+    const staging = loadPlatform({ XSEVEN_TOPIC_PREFIX: 'staging-' });
+    expect(staging.prefix).toBe('staging-');
+    expect(staging.platform).toEqual(withNamespace(platform, 'staging-'));
+    expect(() => loadPlatform({ XSEVEN_TOPIC_PREFIX: 'no spaces' })).toThrow(ConfigError);
+    expect(() => loadPlatform({ XSEVEN_TOPIC_PREFIX: 'no spaces' })).toThrow(/XSEVEN_TOPIC_PREFIX/);
   });
 });
