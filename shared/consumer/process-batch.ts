@@ -149,7 +149,7 @@ const processRecord = (
   try {
     pending = ctx.run(handlers, event);
   } catch (error) {
-    return deadLetter(decoded, error, deps, now, event.id, ctx.handler);
+    return deadLetter(decoded, error, deps, now, processed, ctx.handler);
   }
   if (pending === undefined) {
     figures.processed += 1;
@@ -162,7 +162,7 @@ const processRecord = (
       figures.processed += 1;
       return processed;
     },
-    (error: unknown) => deadLetter(decoded, error, deps, now, event.id, ctx.handler),
+    (error: unknown) => deadLetter(decoded, error, deps, now, processed, ctx.handler),
   );
 };
 
