@@ -77,28 +77,59 @@ export const estimateRecordBytes = (
 };
 
 /**
- * One record in AWS's MSK event shape: base64 key (absent when the record
- * has none) and value, headers as `[{ name: [signed bytes] }]`.
+ * One record in AWS's MSK event shape: base64 key and value, headers as
+ * `[{ name: [signed bytes] }]`. AWS leaves out the key of a record without
+ * one and the value of a tombstone (a record whose value is null): its
+ * record object has no `value` member at all, not `""` nor `null`.
+ * aws-lambda-go's `KafkaRecord` declares both `json:"key,omitempty"` and
+ * `json:"value,omitempty"` (events/kafka.go), and Powertools' Kafka consumer
+ * was fixed for tombstones delivered without `value`
+ * (powertools-lambda-typescript #4988, #5016 / PR #5017). Powertools'
+ * parser schema `KafkaMskEventSchema` still requires `value`, so it rejects
+ * a tombstone event: our own decoder (shared/consumer/msk-record.ts) reads
+ * a missing value as null.
  *
  * @example
  * ```ts
  * toMskRecord(pending).value; // 'eyJpZCI6...'
+ * 'value' in toMskRecord(tombstone); // false
  * ```
  */
 export const toMskRecord = (record: PendingRecord): MSKRecord => {
   // One object literal per shape (no spreads, no added properties): this
-  // runs for every delivered record.
-  const value = record.value === null ? '' : record.value.toString('base64');
+  // runs for every delivered record. @types/aws-lambda declares key and
+  // value always present, hence the casts of the shapes without them.
   const headers = headerList(record.headers);
-  // AWS omits the key of a record without one; @types/aws-lambda declares it always present.
-  if (record.key === null)
+  const { key, value } = record;
+  if (value === null)
+    return (
+      key === null
+        ? {
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            timestamp: record.timestamp,
+            timestampType: record.timestampType,
+            headers,
+          }
+        : {
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            timestamp: record.timestamp,
+            timestampType: record.timestampType,
+            key: key.toString('base64'),
+            headers,
+          }
+    ) as MSKRecord;
+  if (key === null)
     return {
       topic: record.topic,
       partition: record.partition,
       offset: record.offset,
       timestamp: record.timestamp,
       timestampType: record.timestampType,
-      value,
+      value: value.toString('base64'),
       headers,
     } as MSKRecord;
   return {
@@ -107,8 +138,8 @@ export const toMskRecord = (record: PendingRecord): MSKRecord => {
     offset: record.offset,
     timestamp: record.timestamp,
     timestampType: record.timestampType,
-    key: record.key.toString('base64'),
-    value,
+    key: key.toString('base64'),
+    value: value.toString('base64'),
     headers,
   };
 };

@@ -40,6 +40,26 @@ export interface EventHandler<T extends EventType = EventType> {
 }
 
 /**
+ * A handler of tombstones: records whose value is null, which on a compacted
+ * topic mean "delete what this key held". A tombstone carries no event (no
+ * type to route by), so a handler opts in to all tombstones of the
+ * consumer's topics and reads the key from `record`. Throw to fail the
+ * record: it goes to the dead-letter queue alone, as for events.
+ *
+ * @example
+ * ```ts
+ * const forget: TombstoneHandler = {
+ *   name: 'conversation-forget',
+ *   handle: (record) => { store.delete(record.key?.toString() ?? ''); },
+ * };
+ * ```
+ */
+export interface TombstoneHandler {
+  readonly name: string;
+  readonly handle: (record: DecodedRecord, context: HandlerContext) => Promise<void> | void;
+}
+
+/**
  * The seed's event bus: handlers subscribe by event type; an event goes to
  * every handler subscribed to its type whose `canHandle` accepts it, in
  * subscription order.
@@ -52,6 +72,7 @@ export interface EventHandler<T extends EventType = EventType> {
  */
 export class EventBus {
   readonly #byType = new Map<string, EventHandler[]>();
+  readonly #tombstoneHandlers: TombstoneHandler[] = [];
 
   /**
    * Subscribes a handler to an event type (chainable).
@@ -81,6 +102,25 @@ export class EventBus {
     const subscribed = this.#byType.get(event.type);
     if (subscribed === undefined) return [];
     return subscribed.filter((h) => h.canHandle(event as EventOf<EventType>));
+  }
+
+  /**
+   * Opts a handler in to tombstones (chainable). Without any, a consumer
+   * skips tombstones: they are counted, never dead-lettered.
+   *
+   * @example
+   * ```ts
+   * bus.onTombstone({ name: 'forget', handle: (record) => store.delete(String(record.key)) });
+   * ```
+   */
+  public onTombstone(handler: TombstoneHandler): this {
+    this.#tombstoneHandlers.push(handler);
+    return this;
+  }
+
+  /** The handlers that opted in to tombstones, in registration order. */
+  public get tombstoneHandlers(): readonly TombstoneHandler[] {
+    return this.#tombstoneHandlers;
   }
 
   /**

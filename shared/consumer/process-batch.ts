@@ -68,8 +68,11 @@ interface DecodedRecordRef {
   readonly offset: number;
 }
 
-/** A record's outcome: the processed event's id, or its dead letter (no wrapper object per record). */
-type RecordOutcome = string | ClassifiedLetter;
+/**
+ * A record's outcome: the processed event's id, its dead letter, or `null`
+ * for a tombstone handled (no event, no id). No wrapper object per record.
+ */
+type RecordOutcome = string | ClassifiedLetter | null;
 
 /** A dead letter of the consumer: its failure is always classified. */
 type ClassifiedLetter = DeadLetter & { readonly failure: ClassifiedFailure };
@@ -78,6 +81,7 @@ type ClassifiedLetter = DeadLetter & { readonly failure: ClassifiedFailure };
 interface Figures {
   consumed: number;
   processed: number;
+  tombstones: number;
   seconds: number;
 }
 type Tally = Map<string, Figures>;
@@ -85,7 +89,7 @@ type Tally = Map<string, Figures>;
 const tallyOf = (tally: Tally, topic: string): Figures => {
   let entry = tally.get(topic);
   if (entry === undefined) {
-    entry = { consumed: 0, processed: 0, seconds: 0 };
+    entry = { consumed: 0, processed: 0, tombstones: 0, seconds: 0 };
     tally.set(topic, entry);
   }
   return entry;
@@ -112,6 +116,40 @@ const deadLetter = (
 const recordLabel = (r: DecodedRecord): string => `record ${r.topic}-${r.partition}@${r.offset}`;
 
 /**
+ * A tombstone (value null: "delete this key" on a compacted topic) is not a
+ * poison record: it is counted and goes to the handlers that opted in
+ * (`bus.onTombstone`), or is skipped when none did. Only a failing
+ * tombstone handler dead-letters it.
+ */
+const processTombstone = (
+  record: DecodedRecord,
+  deps: BatchDependencies,
+  budget: number,
+  now: () => Date,
+  figures: Figures,
+): RecordOutcome | Promise<RecordOutcome> => {
+  figures.tombstones += 1;
+  const handlers = deps.bus.tombstoneHandlers;
+  if (handlers.length === 0) {
+    figures.processed += 1;
+    return null;
+  }
+  const ctx = new RecordContext(record, deps.logger);
+  return raceTimeBound(
+    ctx.runTombstone(handlers),
+    budget,
+    () => recordLabel(record),
+    () => ctx.abort(),
+  ).then(
+    () => {
+      figures.processed += 1;
+      return null;
+    },
+    (error: unknown) => deadLetter(record, error, deps, now, ctx.handler),
+  );
+};
+
+/**
  * One record: decode, validate, route, run the handlers within `budget` ms
  * (positive: the caller leaves records without time unprocessed).
  * Synchronous when every handler is (no promise nor closure per record on
@@ -131,6 +169,7 @@ const processRecord = (
   }
   const figures = figuresOf(decoded.topic);
   figures.consumed += 1;
+  if (decoded.value === null) return processTombstone(decoded, deps, budget, now, figures);
   let event: EventEnvelope;
   try {
     event = parseEventValue(decoded.value, deps.maxRecordBytes);
@@ -191,7 +230,7 @@ const processPartition = async (
     let out = processRecord(records[i], deps, budget, now, figuresOf);
     if (isThenable(out)) out = await out;
     if (typeof out === 'string') result.processed.push(out);
-    else result.letters.push(out);
+    else if (out !== null) result.letters.push(out);
   }
   // A partition holds one topic: its processing time goes to that topic.
   if (last) last.figures.seconds += (performance.now() - started) / 1000;
@@ -230,6 +269,8 @@ export const processBatch = async (
   for (const [topic, figures] of tally) {
     const labels = { topic, consumer: deps.functionName };
     recordMetric(MetricName.ConsumerMessagesConsumed, figures.consumed, labels);
+    if (figures.tombstones > 0)
+      recordMetric(MetricName.ConsumerTombstones, figures.tombstones, labels);
     if (figures.processed === 0) continue;
     recordMetric(MetricName.ConsumerMessagesProcessed, figures.processed, labels);
     // One observation per invocation and topic: the time its records took.

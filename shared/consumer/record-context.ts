@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { deliveryAttempt } from '../dlq/dead-letter';
 import type { EventEnvelope } from '../events/envelope';
 import type { EventType } from '../events/event-types';
-import type { EventHandler, EventOf, HandlerContext } from './bus';
+import type { EventHandler, EventOf, HandlerContext, TombstoneHandler } from './bus';
 import type { DecodedRecord } from './msk-record';
 import { isThenable } from './time-bound';
 
@@ -79,5 +79,22 @@ export class RecordContext implements HandlerContext {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Runs the tombstone handlers in order (tombstones are rare: no
+   * synchronous fast path). Rejects with the first failure;
+   * {@link RecordContext.handler} names the handler that failed.
+   *
+   * @example
+   * ```ts
+   * await context.runTombstone(bus.tombstoneHandlers);
+   * ```
+   */
+  public async runTombstone(handlers: readonly TombstoneHandler[]): Promise<void> {
+    for (const handler of handlers) {
+      this.#handler = handler.name;
+      await handler.handle(this.record, this);
+    }
   }
 }

@@ -84,6 +84,7 @@ const HELP: Readonly<Record<MetricName, string>> = {
   kafka_consumer_messages_consumed_total: 'Records delivered to consumer handlers',
   kafka_consumer_messages_processed_total: 'Records consumer handlers processed successfully',
   kafka_consumer_processing_duration_seconds: 'Consumer processing duration per record',
+  kafka_consumer_tombstones_total: 'Tombstones (records without a value) consumers received',
   kafka_dlq_messages_sent_total: 'Records sent to the dead-letter queue',
   kafka_dlq_messages_retried_total: 'DLQ records republished to their topic',
   kafka_dlq_messages_archived_total: 'DLQ records archived after their last retry',

@@ -20,6 +20,7 @@ export const MetricName = {
   ConsumerMessagesConsumed: 'kafka_consumer_messages_consumed_total',
   ConsumerMessagesProcessed: 'kafka_consumer_messages_processed_total',
   ConsumerProcessingDurationSeconds: 'kafka_consumer_processing_duration_seconds',
+  ConsumerTombstones: 'kafka_consumer_tombstones_total',
   DlqMessagesSent: 'kafka_dlq_messages_sent_total',
   DlqMessagesRetried: 'kafka_dlq_messages_retried_total',
   DlqMessagesArchived: 'kafka_dlq_messages_archived_total',

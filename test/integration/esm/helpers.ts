@@ -66,6 +66,21 @@ export const hasSignedHeaderBytes = (event: MSKEvent): boolean =>
     .flat()
     .some((r) => r.headers.some((h) => Object.values(h).some((bytes) => bytes.some((b) => b < 0))));
 
+/**
+ * The event with each tombstone given `value: ""`: AWS leaves the value of a
+ * tombstone out (local/esm/msk-event.ts), which Powertools'
+ * KafkaMskEventSchema does not allow; the rest of such an event is checked.
+ */
+const withTombstonesFilled = (event: MSKEvent): MSKEvent => ({
+  ...event,
+  records: Object.fromEntries(
+    Object.entries(event.records).map(([key, records]) => [
+      key,
+      records.map((r) => ((r as { value?: string }).value === undefined ? { ...r, value: '' } : r)),
+    ]),
+  ),
+});
+
 /** Events a recording handler saw that KafkaMskEventSchema rejected (checked after each test). */
 export const invalidEvents: { event: MSKEvent; issues: unknown }[] = [];
 
@@ -85,7 +100,7 @@ export const recordingHandler = (
     // (Powertools' header transform throws on negative bytes, which AWS sends
     // for non-ASCII header bytes: event-shape.test.ts covers that case.)
     if (!hasSignedHeaderBytes(event)) {
-      const parsed = KafkaMskEventSchema.safeParse(event);
+      const parsed = KafkaMskEventSchema.safeParse(withTombstonesFilled(event));
       if (!parsed.success) invalidEvents.push({ event, issues: parsed.error.issues });
     }
     calls.push({ event, context, offsets: offsetsOf(event) });

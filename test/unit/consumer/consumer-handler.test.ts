@@ -125,6 +125,63 @@ describe('the consumer handler on AWS-shaped MSK events', () => {
     expect(dlq.letters[0]?.record.value?.toString()).toBe('Hello, this is a test.');
   });
 
+  /** The conversation fixture with a tombstone of key `conv-1` appended, shaped as AWS sends it (no `value`). */
+  const withTombstone = (): MSKEvent => {
+    const event = fixture('conversation-batch.json');
+    const group = event.records['conversation.events-0'] ?? [];
+    const last = group[group.length - 1];
+    group.push({
+      topic: 'conversation.events',
+      partition: 0,
+      offset: (last?.offset ?? 0) + 1,
+      timestamp: 1_700_000_000_000,
+      timestampType: 'CREATE_TIME',
+      key: Buffer.from('conv-1').toString('base64'),
+      headers: [],
+    } as unknown as (typeof group)[number]);
+    return event;
+  };
+  const tombstoneCount = (): number =>
+    metricSnapshot()
+      .filter((s) => s.name === MetricName.ConsumerTombstones)
+      .reduce((n, s) => n + s.sum, 0);
+
+  it('skips a tombstone without dead-lettering it, and counts it', async () => {
+    const { seen, handler } = recorder();
+    const dlq = memoryDlq();
+    const response = await consumer(busFor(handler), dlq)(withTombstone(), lambdaContext());
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect([...seen].sort()).toEqual(['evt-conv-1', 'evt-conv-2', 'evt-conv-3']);
+    expect(dlq.letters).toHaveLength(0);
+    expect(tombstoneCount()).toBe(1);
+  });
+
+  it('hands tombstones to the handlers that opted in; a failing one dead-letters it alone', async () => {
+    const { handler } = recorder();
+    const forgotten: string[] = [];
+    const bus = busFor(handler).onTombstone({
+      name: 'forget',
+      handle: (record) => {
+        forgotten.push(String(record.key));
+      },
+    });
+    await consumer(bus)(withTombstone(), lambdaContext());
+    expect(forgotten).toEqual(['conv-1']);
+
+    const dlq = memoryDlq();
+    const failing = busFor(handler).onTombstone({
+      name: 'forget',
+      handle: async () => {
+        throw new Error('store down');
+      },
+    });
+    const response = await consumer(failing, dlq)(withTombstone(), lambdaContext());
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(dlq.letters.map((l) => [l.record.value, l.record.key?.toString(), l.handler])).toEqual([
+      [null, 'conv-1', 'forget'],
+    ]);
+  });
+
   it('sends only the record whose handler throws to the DLQ, naming the handler', async () => {
     const seen: string[] = [];
     const flaky: EventHandler = {

@@ -1,7 +1,7 @@
 import { KafkaMskEventSchema } from '@aws-lambda-powertools/parser/schemas/kafka';
 import fc from 'fast-check';
 import { buildMskEvent, signedBytes, toMskRecord } from '../../../../local/esm/msk-event';
-import { headerBytes } from '../../../../shared/consumer/msk-record';
+import { decodeRecord, headerBytes } from '../../../../shared/consumer/msk-record';
 import { pending } from './records';
 
 const source = {
@@ -23,6 +23,25 @@ describe('the local MSK event', () => {
     const keyed = toMskRecord(pending(2));
     expect(Buffer.from(keyed.key, 'base64').toString()).toBe('k2');
     expect(Buffer.from(keyed.value, 'base64').toString()).toBe('v2');
+  });
+
+  it('omits the value of a tombstone, as AWS does, and keeps its key and headers', () => {
+    const tombstone = toMskRecord(pending(3, 0, { value: null, headers: { h: 'x' } }));
+    expect('value' in tombstone).toBe(false);
+    expect(Buffer.from(tombstone.key, 'base64').toString()).toBe('k3');
+    expect(tombstone.headers).toEqual([{ h: [120] }]);
+    const bare = toMskRecord(pending(4, 0, { key: null, value: null }));
+    expect(Object.keys(bare).sort()).toEqual([
+      'headers',
+      'offset',
+      'partition',
+      'timestamp',
+      'timestampType',
+      'topic',
+    ]);
+    // The consumer's decoder reads the missing value as null (a tombstone).
+    const decoded = decodeRecord(tombstone);
+    expect('error' in decoded ? decoded : decoded.value).toBeNull();
   });
 
   it('writes headers as one object per value, repeated headers kept', () => {
