@@ -13,6 +13,7 @@ import type { EventHandler } from '../shared/consumer/bus';
 import { parseEventValue } from '../shared/consumer/parse-event';
 import { createEnvelope } from '../shared/events/envelope';
 import { createKafka } from '../shared/kafka/client';
+import { createTopicsAndWait } from '../shared/kafka/topic-readiness';
 import { createLogger } from '../shared/observability/logger';
 import { loadPlatformDefinition, platform, withNamespace } from '../shared/platform';
 import { createConsumerHandler } from '../functions/consumers/create-consumer';
@@ -282,10 +283,10 @@ export const pipelineThroughput = async (): Promise<BenchResult[]> => {
       const prefix = `bench-${randomUUID().slice(0, 8)}-`;
       const topics = ['bench.raw', 'bench.same', 'bench.esm'].map((t) => `${prefix}${t}`);
       const [rawTopic = '', sameTopic = '', esmTopic = ''] = topics;
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: topics.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
-      });
+      await createTopicsAndWait(
+        admin,
+        topics.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+      );
       created.push(...topics);
       for (const topic of topics) await fill(kafka, topic);
       const runs = [

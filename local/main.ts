@@ -44,10 +44,6 @@ const main = async (): Promise<void> => {
     });
     logger.info('service started', { name: service.name });
   }
-  logger.info('xseven-events is running locally; Ctrl-C stops it', {
-    services: running.map((r) => r.name),
-  });
-
   const shutdown = async (signal: string): Promise<void> => {
     logger.info('stopping', { signal });
     for (const { name, service } of running.reverse()) {
@@ -60,6 +56,10 @@ const main = async (): Promise<void> => {
   };
   process.once('SIGINT', (s) => void shutdown(s));
   process.once('SIGTERM', (s) => void shutdown(s));
+  // Announced once Ctrl-C is handled: whoever waits for this line may stop us at once.
+  logger.info('xseven-events is running locally; Ctrl-C stops it', {
+    services: running.map((r) => r.name),
+  });
 };
 
 main().catch((error: unknown) => {

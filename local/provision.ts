@@ -1,9 +1,9 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
-import { XsevenError } from '../shared/errors';
 import { topicKafkaConfigs } from '../shared/platform';
 import type { PlatformDefinition, TopicConfigPolicy, TopicDefinition } from '../shared/platform';
-import { retry } from '../shared/retry';
+import { createMissingTopics, waitForTopics } from '../shared/kafka/topic-readiness';
+import type { TopicReadinessOptions } from '../shared/kafka/topic-readiness';
 
 /** One difference between the definition and the broker. */
 export interface TopicDrift {
@@ -73,43 +73,12 @@ const describeConfigs = async (
   return result;
 };
 
-class TopicsNotReadyError extends XsevenError {
-  public constructor(topics: readonly string[], cause: unknown) {
-    super('TOPICS_NOT_READY', `topics have no leader yet: ${topics.join(', ')}`, {
-      retriable: true,
-      cause,
-    });
-  }
-}
-
-/**
- * Under load KRaft may still answer "unknown topic" for a moment after
- * createTopics returns: wait until every new partition has a leader, so
- * callers can use the topics at once.
- */
-const waitForLeaders = async (admin: Admin, created: readonly TopicDefinition[]): Promise<void> => {
-  const names = created.map((t) => t.name);
-  await retry(
-    async () => {
-      try {
-        const { topics } = await admin.fetchTopicMetadata({ topics: names });
-        const ready = created.every((t) => {
-          const partitions = topics.find((m) => m.name === t.name)?.partitions ?? [];
-          return partitions.length === t.partitions && partitions.every((p) => p.leader >= 0);
-        });
-        if (!ready) throw new TopicsNotReadyError(names, undefined);
-      } catch (error) {
-        throw error instanceof TopicsNotReadyError ? error : new TopicsNotReadyError(names, error);
-      }
-    },
-    { retries: 40, baseDelayMs: 50, maxDelayMs: 1000, deadlineMs: 30_000 },
-  );
-};
-
 /**
  * Creates on the broker every topic of the definition that is missing, and
  * reports how existing topics differ from it (partitions, configs). Never
  * deletes and never alters an existing topic: drift is for a human to resolve.
+ * Resolves once every broker serves every topic of the definition
+ * (shared/kafka/topic-readiness.ts), so callers can use them at once.
  *
  * @example
  * ```ts
@@ -120,6 +89,7 @@ const waitForLeaders = async (admin: Admin, created: readonly TopicDefinition[])
 export const provisionTopics = async (
   admin: Admin,
   def: PlatformDefinition,
+  options: TopicReadinessOptions = {},
 ): Promise<ProvisionReport> => {
   const { brokers } = await admin.describeCluster();
   const brokerCount = Math.max(1, brokers.length);
@@ -137,15 +107,19 @@ export const provisionTopics = async (
         value,
       })),
     }));
-    try {
-      await admin.createTopics({ topics, waitForLeaders: true });
-    } catch (error) {
-      // Another process may have created some of them meanwhile: only that is tolerated.
-      const after = new Set(await admin.listTopics());
-      if (missing.some((t) => !after.has(t.name))) throw error;
-    }
-    await waitForLeaders(admin, missing);
+    // Some may have been created meanwhile by another process: that is fine.
+    await createMissingTopics(admin, topics);
   }
+  // Every broker serves them all before anyone uses them; the existing ones
+  // too (one created a moment ago by another process may not be served yet).
+  // A created topic must reach its partitions; an existing one is as it is.
+  await waitForTopics(
+    admin,
+    def.topics.map((t) =>
+      present.has(t.name) ? t.name : { name: t.name, partitions: t.partitions },
+    ),
+    options,
+  );
 
   const drift: TopicDrift[] = [];
   if (existing.length > 0) {

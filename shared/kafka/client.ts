@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import type { KafkaConfig, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
+import type { ISocketFactory, KafkaConfig, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { KafkaConnectionConfig } from './connection-config';
 import { loadKafkaConnectionConfig } from './connection-config';
@@ -64,7 +64,13 @@ export const kafkajsLogCreator =
       ...extra
     } = log as typeof log & { logger?: unknown };
     const entry = { kafkajs: namespace, ...extra };
-    if (level === logLevel.ERROR) logger.error(message, entry);
+    // A connection logs every error response at ERROR, then throws it to its
+    // caller, which retries it (a coordinator still loading on a fresh
+    // cluster, a leader moving) or fails with it: the caller's outcome is
+    // what matters, the response itself is a detail.
+    const responseDetail = namespace === 'Connection' && message.startsWith('Response ');
+    if (responseDetail) logger.debug(message, entry);
+    else if (level === logLevel.ERROR) logger.error(message, entry);
     else if (level === logLevel.WARN) logger.warn(message, entry);
     else if (level === logLevel.INFO) logger.info(message, entry);
     else logger.debug(message, entry);
@@ -84,6 +90,8 @@ export interface CreateKafkaOptions {
    * seconds) bound it. @default kafkajs' own (5 retries, up to ~30 s)
    */
   readonly retry?: RetryOptions;
+  /** How connections are opened. @default kafkajs' own (TCP or TLS to the broker asked for) */
+  readonly socketFactory?: ISocketFactory;
 }
 
 /**
@@ -107,6 +115,7 @@ export const createKafka = (options: CreateKafkaOptions = {}): Kafka => {
     connectionTimeout: config.KAFKA_CONNECTION_TIMEOUT_MS,
     requestTimeout: config.KAFKA_REQUEST_TIMEOUT_MS,
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
     ...(options.logger
       ? { logCreator: kafkajsLogCreator(options.logger), logLevel: logLevel.WARN }
       : { logLevel: logLevel.NOTHING }),

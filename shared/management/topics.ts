@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import * as z from 'zod';
+import { waitForTopics } from '../kafka/topic-readiness';
 import { TOPIC_NAME_PATTERN } from '../platform';
 import type { PlatformDefinition } from '../platform';
 import { describeTopics, inScope } from './cluster';
@@ -134,9 +135,9 @@ export const createTopic = async (
 };
 
 /**
- * Waits until every partition of a new topic has a leader and its offsets
- * answer, then describes it (metadata reaches the brokers a moment after
- * the controller created the topic).
+ * Waits until every broker serves a new topic (shared/kafka/topic-readiness.ts)
+ * and its partitions are all online, then describes it. The wait must fit
+ * in API Gateway's 30 s integration timeout.
  *
  * @example
  * ```ts
@@ -146,10 +147,11 @@ export const createTopic = async (
 export const waitForTopic = async (
   admin: Admin,
   name: string,
-  timeoutMs = 10_000,
+  timeoutMs = 20_000,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<TopicInfo> => {
   const deadline = Date.now() + timeoutMs;
+  await waitForTopics(admin, [name], { timeoutMs });
   for (;;) {
     try {
       const [info] = await describeTopics(admin, [name]);

@@ -1,14 +1,26 @@
 import { execFile } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { createTopicsAndWait } from '../../shared/kafka/topic-readiness';
+import { platform, withNamespace } from '../../shared/platform';
 import { eventually } from '../support/eventually';
+import { uniquePrefix } from '../support/kafka';
+import {
+  freePort,
+  startLocalPlatform,
+  stopLocalPlatform,
+  waitForOutput,
+} from '../support/local-process';
 
 const run = promisify(execFile);
 const script = join(__dirname, '..', '..', 'local', 'kafka', 'kafka.sh');
 const home = mkdtempSync(join(tmpdir(), 'xseven-kafka3-'));
+const BOOTSTRAP = '127.0.0.1:19492,127.0.0.1:19494,127.0.0.1:19496';
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   KAFKA_BOOTSTRAP_SERVERS: '',
@@ -19,26 +31,56 @@ const env: NodeJS.ProcessEnv = {
 };
 
 describe('three-broker mode (fault tests)', () => {
-  afterAll(async () => {
-    await run('bash', [script, 'stop'], { env });
-  });
+  let started: { stderr: string };
+  let kafka: Kafka;
+  let admin: Admin;
 
-  it('replicates with RF 3 and keeps accepting acks=all writes when one broker dies', async () => {
-    const started = await run('bash', [script, 'start', '--brokers', '3'], { env });
-    expect(started.stderr).toContain('127.0.0.1:19492,127.0.0.1:19494,127.0.0.1:19496');
-
-    const kafka = new Kafka({
+  beforeAll(async () => {
+    started = await run('bash', [script, 'start', '--brokers', '3'], { env });
+    kafka = new Kafka({
       brokers: ['127.0.0.1:19492', '127.0.0.1:19494'],
       logLevel: logLevel.NOTHING,
     });
-    const admin = kafka.admin();
+    admin = kafka.admin();
     await admin.connect();
+  }, 180_000);
+
+  afterAll(async () => {
+    await admin?.disconnect();
+    await run('bash', [script, 'stop'], { env });
+  }, 60_000);
+
+  it('npm start provisions the definition on the fresh cluster and runs (no exit on "unknown topic")', async () => {
+    expect(started.stderr).toContain(BOOTSTRAP);
+    const prefix = uniquePrefix('start3');
+    let child: ChildProcess | undefined;
+    try {
+      const port = await freePort();
+      const local = startLocalPlatform({
+        KAFKA_BOOTSTRAP_SERVERS: BOOTSTRAP,
+        XSEVEN_API_PORT: String(port),
+        XSEVEN_TOPIC_PREFIX: prefix,
+        XSEVEN_KAFKA_HOME: home,
+        XSEVEN_ON_FAILURE_DIR: join(home, 'on-failure'),
+      });
+      child = local;
+      await waitForOutput(local, 'xseven-events is running locally', 150_000);
+      const health = await fetch(`http://localhost:${port}/api/v1/kafka/health`);
+      expect(health.status).toBe(200);
+      expect(local.output.join('')).not.toContain('"level":"ERROR"');
+    } finally {
+      expect(await stopLocalPlatform(child)).toBe(0);
+    }
+    // Every topic of the definition, three replicas each, served by every broker.
+    const names = withNamespace(platform, prefix).topics.map((t) => t.name);
+    const { topics } = await admin.fetchTopicMetadata({ topics: names });
+    expect(topics.map((t) => t.name).sort()).toEqual([...names].sort());
+    for (const t of topics) for (const p of t.partitions) expect(p.replicas).toHaveLength(3);
+  }, 240_000);
+
+  it('replicates with RF 3 and keeps accepting acks=all writes when one broker dies', async () => {
     await eventually(async () => expect((await admin.describeCluster()).brokers).toHaveLength(3));
-    // kafkajs' own wait for leaders gives up on KRaft's brief "unknown topic"; poll instead.
-    await admin.createTopics({
-      topics: [{ topic: 'fault', numPartitions: 3 }],
-      waitForLeaders: false,
-    });
+    await createTopicsAndWait(admin, [{ topic: 'fault', numPartitions: 3 }]);
     const replicas = await eventually(async () => {
       const metadata = await admin.fetchTopicMetadata({ topics: ['fault'] });
       const partitions = metadata.topics[0]?.partitions ?? [];
@@ -54,7 +96,6 @@ describe('three-broker mode (fault tests)', () => {
       const metadata = await admin.fetchTopicMetadata({ topics: ['fault'] });
       expect(metadata.topics[0]?.partitions.map((p) => p.leader)).not.toContain(3);
     }, 30_000);
-    await admin.disconnect();
 
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();

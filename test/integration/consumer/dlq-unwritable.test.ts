@@ -1,6 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
 import { DlqHeader } from '../../../shared/dlq/headers';
+import { createTopicsAndWait } from '../../../shared/kafka/topic-readiness';
 import { loadPlatformDefinition } from '../../../shared/platform';
 import type { PlatformDefinition } from '../../../shared/platform';
 import { eventually } from '../../support/eventually';
@@ -76,10 +77,9 @@ describe('a DLQ that cannot be written', () => {
         expect(invocations.map(offsetsOf).every((o) => o.includes(`${topic}-0@1`))).toBe(true);
         const offsets = await committed(admin, group, topic);
         expect(offsets[0] === -1 || offsets[0] === 1).toBe(true);
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: [{ topic: def.dlq.topic, numPartitions: 1, replicationFactor: 1 }],
-        });
+        await createTopicsAndWait(admin, [
+          { topic: def.dlq.topic, numPartitions: 1, replicationFactor: 1 },
+        ]);
         await eventually(
           async () => expect((await committed(admin, group, topic))[0]).toBe(2),
           40_000,

@@ -1,6 +1,7 @@
 import { KafkaMskEventSchema } from '@aws-lambda-powertools/parser/schemas/kafka';
 import type { Admin, Kafka, Message } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
+import { createTopicsAndWait } from '../../../shared/kafka/topic-readiness';
 import { createLogger } from '../../../shared/observability/logger';
 import { loadPlatformDefinition } from '../../../shared/platform';
 import type { ConsumerDefinition, PlatformDefinition } from '../../../shared/platform';
@@ -23,10 +24,10 @@ export const platformWith = async (
   const prefix = def.topics[0]?.name.replace(/conversation\.events$/, '') ?? '';
   const extra = extraTopics.map((t) => `${prefix}${t}`);
   if (extra.length > 0)
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: extra.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
-    });
+    await createTopicsAndWait(
+      admin,
+      extra.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
+    );
   return loadPlatformDefinition({
     ...def,
     topics: [

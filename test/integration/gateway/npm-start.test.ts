@@ -1,45 +1,13 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { uniquePrefix } from '../../support/kafka';
+import {
+  freePort,
+  startLocalPlatform,
+  stopLocalPlatform,
+  waitForOutput,
+} from '../../support/local-process';
 import { startTestSchemaRegistry } from '../../support/schema-registry';
 import type { TestSchemaRegistry } from '../../support/schema-registry';
-
-const ROOT = join(__dirname, '..', '..', '..');
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-/** Waits until the child's output contains `text`, or fails after `timeoutMs`. */
-const waitFor = (child: ChildProcess, text: string, timeoutMs: number): Promise<void> =>
-  new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => reject(new Error(`"${text}" not seen in ${timeoutMs} ms:\n${output.slice(-2000)}`)),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes(text)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${output.slice(-2000)}`));
-    });
-  });
 
 describe('npm start', () => {
   let child: ChildProcess | undefined;
@@ -47,35 +15,20 @@ describe('npm start', () => {
 
   afterAll(async () => {
     await registry?.close();
-    if (child?.exitCode === null) {
-      const exited = new Promise((resolve) => child?.once('exit', resolve));
-      child.kill('SIGINT');
-      await exited;
-    }
+    await stopLocalPlatform(child);
   }, 60_000);
 
   it("registers the committed schemas, then serves the seed's publish example through the local API gateway", async () => {
     const port = await freePort();
     registry = await startTestSchemaRegistry();
     const prefix = uniquePrefix('start');
-    child = spawn(
-      // What `npm start` runs, with node itself as the process (tsx as a loader), so
-      // the signal below reaches it and nothing is left behind.
-      process.execPath,
-      ['--import', 'tsx', 'local/main.ts'],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          XSEVEN_API_PORT: String(port),
-          XSEVEN_TOPIC_PREFIX: prefix,
-          SCHEMA_REGISTRY_URL: registry.url,
-          POWERTOOLS_LOG_LEVEL: 'INFO',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    await waitFor(child, 'API gateway listening', 120_000);
+    const started = startLocalPlatform({
+      XSEVEN_API_PORT: String(port),
+      XSEVEN_TOPIC_PREFIX: prefix,
+      SCHEMA_REGISTRY_URL: registry.url,
+    });
+    child = started;
+    await waitForOutput(started, 'API gateway listening', 120_000);
     // registered at topics provisioning time, before the services start
     expect(registry.subjects.get(`${prefix}conversation-started-v1`)).toHaveLength(1);
     expect(registry.config.get(`${prefix}conversation-started-v1`)).toBe('BACKWARD');

@@ -3,6 +3,7 @@ import type { Admin } from 'kafkajs';
 import type { CdkCustomResourceEvent } from 'aws-lambda';
 import { TopicProvisioningError } from '../../../functions/topic-provisioner/errors';
 import { handler } from '../../../functions/topic-provisioner/handler';
+import { createTopicsAndWait } from '../../../shared/kafka/topic-readiness';
 import { eventually } from '../../support/eventually';
 import { testKafka, uniquePrefix } from '../../support/kafka';
 
@@ -114,7 +115,7 @@ describe('the topic custom resource on the real broker', () => {
 
   it('adopts a topic that already exists instead of failing the stack', async () => {
     const topic = `${uniquePrefix('cr')}existing`;
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 3 }]);
     const result = await handler(
       request('Create', {
         TopicName: topic,

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Admin, IHeaders, Kafka } from 'kafkajs';
+import { createTopicsAndWait } from '../../../shared/kafka/topic-readiness';
 import { createManagementHandler } from '../../../shared/management/app';
-import { waitForTopic } from '../../../shared/management/topics';
 import type { ManagementHandler, ManagementHandlerOptions } from '../../../shared/management/app';
 import { provisionTopics, topicConfigs } from '../../../local/provision';
 import type { PlatformDefinition } from '../../../shared/platform';
@@ -127,10 +127,5 @@ export const createScratchTopic = async (
   topic: string,
   partitions: number,
 ): Promise<void> => {
-  // kafkajs' waitForLeaders gives up on KRaft's brief UNKNOWN_TOPIC_OR_PARTITION.
-  await admin.createTopics({
-    waitForLeaders: false,
-    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-  });
-  await waitForTopic(admin, topic);
+  await createTopicsAndWait(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
 };
