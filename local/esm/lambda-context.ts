@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { localFunctionArn } from './local-arns';
 
 /** What a local invocation context is made from. */
 export interface LocalFunction {
@@ -33,7 +34,7 @@ export const createLambdaContext = (
     callbackWaitsForEmptyEventLoop: false,
     functionName: fn.functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn.functionName}`,
+    invokedFunctionArn: localFunctionArn(fn.functionName),
     memoryLimitInMB: String(fn.memorySizeMb),
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${fn.functionName}`,

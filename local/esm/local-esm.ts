@@ -3,7 +3,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Kafka } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
 import type { PlatformDefinition } from '../../shared/platform/schema';
-import { esmGroupId } from '../../shared/platform';
 import { KafkaProducer } from '../../shared/kafka/producer';
 import { loadProducerConfig } from '../../shared/kafka/producer-config';
 import { dlqProducerConfig } from '../../shared/kafka/producer-instance';
@@ -12,6 +11,7 @@ import type { EsmControl } from '../../shared/management/runtime-hooks';
 import { ConsumerEsm } from './consumer-esm';
 import type { InvocationOutcome, LambdaHandler } from './delivery';
 import { EsmConfigError } from './errors';
+import { localClusterArn } from './local-arns';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -29,6 +29,17 @@ export const loadHandler = async (handlerModule: string): Promise<LambdaHandler>
   if (typeof mod.handler !== 'function')
     throw new EsmConfigError(`${handlerModule} does not export a handler function`);
   return mod.handler as LambdaHandler;
+};
+
+/** The ARN of the cluster `kafka` talks to: one per local cluster, as in AWS. */
+const clusterArnOf = async (kafka: Kafka, name: string): Promise<string> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return localClusterArn(name, (await admin.describeCluster()).clusterId);
+  } finally {
+    await admin.disconnect();
+  }
 };
 
 /** Options of {@link startLocalEsm}. */
@@ -56,7 +67,8 @@ export interface RunningLocalEsm extends EsmControl {
 
 /**
  * Starts the local event source mappings of the definition's consumers (one
- * per consumer and topic, with AWS's group ids, see `esmGroupId`) and
+ * per consumer and topic, with AWS's group ids, see `esmGroupId`, all
+ * carrying the cluster's ARN as their `eventSourceArn`) and
  * registers them with the ESM control, so the management API can pause a
  * group (it then has no active member) to reset its offsets.
  *
@@ -71,6 +83,7 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
   const selected = platform.consumers.filter(
     (c) => options.consumers === undefined || options.consumers.includes(c.name),
   );
+  const eventSourceArn = await clusterArnOf(kafka, platform.name);
   // One producer for every mapping's on-failure destination, connected on its first write.
   const producer = new KafkaProducer({
     kafka,
@@ -93,7 +106,7 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
           handler,
           producer,
           source: {
-            eventSourceArn: `arn:aws:kafka:local:000000000000:cluster/${platform.name}/${esmGroupId(consumer, topic)}`,
+            eventSourceArn,
             bootstrapServers: options.brokers.join(','),
           },
           ...(onInvocation

@@ -1,6 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { DlqHeader } from '../../../shared/dlq/headers';
 import type { PlatformDefinition } from '../../../shared/platform';
+import { localClusterArn } from '../../../local/esm/local-arns';
 import { ESM_DISCARD_REASON_HEADER } from '../../../local/esm/on-failure';
 import { eventually } from '../../support/eventually';
 import { readMessages, testKafka } from '../../support/kafka';
@@ -316,7 +317,7 @@ describe('local ESM semantics on the real broker', () => {
     }
   });
 
-  it('runs one mapping per topic of a multi-topic consumer, each with its own group', async () => {
+  it("runs one mapping per topic of a multi-topic consumer, each with its own group and the cluster's ARN", async () => {
     const def = await platformWith(admin, 'system-monitoring', {
       batchSize: 10,
       maximumBatchingWindowMs: 0,
@@ -332,11 +333,27 @@ describe('local ESM semantics on the real broker', () => {
       for (const topic of topics) await produce(kafka, topic, [{ value: topic }]);
       await eventually(async () => expect(calls).toHaveLength(3));
       for (const call of calls) expect(Object.keys(call.event.records)).toHaveLength(1);
-      const arns = new Set(calls.map((c) => c.event.eventSourceArn));
-      expect(arns.size).toBe(3);
+      // As in AWS, every mapping of the cluster carries the cluster's ARN, from its cluster id.
+      const { clusterId } = await admin.describeCluster();
+      expect(new Set(calls.map((c) => c.event.eventSourceArn))).toEqual(
+        new Set([localClusterArn(def.name, clusterId)]),
+      );
+      expect(calls[0]?.event.eventSourceArn).toMatch(
+        /^arn:aws:kafka:local:000000000000:cluster\/xseven-events\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-1$/,
+      );
     } finally {
       await esm.stop();
     }
+    // Another consumer's mapping, started on its own: the same ARN.
+    const other = recordingHandler();
+    const otherEsm = await startEsm(kafka, def, CONSUMER, other.handler);
+    try {
+      await produce(kafka, topicOf(def), [{ value: 'x' }]);
+      await eventually(async () => expect(other.calls).toHaveLength(1));
+    } finally {
+      await otherEsm.stop();
+    }
+    expect(other.calls[0]?.event.eventSourceArn).toBe(calls[0]?.event.eventSourceArn);
   });
 
   it('starts AT_TIMESTAMP from the first record at or after the timestamp', async () => {
