@@ -12,6 +12,7 @@ import { EsmStoppedError } from './errors';
 import { MAX_PAYLOAD_BYTES, estimateRecordBytes, eventOverheadBytes } from './msk-event';
 import type { EventSourceInfo, PendingRecord } from './msk-event';
 import { createDiscard } from './on-failure';
+import { createFolderDiscard } from './on-failure-folder';
 
 /** Options of {@link ConsumerEsm}. */
 export interface ConsumerEsmOptions {
@@ -24,6 +25,10 @@ export interface ConsumerEsmOptions {
   readonly source: EventSourceInfo;
   /** Producer for the on-failure topic (connected lazily, shared). */
   readonly producer: RecordSender;
+  /** The local stand-in of the S3 on-failure bucket, for consumers without an on-failure topic. */
+  readonly onFailureDir: string;
+  /** Wait between two attempts to write to an unwritable on-failure destination. @default 1 s */
+  readonly onFailureRetryMs?: number;
   /** Observes every invocation (tests, debugging). */
   readonly onInvocation?: (event: MSKEvent, outcome: InvocationOutcome) => void;
   /** Delay before retry n of a failed batch. @default 100 ms doubling, capped at 5 s */
@@ -233,12 +238,27 @@ export class ConsumerEsm {
 
   #deliveryDeps(signal: AbortSignal) {
     const { consumer, handler, source, logger, producer, onInvocation, backoffMs } = this.#options;
+    const common = {
+      consumer,
+      groupId: this.groupId,
+      logger,
+      signal,
+      ...(this.#options.onFailureRetryMs === undefined
+        ? {}
+        : { retryDelayMs: this.#options.onFailureRetryMs }),
+    };
+    // As the stack configures it: the consumer's Kafka topic when it names
+    // one, else the S3 bucket (here, its local folder).
+    const discard =
+      consumer.onFailureTopic === undefined
+        ? createFolderDiscard({ ...common, source, dir: this.#options.onFailureDir })
+        : createDiscard({ ...common, topic: consumer.onFailureTopic, producer });
     return {
       consumer,
       handler,
       source,
       signal,
-      discard: createDiscard({ consumer, groupId: this.groupId, producer, logger, signal }),
+      discard,
       ...(onInvocation ? { onInvocation } : {}),
       ...(backoffMs ? { backoffMs } : {}),
       ...(this.#options.maxPayloadBytes ? { maxPayloadBytes: this.#options.maxPayloadBytes } : {}),

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { MSKEvent } from 'aws-lambda';
 import type { ConsumerDefinition } from '../../shared/platform/schema';
 import { EsmStoppedError, FunctionInvocationError } from './errors';
+import { abortableSleep } from './persist';
 import { createLambdaContext } from './lambda-context';
 import type { LocalContext } from './lambda-context';
 import { MAX_PAYLOAD_BYTES, buildMskEvent, partitionKey } from './msk-event';
@@ -17,17 +18,55 @@ export const DiscardReason = {
 } as const;
 export type DiscardReason = (typeof DiscardReason)[keyof typeof DiscardReason];
 
+/** The invocation behind an outcome, when the function ran. */
+export interface InvocationRecord {
+  /** The `awsRequestId` of the invocation. */
+  readonly requestId: string;
+  /** `Unhandled` when the function threw or timed out (absent when it returned). */
+  readonly functionError?: 'Unhandled';
+}
+
+/** What one invocation came to. */
+export type InvocationOutcome =
+  | { readonly kind: 'success' }
+  | {
+      readonly kind: 'partial';
+      readonly retryFrom: ReadonlyMap<string, number>;
+      readonly invocation?: InvocationRecord;
+    }
+  | {
+      readonly kind: 'error';
+      readonly error: string;
+      /** Absent when the function was not invoked (payload above the limit). */
+      readonly invocation?: InvocationRecord;
+    };
+
+/** An outcome that is not a success. */
+export type FailedOutcome = Exclude<InvocationOutcome, { kind: 'success' }>;
+
+/** What is known of records when they are given up, besides why. */
+export interface DiscardDetails {
+  /** Invocations these records went through (AWS's `approximateInvokeCount`). */
+  readonly invocations: number;
+  /** The last failed invocation, if there was one. */
+  readonly last?: FailedOutcome;
+}
+
+/** Gives records up to the on-failure destination; resolves once they are written there. */
+export type Discard = (
+  records: readonly PendingRecord[],
+  reason: DiscardReason,
+  error: string,
+  details: DiscardDetails,
+) => Promise<void>;
+
 /** What the delivery loop needs. */
 export interface DeliveryDependencies {
   readonly consumer: ConsumerDefinition;
   readonly handler: LambdaHandler;
   readonly source: EventSourceInfo;
-  /** Records that are given up: written to the on-failure topic, or logged as discarded. */
-  readonly discard: (
-    records: readonly PendingRecord[],
-    reason: DiscardReason,
-    error: string,
-  ) => Promise<void>;
+  /** Records that are given up go to the on-failure destination (a folder or a topic). */
+  readonly discard: Discard;
   readonly onInvocation?: (event: MSKEvent, outcome: InvocationOutcome) => void;
   readonly signal: AbortSignal;
   readonly now?: () => number;
@@ -35,12 +74,6 @@ export interface DeliveryDependencies {
   readonly backoffMs?: (retry: number) => number;
   readonly maxPayloadBytes?: number;
 }
-
-/** What one invocation came to. */
-export type InvocationOutcome =
-  | { readonly kind: 'success' }
-  | { readonly kind: 'partial'; readonly retryFrom: ReadonlyMap<string, number> }
-  | { readonly kind: 'error'; readonly error: string };
 
 const batchResponseSchema = z
   .object({
@@ -58,18 +91,6 @@ const batchResponseSchema = z
   .nullish();
 
 const defaultBackoff = (retry: number): number => Math.min(5_000, 100 * 2 ** (retry - 1));
-
-const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
 
 /**
  * Reads a ReportBatchItemFailures response: empty or null is success; an
@@ -149,13 +170,19 @@ export const invokeOnce = async (
     );
   });
   let outcome: InvocationOutcome;
+  const requestId = context.awsRequestId;
   try {
     const response = await Promise.race([deps.handler(event, context), timeout]);
     outcome = consumer.reportBatchItemFailures
       ? readBatchResponse(response, records)
       : { kind: 'success' };
+    if (outcome.kind !== 'success') outcome = { ...outcome, invocation: { requestId } };
   } catch (error) {
-    outcome = { kind: 'error', error: error instanceof Error ? error.message : String(error) };
+    outcome = {
+      kind: 'error',
+      error: error instanceof Error ? error.message : String(error),
+      invocation: { requestId, functionError: 'Unhandled' },
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -172,6 +199,13 @@ const afterPartialSuccess = (
     return from !== undefined && r.offset >= from;
   });
 
+/** Where a batch stands in its retries (carried into the halves of a bisected batch). */
+interface DeliveryHistory {
+  readonly retries: number;
+  readonly invocations: number;
+  readonly last?: FailedOutcome;
+}
+
 /**
  * Delivers a batch the way AWS's Kafka ESM does, resolving once every
  * record has succeeded or been given up: the whole batch is retried on a
@@ -179,9 +213,10 @@ const afterPartialSuccess = (
  * BisectBatchOnFunctionError it is split in halves instead (splitting does
  * not count as a retry); a ReportBatchItemFailures response retries each
  * failed partition from its lowest failed offset; MaximumRetryAttempts and
- * MaximumRecordAgeInSeconds (-1 = infinite) give records up to
- * `deps.discard`. Rejects with {@link EsmStoppedError} when stopped: nothing
- * may be committed then.
+ * MaximumRecordAgeInSeconds (-1 = infinite; the definition refuses -1
+ * retries, see ON_FAILURE_RETRY_CAP) give records up to `deps.discard`,
+ * which resolves once they are written to the on-failure destination. Rejects with {@link EsmStoppedError} when
+ * stopped: nothing may be committed then.
  *
  * @example
  * ```ts
@@ -192,13 +227,14 @@ const afterPartialSuccess = (
 export const deliverBatch = async (
   batch: readonly PendingRecord[],
   deps: DeliveryDependencies,
-  retriesSoFar = 0,
+  history: DeliveryHistory = { retries: 0, invocations: 0 },
 ): Promise<void> => {
   const now = deps.now ?? Date.now;
   const backoff = deps.backoffMs ?? defaultBackoff;
   const { consumer } = deps;
   let records = [...batch];
-  let retries = retriesSoFar;
+  let { retries, invocations, last } = history;
+  const details = (): DiscardDetails => (last ? { invocations, last } : { invocations });
   for (;;) {
     if (deps.signal.aborted) throw new EsmStoppedError(consumer.name);
     if (consumer.maximumRecordAgeSeconds !== -1) {
@@ -209,6 +245,7 @@ export const deliverBatch = async (
           expired,
           DiscardReason.RecordAgeExceeded,
           `older than ${consumer.maximumRecordAgeSeconds} s`,
+          details(),
         );
         records = records.filter((r) => r.timestamp >= oldest);
       }
@@ -216,18 +253,20 @@ export const deliverBatch = async (
     if (records.length === 0) return;
     const outcome = await invokeOnce(records, deps);
     if (outcome.kind === 'success') return;
+    if (outcome.invocation) invocations += 1;
+    last = outcome;
     if (outcome.kind === 'partial') {
       records = afterPartialSuccess(records, outcome.retryFrom);
     } else if (consumer.bisectBatchOnFunctionError && records.length > 1) {
       const middle = Math.ceil(records.length / 2);
-      await deliverBatch(records.slice(0, middle), deps, retries);
-      await deliverBatch(records.slice(middle), deps, retries);
+      await deliverBatch(records.slice(0, middle), deps, { retries, invocations, last });
+      await deliverBatch(records.slice(middle), deps, { retries, invocations, last });
       return;
     }
     retries += 1;
     if (consumer.maximumRetryAttempts !== -1 && retries > consumer.maximumRetryAttempts) {
       const error = outcome.kind === 'error' ? outcome.error : 'records reported as failed';
-      await deps.discard(records, DiscardReason.RetriesExhausted, error);
+      await deps.discard(records, DiscardReason.RetriesExhausted, error, details());
       return;
     }
     await abortableSleep(backoff(retries), deps.signal);

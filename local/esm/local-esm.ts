@@ -10,6 +10,7 @@ import { registerEsmControl } from '../../shared/management/runtime-hooks';
 import type { EsmControl } from '../../shared/management/runtime-hooks';
 import { ConsumerEsm } from './consumer-esm';
 import type { InvocationOutcome, LambdaHandler } from './delivery';
+import { loadLocalEsmConfig } from './config';
 import { EsmConfigError } from './errors';
 import { localClusterArn } from './local-arns';
 
@@ -57,6 +58,10 @@ export interface LocalEsmOptions {
   readonly backoffMs?: (retry: number) => number;
   /** Register with the management API's ESM control. @default true */
   readonly register?: boolean;
+  /** The local stand-in of the S3 on-failure bucket. @default XSEVEN_ON_FAILURE_DIR or .xseven/on-failure */
+  readonly onFailureDir?: string;
+  /** Wait between two attempts to write to an unwritable on-failure destination. @default 1 s */
+  readonly onFailureRetryMs?: number;
 }
 
 /** The running local ESMs. */
@@ -84,6 +89,7 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
     (c) => options.consumers === undefined || options.consumers.includes(c.name),
   );
   const eventSourceArn = await clusterArnOf(kafka, platform.name);
+  const onFailureDir = options.onFailureDir ?? loadLocalEsmConfig().onFailureDir;
   // One producer for every mapping's on-failure destination, connected on its first write.
   const producer = new KafkaProducer({
     kafka,
@@ -105,6 +111,10 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
           logger,
           handler,
           producer,
+          onFailureDir,
+          ...(options.onFailureRetryMs === undefined
+            ? {}
+            : { onFailureRetryMs: options.onFailureRetryMs }),
           source: {
             eventSourceArn,
             bootstrapServers: options.brokers.join(','),

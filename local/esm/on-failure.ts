@@ -4,6 +4,7 @@ import type { OutgoingMessage, RecordSender } from '../../shared/kafka/records';
 import type { ConsumerDefinition } from '../../shared/platform/schema';
 import type { DiscardReason } from './delivery';
 import type { PendingRecord } from './msk-event';
+import { persistently } from './persist';
 
 /** Header naming why the ESM gave a record up ({@link DiscardReason}). */
 export const ESM_DISCARD_REASON_HEADER = 'xseven-esm-discard-reason';
@@ -40,6 +41,8 @@ export const onFailureMessage = (
 /** What {@link createDiscard} needs. */
 export interface DiscardOptions {
   readonly consumer: ConsumerDefinition;
+  /** The consumer's on-failure topic (`onFailureTopic`). */
+  readonly topic: string;
   /** The mapping's consumer group. */
   readonly groupId: string;
   /** The ESM's producer (shared/kafka's KafkaProducer: acks=all, retries, metrics). */
@@ -50,13 +53,15 @@ export interface DiscardOptions {
 }
 
 /**
- * What the ESM does with records it gives up: with an on-failure topic, write
- * them there (retrying until it succeeds or the ESM stops: the offsets are
- * committed only after); without one, AWS drops them, and so do we, loudly.
+ * The Kafka on-failure destination of a mapping (`onFailureTopic`, AWS's
+ * `kafka://<topic>`): records given up are written there, retrying until
+ * it succeeds or the ESM stops; their offsets are committed only after.
+ * (Without an on-failure topic, the local folder standing in for the S3
+ * bucket is used: local/esm/on-failure-folder.ts.)
  *
  * @example
  * ```ts
- * const discard = createDiscard({ consumer, groupId, producer, logger, signal });
+ * const discard = createDiscard({ consumer, topic: consumer.onFailureTopic, groupId, producer, logger, signal });
  * await discard(records, 'retries_exhausted', 'boom');
  * ```
  */
@@ -67,21 +72,9 @@ export const createDiscard =
     reason: DiscardReason,
     error: string,
   ): Promise<void> => {
-    const { consumer, logger } = options;
-    const topic = consumer.onFailureTopic;
-    const summary = {
-      consumer: consumer.name,
-      groupId: options.groupId,
-      reason,
-      error,
-      records: records.map((r) => `${r.topic}-${r.partition}@${r.offset}`),
-    };
-    if (topic === undefined) {
-      logger.error('records discarded (no on-failure destination)', summary);
-      return;
-    }
-    for (;;) {
-      try {
+    const { consumer, logger, topic } = options;
+    await persistently(
+      async () => {
         const now = new Date();
         await options.producer.send(
           records.map((r) => ({
@@ -89,15 +82,24 @@ export const createDiscard =
             ...onFailureMessage(r, consumer, options.groupId, reason, error, now),
           })),
         );
-        logger.warn('records sent to the on-failure destination', { ...summary, topic });
-        return;
-      } catch (writeError) {
-        if (options.signal.aborted) throw writeError;
-        logger.error('on-failure destination unwritable; retrying', {
-          topic,
-          error: (writeError as Error).message,
-        });
-        await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 1_000));
-      }
-    }
+      },
+      {
+        consumer: consumer.name,
+        signal: options.signal,
+        ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+        onFailure: (writeError) =>
+          logger.error('on-failure destination unwritable; retrying', {
+            topic,
+            error: (writeError as Error).message,
+          }),
+      },
+    );
+    logger.warn('records sent to the on-failure destination', {
+      consumer: consumer.name,
+      groupId: options.groupId,
+      reason,
+      error,
+      records: records.map((r) => `${r.topic}-${r.partition}@${r.offset}`),
+      topic,
+    });
   };

@@ -1,5 +1,6 @@
 import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';
 import type { LocalService } from '../runtime/service';
+import { loadLocalEsmConfig } from './config';
 import { startLocalEsm } from './local-esm';
 
 /**
@@ -21,6 +22,7 @@ export const localEsmService: LocalService = {
       kafka,
       logger,
       brokers: config.KAFKA_BOOTSTRAP_SERVERS,
+      onFailureDir: loadLocalEsmConfig(env).onFailureDir,
     });
     return { stop: esm.stop };
   },

@@ -40,6 +40,11 @@ export const LocalEnv = {
       .optional(),
     'Comma-separated consumers `tsx local/esm/main.ts` runs; default every consumer',
   ),
+  OnFailureDir: envVar(
+    'XSEVEN_ON_FAILURE_DIR',
+    z.string().min(1).optional(),
+    "The local ESM's stand-in for the S3 on-failure bucket (relative paths from the working directory); default `.xseven/on-failure` in the repository",
+  ),
   SchemaRegistryUrl: envVar(
     'SCHEMA_REGISTRY_URL',
     z

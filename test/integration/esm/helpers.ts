@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KafkaMskEventSchema } from '@aws-lambda-powertools/parser/schemas/kafka';
 import type { Admin, Kafka, Message } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
@@ -110,6 +113,15 @@ export const recordingHandler = (
   return { handler, calls };
 };
 
+/** Where a test's local ESM writes the documents of records it gives up (a fresh folder by default). */
+export interface EsmTestOptions {
+  readonly onFailureDir?: string;
+  readonly onFailureRetryMs?: number;
+}
+
+/** A fresh temporary folder. */
+export const tempDir = (label = 'esm'): string => mkdtempSync(join(tmpdir(), `xseven-${label}-`));
+
 /** Starts the local ESM of one consumer of `def` with `handler` (fast retries, not registered). */
 export const startEsm = (
   kafka: Kafka,
@@ -117,6 +129,7 @@ export const startEsm = (
   consumer: string,
   handler: LambdaHandler,
   onInvocation?: (event: MSKEvent, outcome: InvocationOutcome) => void,
+  options: EsmTestOptions = {},
 ): Promise<RunningLocalEsm> =>
   startLocalEsm({
     platform: def,
@@ -127,6 +140,10 @@ export const startEsm = (
     handlers: { [consumer]: handler },
     backoffMs: () => 50,
     register: false,
+    onFailureDir: options.onFailureDir ?? tempDir('on-failure'),
+    ...(options.onFailureRetryMs === undefined
+      ? {}
+      : { onFailureRetryMs: options.onFailureRetryMs }),
     ...(onInvocation ? { onInvocation: (_c, e, o) => onInvocation(e, o) } : {}),
   });
 

@@ -50,7 +50,11 @@ describe('local ESM semantics on the real broker', () => {
   });
 
   it('retries the whole batch on a function error without committing, until it succeeds', async () => {
-    const def = await platformWith(admin, CONSUMER, { batchSize: 10, maximumBatchingWindowMs: 0 });
+    const def = await platformWith(admin, CONSUMER, {
+      batchSize: 10,
+      maximumBatchingWindowMs: 0,
+      maximumRetryAttempts: 10_000,
+    });
     await produce(kafka, topicOf(def), values(5));
     let release = false;
     const { handler, calls } = recordingHandler(() => {

@@ -2,7 +2,11 @@ import type { MSKEvent } from 'aws-lambda';
 import { platform } from '../../../../shared/platform';
 import type { ConsumerDefinition } from '../../../../shared/platform';
 import { deliverBatch, readBatchResponse } from '../../../../local/esm/delivery';
-import type { DeliveryDependencies, LambdaHandler } from '../../../../local/esm/delivery';
+import type {
+  DeliveryDependencies,
+  DiscardDetails,
+  LambdaHandler,
+} from '../../../../local/esm/delivery';
 import { EsmStoppedError } from '../../../../local/esm/errors';
 import { pending } from './records';
 
@@ -19,18 +23,20 @@ const deps = (
   extra: Partial<DeliveryDependencies> = {},
 ) => {
   const discarded: { offsets: number[]; reason: string }[] = [];
+  const details: DiscardDetails[] = [];
   const d: DeliveryDependencies = {
     consumer,
     handler,
     source: { eventSourceArn: 'arn', bootstrapServers: 'h:9092' },
-    discard: async (records, reason) => {
+    discard: async (records, reason, _error, detail) => {
       discarded.push({ offsets: records.map((r) => r.offset), reason });
+      details.push(detail);
     },
     signal: new AbortController().signal,
     backoffMs: () => 1,
     ...extra,
   };
-  return { d, discarded };
+  return { d, discarded, details };
 };
 
 describe('readBatchResponse', () => {
@@ -77,15 +83,45 @@ describe('deliverBatch', () => {
     ]);
   });
 
-  it('gives up after MaximumRetryAttempts', async () => {
-    let calls = 0;
-    const { d, discarded } = deps(consumerWith({ maximumRetryAttempts: 2 }), async () => {
-      calls += 1;
-      throw new Error('boom');
-    });
+  it('gives up after MaximumRetryAttempts, with the invocations and the last one', async () => {
+    const requestIds: string[] = [];
+    const { d, discarded, details } = deps(
+      consumerWith({ maximumRetryAttempts: 2 }),
+      async (_event, context) => {
+        requestIds.push(context.awsRequestId);
+        throw new Error('boom');
+      },
+    );
     await deliverBatch([pending(1)], d);
-    expect(calls).toBe(3);
+    expect(requestIds).toHaveLength(3);
     expect(discarded).toEqual([{ offsets: [1], reason: 'retries_exhausted' }]);
+    expect(details).toEqual([
+      {
+        invocations: 3,
+        last: {
+          kind: 'error',
+          error: 'boom',
+          invocation: { requestId: requestIds[2], functionError: 'Unhandled' },
+        },
+      },
+    ]);
+  });
+
+  it('counts the invocations of records that then grow too old', async () => {
+    let clock = 1_700_000_000_000;
+    const { d, discarded, details } = deps(
+      consumerWith({ maximumRecordAgeSeconds: 60, maximumRetryAttempts: 100 }),
+      async () => {
+        clock += 61_000;
+        return { batchItemFailures: [{ itemIdentifier: { partition: 't-0', offset: 1 } }] };
+      },
+      { now: () => clock },
+    );
+    await deliverBatch([pending(1, 0, { timestamp: clock })], d);
+    expect(discarded).toEqual([{ offsets: [1], reason: 'record_age_exceeded' }]);
+    expect(details[0]?.invocations).toBe(1);
+    expect(details[0]?.last?.kind).toBe('partial');
+    expect(details[0]?.last?.invocation?.functionError).toBeUndefined();
   });
 
   it('fails an invocation that exceeds the function timeout', async () => {
@@ -99,12 +135,14 @@ describe('deliverBatch', () => {
 
   it('refuses a payload above the limit without invoking', async () => {
     const handler = jest.fn(async () => undefined);
-    const { d, discarded } = deps(consumerWith({ maximumRetryAttempts: 0 }), handler, {
+    const { d, discarded, details } = deps(consumerWith({ maximumRetryAttempts: 0 }), handler, {
       maxPayloadBytes: 200,
     });
     await deliverBatch([pending(1, 0, { value: Buffer.alloc(500) })], d);
     expect(handler).not.toHaveBeenCalled();
     expect(discarded).toHaveLength(1);
+    expect(details[0]?.invocations).toBe(0);
+    expect(details[0]?.last?.invocation).toBeUndefined();
   });
 
   it('ignores batchItemFailures when ReportBatchItemFailures is off', async () => {
