@@ -51,6 +51,8 @@ describe('a DLQ that cannot be written', () => {
           ...c,
           batchSize: 10,
           maximumBatchingWindowMs: 200,
+          // Retried as long as the DLQ is down (not given up to the on-failure folder).
+          maximumRetryAttempts: 10_000,
           reportBatchItemFailures,
         })),
       });
