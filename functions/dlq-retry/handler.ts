@@ -52,10 +52,11 @@ const gaugesAfter = async (
   kafka: Kafka,
   def: PlatformDefinition,
   logger: Logger,
+  handledUpTo: ReadonlyMap<number, number>,
 ): Promise<DlqGauges | null> => {
   try {
     const gauges = await withAdmin(kafka, (admin) =>
-      readDlqGauges(kafka, admin, def.dlq, Date.now()),
+      readDlqGauges(kafka, admin, def.dlq, Date.now(), handledUpTo),
     );
     publishDlqGauges(gauges);
     return gauges;
@@ -113,7 +114,7 @@ export const createDlqRetryHandler = (options: DlqRetryHandlerOptions = {}) => {
       ...(options.hooks ? { hooks: options.hooks } : {}),
       ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
     });
-    const gauges = await gaugesAfter(kafka, def, logger);
+    const gauges = await gaugesAfter(kafka, def, logger, result.handledUpTo);
     const summary: DlqRetrySummary = {
       read: result.read,
       retried: result.retried,

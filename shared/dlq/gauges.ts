@@ -41,9 +41,11 @@ export const readDlqGauges = async (
   admin: Admin,
   dlq: DlqDefinition,
   now: number,
+  /** A run's own progress (`DlqMoverResult.handledUpTo`), ahead of the committed offsets. */
+  handledUpTo?: ReadonlyMap<number, number>,
 ): Promise<DlqGauges> => {
   const [pending, archive] = await Promise.all([
-    pendingDlqRanges(admin, dlq),
+    pendingDlqRanges(admin, dlq, handledUpTo),
     wholeTopic(admin, dlq.archiveTopic),
   ]);
   const span = (ranges: readonly DlqRange[]): number =>

@@ -292,6 +292,14 @@ export interface DlqMoverResult {
   readonly moved: readonly MovedRecord[];
   /** Every DLQ record present at the start was handled. */
   readonly complete: boolean;
+  /**
+   * The next DLQ offset of each partition this run got past (its moves
+   * committed, transaction markers skipped). The group's committed offsets
+   * catch up a moment after the last commit returns (the coordinator
+   * applies them when the transaction's markers arrive): who reads them
+   * right after the run takes these as a floor.
+   */
+  readonly handledUpTo: ReadonlyMap<number, number>;
 }
 
 /**
@@ -306,6 +314,7 @@ export const summarizeMoves = (
   moved: readonly MovedRecord[],
   read: number,
   complete: boolean,
+  handledUpTo: ReadonlyMap<number, number> = new Map(),
 ): DlqMoverResult => ({
   read,
   retried: moved.filter((m) => m.action === 'retry').length,
@@ -313,4 +322,5 @@ export const summarizeMoves = (
   requeued: moved.filter((m) => m.action === 'requeue').length,
   moved,
   complete,
+  handledUpTo,
 });

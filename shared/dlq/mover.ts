@@ -121,6 +121,11 @@ class MoverRun {
     this.#finish();
   }
 
+  /** The next DLQ offset of each partition the run got past. */
+  public get handledUpTo(): ReadonlyMap<number, number> {
+    return this.#position;
+  }
+
   /** Every partition reached its high watermark of the start of the run. */
   public allDone(): boolean {
     return [...this.pending.stopAt].every(
@@ -304,5 +309,5 @@ export const runDlqMover = async (options: DlqMoverOptions): Promise<DlqMoverRes
       cause: run.failure,
     });
   }
-  return summarizeMoves(run.moved, run.read, run.allDone());
+  return summarizeMoves(run.moved, run.read, run.allDone(), run.handledUpTo);
 };

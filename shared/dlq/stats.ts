@@ -120,6 +120,7 @@ export const summarizeDlqRecords = (
 const dlqPositions = async (
   admin: Admin,
   dlq: Pick<DlqDefinition, 'topic' | 'consumerGroupId'>,
+  handledUpTo: ReadonlyMap<number, number> = new Map(),
 ): Promise<{ marks: Watermarks[]; pending: DlqRange[] }> => {
   const [marks, committed] = await Promise.all([
     topicWatermarks(admin, dlq.topic),
@@ -132,10 +133,10 @@ const dlqPositions = async (
   ]);
   const pending = pendingRanges(
     marks,
-    (committed[0]?.partitions ?? []).map((p) => ({
-      partition: p.partition,
-      currentOffset: Number(p.offset) >= 0 ? Number(p.offset) : null,
-    })),
+    (committed[0]?.partitions ?? []).map((p) => {
+      const done = Math.max(Number(p.offset), handledUpTo.get(p.partition) ?? -1);
+      return { partition: p.partition, currentOffset: done >= 0 ? done : null };
+    }),
   );
   return { marks, pending };
 };
@@ -152,7 +153,9 @@ const dlqPositions = async (
 export const pendingDlqRanges = async (
   admin: Admin,
   dlq: Pick<DlqDefinition, 'topic' | 'consumerGroupId'>,
-): Promise<DlqRange[]> => (await dlqPositions(admin, dlq)).pending;
+  /** Offsets known to be handled already (a run's own progress, ahead of the committed offsets). */
+  handledUpTo?: ReadonlyMap<number, number>,
+): Promise<DlqRange[]> => (await dlqPositions(admin, dlq, handledUpTo)).pending;
 
 const spanOf = (ranges: readonly DlqRange[]): number =>
   ranges.reduce((n, r) => n + Math.max(0, r.to - r.from), 0);

@@ -7,6 +7,7 @@ import {
   RETRY_HISTORY_HEADER,
 } from '../../../shared/dlq/headers';
 import { DlqMoverHeader } from '../../../shared/dlq/record';
+import { pendingDlqRanges } from '../../../shared/dlq/stats';
 import { createLogger } from '../../../shared/observability/logger';
 import { MetricName } from '../../../shared/platform/metrics';
 import { metricSnapshot } from '../../../shared/observability/metrics';
@@ -162,6 +163,18 @@ describe('DLQ retry run (real broker)', () => {
     expect(spent.value?.toString()).toBe(JSON.stringify({ id: 'spent' }));
     expect(header(byId.get('bad')!, DlqMoverHeader.ArchiveReason)).toBe('not_retriable');
     expect(await readAll(kafka, admin, [topic])).toHaveLength(0);
+  });
+
+  it("counts as pending only the records past a run's own progress, committed offsets lagging or not", async () => {
+    const def = await dlqPlatform(admin, { strategy: { kind: 'none' }, maxRetries: 0 });
+    const topic = def.topics[0]!.name;
+    for (const id of ['a', 'b', 'c'])
+      await writeFailure(producer, def, syntheticFailure(topic, id));
+    // Nothing committed yet (as right after a run, before the coordinator applies its commits).
+    const pending = await pendingDlqRanges(admin, def.dlq);
+    expect(pending.map((r) => r.to - r.from)).toEqual([3]);
+    const afterRun = await pendingDlqRanges(admin, def.dlq, new Map([[0, 2]]));
+    expect(afterRun.map((r) => [r.from, r.to])).toEqual([[2, 3]]);
   });
 
   it('archives a DLQ record without the DLQ headers instead of dropping it', async () => {

@@ -154,13 +154,15 @@ describe('summarizeMoves', () => {
       { action: 'requeue' as const, dlqPartition: 0, dlqOffset: '3' },
       { action: 'retry' as const, dlqPartition: 0, dlqOffset: '4' },
     ];
-    expect(summarizeMoves(moved, 4, true)).toEqual({
+    const handledUpTo = new Map([[0, 5]]);
+    expect(summarizeMoves(moved, 4, true, handledUpTo)).toEqual({
       read: 4,
       retried: 2,
       archived: 1,
       requeued: 1,
       moved,
       complete: true,
+      handledUpTo,
     });
   });
 });
