@@ -4,6 +4,7 @@ import type { MSKEvent } from 'aws-lambda';
 import { withAdmin } from '../../shared/kafka/admin';
 import type { RecordSender } from '../../shared/kafka/records';
 import { esmGroupId } from '../../shared/platform';
+import { retry } from '../../shared/retry';
 import type { ConsumerDefinition } from '../../shared/platform/schema';
 import { Batcher } from './batcher';
 import { deliverBatch } from './delivery';
@@ -141,11 +142,11 @@ export class ConsumerEsm {
     this.#consumer = consumer;
     this.#batcher = batcher;
     await consumer.connect();
+    const partitions = await this.#prepare();
     await consumer.subscribe({
       topics: [this.#options.topic],
       fromBeginning: def.startingPosition !== 'LATEST',
     });
-    const partitions = await this.#partitionCount();
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -282,11 +283,23 @@ export class ConsumerEsm {
       });
   }
 
-  async #partitionCount(): Promise<number> {
-    const { topics } = await withAdmin(this.#options.kafka, (admin) =>
-      admin.fetchTopicMetadata({ topics: [this.#options.topic] }),
-    );
-    return topics.reduce((n, t) => n + t.partitions.length, 0);
+  /**
+   * The topic's partition count, once the group's coordinator answers: on a
+   * fresh cluster the offsets topic is still being created and loaded, and
+   * a join meanwhile crashes the kafkajs consumer (logged at ERROR) before
+   * it retries on its own.
+   */
+  async #prepare(): Promise<number> {
+    return withAdmin(this.#options.kafka, async (admin) => {
+      await retry(() => admin.describeGroups([this.groupId]), {
+        retries: Number.MAX_SAFE_INTEGER,
+        baseDelayMs: 100,
+        maxDelayMs: 1_000,
+        deadlineMs: 60_000,
+      });
+      const { topics } = await admin.fetchTopicMetadata({ topics: [this.#options.topic] });
+      return topics.reduce((n, t) => n + t.partitions.length, 0);
+    });
   }
 
   async #applyStartingPosition(): Promise<void> {

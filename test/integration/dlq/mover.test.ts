@@ -56,7 +56,7 @@ describe('DLQ retry run (real broker)', () => {
       complete: true,
     });
 
-    const [retried, ...others] = await readAll(kafka, admin, [topic]);
+    const [retried, ...others] = await readAll(kafka, admin, [topic], { atLeast: 1 });
     expect(others).toHaveLength(0);
     expect(retried?.message.key?.toString()).toBe('key-e1');
     expect(retried?.message.value?.toString()).toBe(JSON.stringify({ id: 'e1' }));
@@ -68,7 +68,7 @@ describe('DLQ retry run (real broker)', () => {
 
     const again = await run({}, invocation());
     expect(again).toMatchObject({ read: 0, retried: 0 });
-    expect(await readAll(kafka, admin, [topic])).toHaveLength(1);
+    expect(await readAll(kafka, admin, [topic], { atLeast: 1 })).toHaveLength(1);
   });
 
   it('keeps a record that is not yet due in the DLQ and republishes it once its time has come', async () => {
@@ -85,13 +85,13 @@ describe('DLQ retry run (real broker)', () => {
     expect(early.gauges?.oldestDlqRecordAgeSeconds).toBeGreaterThanOrEqual(0);
     expect(early.gauges?.oldestDlqRecordAgeSeconds).toBeLessThan(60);
     expect(await readAll(kafka, admin, [topic])).toHaveLength(0);
-    const dlq = await readAll(kafka, admin, [def.dlq.topic]);
+    const dlq = await readAll(kafka, admin, [def.dlq.topic], { atLeast: 2 });
     expect(dlq.map((r) => header(r.message, DlqMoverHeader.Requeues))).toEqual([undefined, '1']);
 
     await new Promise((resolve) => setTimeout(resolve, 4000));
     const due = await run({}, invocation());
     expect(due).toMatchObject({ read: 1, retried: 1, requeued: 0 });
-    const republished = await readAll(kafka, admin, [topic]);
+    const republished = await readAll(kafka, admin, [topic], { atLeast: 1 });
     expect(republished.map((r) => r.message.key?.toString())).toEqual(['key-late']);
   });
 
@@ -151,7 +151,7 @@ describe('DLQ retry run (real broker)', () => {
         (m) => m.name === MetricName.DlqMessagesRefailed && m.labels.topic === topic,
       )?.sum,
     ).toBe(1);
-    const archive = await readAll(kafka, admin, [def.dlq.archiveTopic]);
+    const archive = await readAll(kafka, admin, [def.dlq.archiveTopic], { atLeast: 2 });
     const byId = new Map(archive.map((r) => [header(r.message, DlqHeader.EventId), r.message]));
     const spent = byId.get('spent')!;
     expect(header(spent, DlqMoverHeader.ArchiveReason)).toBe('retries_exhausted');
@@ -191,7 +191,7 @@ describe('DLQ retry run (real broker)', () => {
       invocation(),
     );
     expect(summary).toMatchObject({ read: 1, archived: 1 });
-    const [archived] = await readAll(kafka, admin, [def.dlq.archiveTopic]);
+    const [archived] = await readAll(kafka, admin, [def.dlq.archiveTopic], { atLeast: 1 });
     expect(archived?.message.value?.toString()).toBe('not a dlq record');
     expect(header(archived!.message, DlqMoverHeader.ArchiveReason)).toBe('invalid_dlq_record');
     expect(header(archived!.message, DlqHeader.ErrorMessage)).toMatch(/xseven-dlq-original-topic/);
@@ -210,7 +210,7 @@ describe('DLQ retry run (real broker)', () => {
       invocation(),
     );
     expect(summary).toMatchObject({ read: 2, retried: 1, archived: 1 });
-    const [archived] = await readAll(kafka, admin, [def.dlq.archiveTopic]);
+    const [archived] = await readAll(kafka, admin, [def.dlq.archiveTopic], { atLeast: 1 });
     expect(header(archived!.message, DlqHeader.EventId)).toBe('orphan');
     expect(header(archived!.message, DlqMoverHeader.ArchiveReason)).toBe('original_topic_missing');
     expect((await admin.listTopics()).includes(`${topic}-deleted`)).toBe(false);
@@ -245,12 +245,12 @@ describe('DLQ retry run (real broker)', () => {
       invocation(),
     );
     expect(summary).toMatchObject({ read: 3, retried: 2, archived: 1, complete: true });
-    const republished = await readAll(kafka, admin, [topic]);
+    const republished = await readAll(kafka, admin, [topic], { atLeast: 2 });
     expect(republished.map((r) => r.message.key?.toString())).toEqual([
       'key-small-1',
       'key-small-2',
     ]);
-    const [archived] = await readAll(kafka, admin, [def.dlq.archiveTopic]);
+    const [archived] = await readAll(kafka, admin, [def.dlq.archiveTopic], { atLeast: 1 });
     expect(header(archived!.message, DlqHeader.EventId)).toBe('big');
     expect(archived!.message.value?.length).toBe(8000);
     expect(header(archived!.message, DlqMoverHeader.ArchiveReason)).toBe('move_refused');
@@ -274,7 +274,9 @@ describe('DLQ retry run (real broker)', () => {
     const full = await run({}, invocation());
     expect(full.complete).toBe(true);
     expect(short.retried + full.retried).toBe(3);
-    const keys = (await readAll(kafka, admin, [topic])).map((r) => r.message.key?.toString());
+    const keys = (await readAll(kafka, admin, [topic], { atLeast: 3 })).map((r) =>
+      r.message.key?.toString(),
+    );
     expect(keys.sort()).toEqual(['key-t1', 'key-t2', 'key-t3']);
   });
 });

@@ -105,6 +105,15 @@ export interface ReadOptions {
   readonly timeoutMs?: number;
   /** Also see records of open and aborted transactions. @default false */
   readonly readUncommitted?: boolean;
+  /**
+   * Records the caller knows were committed: a transaction's records reach
+   * read_committed readers only once its markers are written, a moment
+   * after its commit returned (longer on a busy machine), so the read waits
+   * for the last stable offsets to move until there are at least this many
+   * (or the timeout passes, leaving the assertion to say what is missing).
+   * @default 0
+   */
+  readonly atLeast?: number;
 }
 
 type Read = { topic: string; partition: number; message: KafkaMessage };
@@ -170,10 +179,13 @@ const readUpTo = async (
   );
 };
 
+const sameOffsets = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean =>
+  [...b].every(([k, high]) => a.get(k) === high);
+
 /**
  * Every record of `topics` visible to a read_committed reader, once the
  * last stable offsets no longer move (transaction markers are written just
- * after a commit returns).
+ * after a commit returns) and, with `atLeast`, once that many are visible.
  */
 export const readAll = async (
   kafka: Kafka,
@@ -181,11 +193,18 @@ export const readAll = async (
   topics: readonly string[],
   options: ReadOptions = {},
 ): Promise<Read[]> => {
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   let targets = await stableOffsets(admin, topics);
   for (;;) {
     const records = await readUpTo(kafka, admin, topics, targets, options);
-    const after = await stableOffsets(admin, topics);
-    if ([...after].every(([k, high]) => targets.get(k) === high)) return records;
+    let after = await stableOffsets(admin, topics);
+    if (sameOffsets(targets, after) && records.length < (options.atLeast ?? 0))
+      // Markers still to come: wait for the stable offsets to move.
+      while (sameOffsets(targets, after) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        after = await stableOffsets(admin, topics);
+      }
+    if (sameOffsets(targets, after)) return records;
     targets = after;
   }
 };
