@@ -145,7 +145,7 @@ const processTombstone = (
       figures.processed += 1;
       return null;
     },
-    (error: unknown) => deadLetter(record, error, deps, now, ctx.handler),
+    (error: unknown) => deadLetter(record, error, deps, now, undefined, ctx.handler),
   );
 };
 
