@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Kafka } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
 import type { PlatformDefinition } from '../../shared/platform/schema';
+import { withAdmin } from '../../shared/kafka/admin';
 import { KafkaProducer } from '../../shared/kafka/producer';
 import { loadProducerConfig } from '../../shared/kafka/producer-config';
 import { dlqProducerConfig } from '../../shared/kafka/producer-instance';
@@ -33,15 +34,10 @@ export const loadHandler = async (handlerModule: string): Promise<LambdaHandler>
 };
 
 /** The ARN of the cluster `kafka` talks to: one per local cluster, as in AWS. */
-const clusterArnOf = async (kafka: Kafka, name: string): Promise<string> => {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return localClusterArn(name, (await admin.describeCluster()).clusterId);
-  } finally {
-    await admin.disconnect();
-  }
-};
+const clusterArnOf = (kafka: Kafka, name: string): Promise<string> =>
+  withAdmin(kafka, async (admin) =>
+    localClusterArn(name, (await admin.describeCluster()).clusterId),
+  );
 
 /** Options of {@link startLocalEsm}. */
 export interface LocalEsmOptions {
