@@ -16,6 +16,7 @@ import { CompressionTypes } from 'kafkajs';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createPublishHandler } from '../functions/publish/handler';
+import { authorizerContext } from '../local/gateway/auth';
 import { toHttpApiEvent, lambdaContext } from '../local/gateway/event';
 import { provisionTopics } from '../local/provision';
 import { createEnvelope } from '../shared/events/envelope';
@@ -174,6 +175,13 @@ const run = async (): Promise<readonly BenchResult[]> => {
       routeKey: `POST ${def.apiBasePath}${path}`,
       headers: { 'content-type': 'application/json' },
       body: Buffer.from(body),
+      // What the gateway adds for a publisher: the function checks it on every request.
+      authorizer: authorizerContext(
+        { name: 'publisher', access: ['publish'] },
+        'jwt',
+        def.access,
+        new Date(),
+      ),
     });
   const invoke = async (event: APIGatewayProxyEventV2): Promise<void> => {
     const result = (await handler(event, lambdaContext('publish', 30_000))) as {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ApiAuthMode } from '../shared/platform';
 import { InfraConfigError } from './errors';
 
 /** How the stack gets its Kafka cluster. */
@@ -19,9 +20,8 @@ export type ClusterMode = (typeof ClusterMode)[keyof typeof ClusterMode];
 export const ClusterAuthMode = { Iam: 'iam', Scram: 'scram' } as const;
 export type ClusterAuthMode = (typeof ClusterAuthMode)[keyof typeof ClusterAuthMode];
 
-/** Authorization of the HTTP API routes. */
-export const ApiAuthMode = { Iam: 'iam', Jwt: 'jwt' } as const;
-export type ApiAuthMode = (typeof ApiAuthMode)[keyof typeof ApiAuthMode];
+/** Authorization of the HTTP API routes (one definition with the local gateway's). */
+export { ApiAuthMode };
 
 /** What happens to a kind of resource (topics, log groups) when the stack is deleted. */
 export const Removal = { Retain: 'retain', Destroy: 'destroy' } as const;

@@ -8,11 +8,13 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { authorizeRoutes } from '../../shared/http/authorization';
 import { NotFoundError } from '../../shared/http/errors';
 import { problemJsonErrors } from '../../shared/http/problem-middleware';
 import { createLogger } from '../../shared/observability/logger';
 import { flushMetricsAfter } from '../../shared/observability/metrics-middleware';
 import { closeProducer } from '../../shared/kafka/producer-instance';
+import { routeScopes } from '../../shared/platform';
 import { defaultPublishContext } from '../../shared/publish/context';
 import type { PublishContext } from '../../shared/publish/context';
 import { jsonRequestBody } from './json-body';
@@ -65,6 +67,14 @@ export const createPublishHandler = (
     return openApiDocument;
   };
   const basePath = (): string => context().platform.apiBasePath;
+  const requiredScopes = (event: APIGatewayProxyEventV2): readonly string[] | undefined => {
+    const { platform } = context();
+    const key = routeOf(event, '');
+    const route = platform.httpRoutes.find(
+      (r) => r.function === 'publish' && `${r.method} ${r.path}` === key,
+    );
+    return route === undefined ? undefined : routeScopes(platform, route);
+  };
 
   const route = async (event: JsonBodyEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const key = routeOf(event, basePath());
@@ -83,6 +93,7 @@ export const createPublishHandler = (
     .use(flushMetricsAfter())
     .use(httpHeaderNormalizer())
     .use(httpEventNormalizer())
+    .use(authorizeRoutes({ requiredScopes }))
     .use(
       jsonRequestBody({
         maxBytes: (event) =>

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { LocalEnv, envShape, parseEnv } from '../../shared/platform/env';
+import type { GatewayAuth } from './auth';
 
 /** API Gateway HTTP API's payload quota: 10 MB. */
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -7,8 +8,43 @@ export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const API_GATEWAY_TIMEOUT_MS = 30_000;
 
 export const gatewayEnvSchema = z
-  .object(envShape(LocalEnv.ApiPort, LocalEnv.ApiHost))
-  .transform((env) => ({ port: env.XSEVEN_API_PORT, host: env.XSEVEN_API_HOST }));
+  .object(
+    envShape(
+      LocalEnv.ApiPort,
+      LocalEnv.ApiHost,
+      LocalEnv.ApiAuth,
+      LocalEnv.ApiToken,
+      LocalEnv.ApiPublishToken,
+      LocalEnv.AllowUnauthenticatedMutations,
+    ),
+  )
+  .superRefine((env, ctx) => {
+    if (env.XSEVEN_API_PUBLISH_TOKEN === undefined) return;
+    if (env.XSEVEN_API_TOKEN === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [LocalEnv.ApiPublishToken.name],
+        message: `needs ${LocalEnv.ApiToken.name} (the operator's token) too`,
+      });
+    else if (env.XSEVEN_API_PUBLISH_TOKEN === env.XSEVEN_API_TOKEN)
+      ctx.addIssue({
+        code: 'custom',
+        path: [LocalEnv.ApiPublishToken.name],
+        message: `must differ from ${LocalEnv.ApiToken.name}`,
+      });
+  })
+  .transform((env) => ({
+    port: env.XSEVEN_API_PORT,
+    host: env.XSEVEN_API_HOST,
+    auth: {
+      mode: env.XSEVEN_API_AUTH,
+      allowUnauthenticatedMutations: env.XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS,
+      ...(env.XSEVEN_API_TOKEN === undefined ? {} : { operatorToken: env.XSEVEN_API_TOKEN }),
+      ...(env.XSEVEN_API_PUBLISH_TOKEN === undefined
+        ? {}
+        : { publishToken: env.XSEVEN_API_PUBLISH_TOKEN }),
+    } satisfies GatewayAuth,
+  }));
 
 export type GatewayConfig = z.output<typeof gatewayEnvSchema>;
 
@@ -18,6 +54,7 @@ export type GatewayConfig = z.output<typeof gatewayEnvSchema>;
  * @example
  * ```ts
  * loadGatewayConfig({ XSEVEN_API_PORT: '8001' }).port; // 8001
+ * loadGatewayConfig({ XSEVEN_API_AUTH: 'jwt' }).auth.mode; // 'jwt'
  * ```
  */
 export const loadGatewayConfig = (

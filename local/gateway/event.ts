@@ -19,6 +19,8 @@ export interface GatewayRequest {
   readonly sourceIp?: string;
   readonly requestId?: string;
   readonly now?: Date;
+  /** `requestContext.authorizer` (local/gateway/auth.ts); absent: a route without authorizer. */
+  readonly authorizer?: Readonly<Record<string, unknown>>;
 }
 
 /** An HTTP response to write back. */
@@ -103,7 +105,8 @@ export const toHttpApiEvent = (request: GatewayRequest): APIGatewayProxyEventV2 
       stage: '$default',
       time: clfTime(now),
       timeEpoch: now.getTime(),
-    },
+      ...(request.authorizer === undefined ? {} : { authorizer: request.authorizer }),
+    } as APIGatewayProxyEventV2['requestContext'],
     ...(hasBody
       ? {
           body: textual ? request.body.toString('utf8') : request.body.toString('base64'),

@@ -4,8 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { FunctionEntry } from '../../shared/platform';
+import { ForbiddenError } from '../../shared/http/errors';
+import { problemResponse } from '../../shared/http/problem';
+import { ApiAuthMode, FunctionEntry } from '../../shared/platform';
 import type { HttpFunction, PlatformDefinition } from '../../shared/platform';
+import { OPEN_LOCAL_AUTH, authorizerContext, iamPolicyAllows, localPrincipal } from './auth';
+import type { GatewayAuth } from './auth';
 import { API_GATEWAY_MAX_BODY_BYTES, API_GATEWAY_TIMEOUT_MS } from './config';
 import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './event';
 import type { GatewayResponse } from './event';
@@ -36,6 +40,8 @@ export interface GatewayOptions {
   readonly maxBodyBytes?: number;
   /** @default API Gateway's 30 s */
   readonly timeoutMs?: number;
+  /** Local credentials and the authorizer context built. @default no tokens, IAM, a developer who publishes and reads */
+  readonly auth?: GatewayAuth;
 }
 
 /** A running gateway. */
@@ -127,7 +133,11 @@ const write = (response: ServerResponse, result: GatewayResponse, logger: Logger
  * Starts the local API gateway: a node HTTP server that matches the
  * definition's HTTP routes, turns each request into an API Gateway HTTP API
  * payload-2.0 event, invokes the route's function handler (the very module
- * Lambda runs) and maps its result back. Like API Gateway it answers
+ * Lambda runs) and maps its result back. It builds the request's
+ * `requestContext.authorizer` from local credentials as API Gateway does for
+ * the configured auth mode (local/gateway/auth.ts); a request without a
+ * known principal goes without one, and the function refuses it (401).
+ * Like API Gateway it answers
  * 404 for unknown routes and methods, 413 above 10 MB, 503 after 30 s, and 500 when the
  * function fails.
  *
@@ -143,6 +153,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   const load = options.loadHandler ?? importHandler;
   const limit = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
   const timeoutMs = options.timeoutMs ?? API_GATEWAY_TIMEOUT_MS;
+  const auth = options.auth ?? OPEN_LOCAL_AUTH;
   const { logger } = options;
   // Successful loads are kept (a warm container); a failed load is tried again next time.
   const handlers = new Map<HttpFunction, Promise<LoadedFunction>>();
@@ -170,6 +181,18 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     }
     const body = await readBody(request, limit);
     if (body === 'too-large') return gatewayError(413, 'Request Entity Too Large');
+    const now = new Date();
+    const principal = localPrincipal(request.headers.authorization, auth);
+    // In IAM mode API Gateway refuses a principal whose policy does not allow
+    // the route before any function runs (AWS answers {"message":"Forbidden"};
+    // locally problem+json, the API's one error format).
+    if (principal && auth.mode === ApiAuthMode.Iam && !iamPolicyAllows(principal, matched.route))
+      return fromHttpApiResult(
+        problemResponse(
+          new ForbiddenError(`the ${principal.name} principal's policy does not allow this route`),
+          path,
+        ),
+      );
     const event = toHttpApiEvent({
       method,
       url: request.url ?? '/',
@@ -178,6 +201,12 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       routeKey: matched.routeKey,
       pathParameters: matched.pathParameters,
       sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      now,
+      ...(principal === undefined
+        ? {}
+        : {
+            authorizer: authorizerContext(principal, auth.mode, options.platform.access, now),
+          }),
     });
     const fn = matched.route.function;
     let handler: HttpApiHandler;

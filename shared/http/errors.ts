@@ -45,6 +45,13 @@ export class UnauthorizedError extends HttpError {
   }
 }
 
+/** 403: authenticated, but not allowed on this route. @example `throw new ForbiddenError('requires scope x')` */
+export class ForbiddenError extends HttpError {
+  public constructor(message: string) {
+    super(403, 'FORBIDDEN', message);
+  }
+}
+
 /** 404. @example `throw new NotFoundError('topic "x" does not exist')` */
 export class NotFoundError extends HttpError {
   public constructor(message: string) {

@@ -8,15 +8,15 @@ import type {
 } from 'aws-lambda';
 import type { Kafka } from 'kafkajs';
 import { KafkaUnavailableError, XsevenError } from '../errors';
+import { authorizeRoutes } from '../http/authorization';
 import { problemJsonErrors } from '../http/problem-middleware';
 import { ContainerAdmin } from '../kafka/admin';
 import { createKafka } from '../kafka/client';
 import { loadKafkaConnectionConfig } from '../kafka/connection-config';
 import { createLogger } from '../observability/logger';
 import { flushMetricsAfter } from '../observability/metrics-middleware';
-import { definitionTopicConfigs, loadPlatform } from '../platform';
+import { definitionTopicConfigs, loadPlatform, routeScopes } from '../platform';
 import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
-import { managementAuth } from './auth';
 import { loadManagementConfig } from './config';
 import type { ManagementContext } from './context';
 import { cloudWatchApi, cloudWatchCounters, inProcessCounters } from './counters';
@@ -71,7 +71,8 @@ const asPlatformError = (error: unknown): unknown => {
 
 /**
  * Builds the management Lambda handler (API Gateway HTTP API, payload 2.0):
- * problem+json errors, authorization, then dispatch on the route key through
+ * problem+json errors, authorization (shared/http/authorization.ts: the
+ * request's authorizer context against the route's access), then dispatch on the route key through
  * the definition's management routes. The Kafka client and its admin connection are
  * created on first use and reused across warm invocations.
  *
@@ -169,7 +170,14 @@ export const createManagementHandler = (
   )
     .use(problemJsonErrors({ logger }))
     .use(flushMetricsAfter())
-    .use(managementAuth({ config, routes }));
+    .use(
+      authorizeRoutes({
+        requiredScopes: (event) => {
+          const matched = matchRoute(routes, event);
+          return matched === undefined ? undefined : routeScopes(def, matched.route);
+        },
+      }),
+    );
 
   return { handler, close: () => admin.close() };
 };

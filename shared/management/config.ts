@@ -43,8 +43,6 @@ const thresholdVariables = Object.values(AlertThresholdEnv).flatMap((levels) =>
 /** Environment of the management function (the contract's {@link ManagementEnv} and alert thresholds). */
 export const managementEnvSchema = z.object({
   ...envShape(
-    ManagementEnv.ApiToken,
-    ManagementEnv.AllowUnauthenticatedMutations,
     ManagementEnv.HealthTimeoutMs,
     ManagementEnv.DlqStatsMaxRecords,
     ManagementEnv.DlqStatsTimeoutMs,
@@ -60,8 +58,6 @@ export const managementEnvSchema = z.object({
 
 /** Validated management settings. */
 export interface ManagementConfig {
-  readonly apiToken?: string;
-  readonly allowUnauthenticatedMutations: boolean;
   readonly healthTimeoutMs: number;
   readonly dlqStatsMaxRecords: number;
   readonly dlqStatsTimeoutMs: number;
@@ -111,8 +107,6 @@ export const loadManagementConfig = (
 ): ManagementConfig => {
   const parsed = parseEnv(managementEnvSchema, env);
   return {
-    ...(parsed.XSEVEN_API_TOKEN === undefined ? {} : { apiToken: parsed.XSEVEN_API_TOKEN }),
-    allowUnauthenticatedMutations: parsed.XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS,
     healthTimeoutMs: parsed.XSEVEN_HEALTH_TIMEOUT_MS,
     dlqStatsMaxRecords: parsed.XSEVEN_DLQ_STATS_MAX_RECORDS,
     dlqStatsTimeoutMs: parsed.XSEVEN_DLQ_STATS_TIMEOUT_MS,

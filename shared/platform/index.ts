@@ -33,6 +33,7 @@ export {
   FailureCategory,
   HttpFunction,
   ON_FAILURE_RETRY_CAP,
+  ApiAuthMode,
   RouteAccess,
   TOPIC_NAME_PATTERN,
 } from './schema';

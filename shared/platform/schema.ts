@@ -186,6 +186,14 @@ export const httpRouteSchema = z.object({
 export const RouteAccess = { Publish: 'publish', Read: 'read', Operate: 'operate' } as const;
 export type RouteAccess = (typeof RouteAccess)[keyof typeof RouteAccess];
 
+/**
+ * Authorization of the HTTP API routes: `iam` (SigV4, the stack's
+ * `publisher` / `operator` policies) or `jwt` (the definition's scopes).
+ * The stack's `apiAuth` and the local gateway's `XSEVEN_API_AUTH`.
+ */
+export const ApiAuthMode = { Iam: 'iam', Jwt: 'jwt' } as const;
+export type ApiAuthMode = (typeof ApiAuthMode)[keyof typeof ApiAuthMode];
+
 /** RFC 6749 scope-token: printable ASCII without space, `"` or `\`. */
 const oauthScope = z
   .string()

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { envVar } from './contract';
+import { ApiAuthMode } from '../schema';
 import { booleanFlagSchema } from './parse';
 
 export const LocalEnv = {
@@ -16,6 +17,26 @@ export const LocalEnv = {
     'XSEVEN_API_HOST',
     z.string().min(1).default('127.0.0.1'),
     'Interface it listens on',
+  ),
+  ApiAuth: envVar(
+    'XSEVEN_API_AUTH',
+    z.enum(ApiAuthMode).default(ApiAuthMode.Iam),
+    "The authorizer context the local gateway builds, as the stack's `apiAuth`: `iam` (`requestContext.authorizer.iam`) or `jwt` (`authorizer.jwt` with the principal's scopes)",
+  ),
+  ApiToken: envVar(
+    'XSEVEN_API_TOKEN',
+    z.string().min(16, 'must be at least 16 characters').optional(),
+    'Bearer token of the local operator (publish, read and operate); when set, a request without a known token has no principal (401)',
+  ),
+  ApiPublishToken: envVar(
+    'XSEVEN_API_PUBLISH_TOKEN',
+    z.string().min(16, 'must be at least 16 characters').optional(),
+    "Bearer token of the local publisher (publish routes only, like the stack's `publisher` policy / scope); needs XSEVEN_API_TOKEN",
+  ),
+  AllowUnauthenticatedMutations: envVar(
+    'XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS',
+    booleanFlagSchema.default(false),
+    '`1`: without XSEVEN_API_TOKEN, the local developer principal may also operate (create/delete topics, reset offsets, retry the DLQ)',
   ),
   DlqRetryIntervalSeconds: envVar(
     'XSEVEN_DLQ_RETRY_INTERVAL_SECONDS',

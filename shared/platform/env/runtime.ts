@@ -7,7 +7,6 @@ import * as z from 'zod';
 import { MAX_RECORD_BYTES } from '../limits';
 import { METRICS_NAMESPACE } from '../metrics';
 import { envVar } from './contract';
-import { booleanFlagSchema } from './parse';
 
 /** What every function of the platform reads (or Lambda and Powertools do). */
 export const PlatformEnv = {
@@ -85,16 +84,6 @@ export const ConsumerEnv = {
 
 /** The management function's settings (alert thresholds: {@link AlertThresholdEnv}). */
 export const ManagementEnv = {
-  ApiToken: envVar(
-    'XSEVEN_API_TOKEN',
-    z.string().min(16, 'must be at least 16 characters').optional(),
-    'Local bearer token; every management route needs it when set',
-  ),
-  AllowUnauthenticatedMutations: envVar(
-    'XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS',
-    booleanFlagSchema.default(false),
-    '`1` lets mutating routes run without a token (local development only)',
-  ),
   HealthTimeoutMs: envVar(
     'XSEVEN_HEALTH_TIMEOUT_MS',
     z.coerce.number().int().min(100).max(29_000).default(2000),

@@ -8,16 +8,20 @@ import type { ManualRetryResult } from '../../../shared/dlq/manual-retry';
 import { createLogger } from '../../../shared/observability/logger';
 import { emfMetricName, MetricName } from '../../../shared/platform';
 import { lambdaContext } from '../management/events';
-import { TEST_TOKEN, startHarness } from '../management/harness';
+import { startHarness } from '../management/harness';
+import { authorizers } from '../../support/authorizers';
 import type { Harness } from '../management/harness';
 import { header, invocation, readAll, syntheticFailure, writeFailure } from './support';
 
-const retryEvent = (body: unknown, token: string | null = TEST_TOKEN): APIGatewayProxyEventV2 => {
+const retryEvent = (
+  body: unknown,
+  authorizer: Readonly<Record<string, unknown>> | null = authorizers.operatorJwt,
+): APIGatewayProxyEventV2 => {
   const event = JSON.parse(
     readFileSync(path.join(__dirname, '../../fixtures/dlq/dlq-retry.json'), 'utf8'),
   ) as APIGatewayProxyEventV2;
   event.body = typeof body === 'string' ? body : JSON.stringify(body);
-  if (token !== null) event.headers = { ...event.headers, authorization: `Bearer ${token}` };
+  if (authorizer !== null) Object.assign(event.requestContext, { authorizer });
   return event;
 };
 
@@ -27,8 +31,8 @@ const bodyOf = <T>(result: APIGatewayProxyStructuredResultV2): T =>
 describe('POST /dead-letter-queue/retry (real broker)', () => {
   let h: Harness;
   let producer: Producer;
-  const post = (body: unknown, token?: string | null) =>
-    h.management.handler(retryEvent(body, token), lambdaContext());
+  const post = (body: unknown, authorizer?: Readonly<Record<string, unknown>> | null) =>
+    h.management.handler(retryEvent(body, authorizer), lambdaContext());
 
   beforeAll(async () => {
     h = await startHarness('dlqretry');
@@ -122,7 +126,7 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
       const event = JSON.parse(
         readFileSync(path.join(__dirname, '../../fixtures/management/dlq-stats.json'), 'utf8'),
       ) as APIGatewayProxyEventV2;
-      event.headers = { ...event.headers, authorization: `Bearer ${TEST_TOKEN}` };
+      Object.assign(event.requestContext, { authorizer: authorizers.operatorJwt });
       return h.management.handler(event, lambdaContext());
     };
     const later = new Date(Date.now() + 3_600_000);
@@ -158,7 +162,7 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
         'utf8',
       ),
     ) as APIGatewayProxyEventV2;
-    prometheus.headers = { ...prometheus.headers, authorization: `Bearer ${TEST_TOKEN}` };
+    Object.assign(prometheus.requestContext, { authorizer: authorizers.operatorJwt });
     const text = String((await h.management.handler(prometheus, lambdaContext())).body);
     const archiveDepth = Number(/^kafka_dlq_archive_depth (\d+)$/m.exec(text)?.[1]);
     // Three archived records, two retry markers and the transactions' markers: an upper bound.
@@ -167,7 +171,7 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
     expect(body.archive).toMatchObject({ archived: 3, retried: 2, byReason: { not_retriable: 3 } });
   });
 
-  it('answers 422 naming the field for a bad body, and 401 without the token', async () => {
+  it('answers 422 naming the field for a bad body, 401 without a principal, 403 for a publisher', async () => {
     const bad = await post({ source: 'elsewhere', limit: 0 });
     expect(bad.statusCode).toBe(422);
     expect(bad.headers?.['content-type']).toMatch(/problem\+json/);
@@ -179,6 +183,7 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
     expect((await post('{not json')).statusCode).toBe(400);
     expect((await post({ unknownField: 1 })).statusCode).toBe(422);
     expect((await post({ dryRun: true }, null)).statusCode).toBe(401);
+    expect((await post({ dryRun: true }, authorizers.publisherJwt)).statusCode).toBe(403);
   });
 
   it('publishes the EMF metrics of a manual retry when the invocation ends (inside Lambda)', async () => {

@@ -5,7 +5,8 @@ import { createManagementHandler } from '../../../shared/management/app';
 import { awsEsmGate } from '../../../shared/management/esm-gate';
 import type { EsmApi } from '../../../shared/management/esm-gate';
 import { bodyOf, lambdaContext, managementEvent } from './events';
-import { TEST_TOKEN, createScratchTopic, produce, startHarness } from './harness';
+import { authorizers } from '../../support/authorizers';
+import { createScratchTopic, produce, startHarness } from './harness';
 import type { Harness } from './harness';
 
 interface GroupBody {
@@ -256,7 +257,7 @@ describe('management API: consumer groups, lag and offset reset on the real brok
       },
     };
     const aws = createManagementHandler({
-      env: { ...process.env, XSEVEN_API_TOKEN: TEST_TOKEN },
+      env: process.env,
       platform: h.def,
       prefix: h.prefix,
       kafka: h.kafka,
@@ -268,7 +269,7 @@ describe('management API: consumer groups, lag and offset reset on the real brok
         managementEvent('reset-offset', {
           pathParameters: { topic },
           body: { group, to: 'offset', offset: 3 },
-          headers: { authorization: `Bearer ${TEST_TOKEN}` },
+          authorizer: authorizers.operatorJwt,
         }),
         lambdaContext(),
       );

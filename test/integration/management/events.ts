@@ -29,6 +29,8 @@ export interface EventChanges {
   readonly body?: unknown;
   readonly rawBody?: string;
   readonly headers?: Record<string, string>;
+  /** `requestContext.authorizer` (test/support/authorizers.ts); the fixture's own otherwise. */
+  readonly authorizer?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -58,6 +60,8 @@ export const managementEvent = (
   if (changes.body !== undefined) event.body = JSON.stringify(changes.body);
   if (changes.rawBody !== undefined) event.body = changes.rawBody;
   if (changes.headers) event.headers = { ...event.headers, ...changes.headers };
+  if (changes.authorizer)
+    Object.assign(event.requestContext, { authorizer: structuredClone(changes.authorizer) });
   return event;
 };
 

@@ -1,9 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { startGateway } from '../../../local/gateway/server';
 import type { RunningGateway } from '../../../local/gateway/server';
-import { TEST_TOKEN, createScratchTopic, produce, startHarness } from './harness';
+import { createScratchTopic, produce, startHarness } from './harness';
 import type { Harness } from './harness';
 import { parsePrometheusText, sampleValue } from '../../unit/management/prometheus-parser';
+
+const TEST_TOKEN = 'test-token-0123456789abcdef';
 
 describe('management API over HTTP through the local API gateway', () => {
   let h: Harness;
@@ -15,6 +17,7 @@ describe('management API over HTTP through the local API gateway', () => {
       port: 0,
       host: '127.0.0.1',
       logger: new Logger({ serviceName: 'gateway-test', logLevel: 'SILENT' }),
+      auth: { mode: 'jwt', operatorToken: TEST_TOKEN, allowUnauthenticatedMutations: false },
       loadHandler: async (fn) => {
         if (fn !== 'management') throw new Error(`no ${fn} function in this test`);
         return { handler: h.management.handler };

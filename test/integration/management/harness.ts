@@ -7,12 +7,10 @@ import type { ManagementHandler, ManagementHandlerOptions } from '../../../share
 import { provisionTopics, topicConfigs } from '../../../local/provision';
 import type { PlatformDefinition } from '../../../shared/platform';
 import { platform, withNamespace } from '../../../shared/platform';
+import { authorizers } from '../../support/authorizers';
 import { testKafka, uniquePrefix } from '../../support/kafka';
 import { lambdaContext, managementEvent } from './events';
 import type { EventChanges, ManagementFixture } from './events';
-
-/** The token the tests configure. */
-export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
 /** A namespaced, provisioned platform and a management handler serving it. */
 export interface Harness {
@@ -21,7 +19,7 @@ export interface Harness {
   readonly def: PlatformDefinition;
   readonly prefix: string;
   readonly management: ManagementHandler;
-  /** Invokes the handler with a fixture event, authorized with the test token. */
+  /** Invokes the handler with a fixture event, authorized as the local operator (JWT, every scope). */
   readonly call: (
     fixture: ManagementFixture,
     changes?: EventChanges,
@@ -59,7 +57,7 @@ export const startHarness = async (
   const def = withNamespace(platform, prefix);
   await provisionWithRetry(admin, def);
   const management = createManagementHandler({
-    env: { ...process.env, XSEVEN_API_TOKEN: TEST_TOKEN, ...env },
+    env: { ...process.env, ...env },
     platform: def,
     prefix,
     kafka,
@@ -76,10 +74,7 @@ export const startHarness = async (
     changes: EventChanges = {},
   ): Promise<APIGatewayProxyStructuredResultV2> =>
     management.handler(
-      managementEvent(fixture, {
-        ...changes,
-        headers: { authorization: `Bearer ${TEST_TOKEN}`, ...changes.headers },
-      }),
+      managementEvent(fixture, { authorizer: authorizers.operatorJwt, ...changes }),
       lambdaContext(),
     );
   const close = async (): Promise<void> => {

@@ -5,7 +5,8 @@ import { parsePrometheusText, sampleValue } from '../../unit/management/promethe
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createManagementHandler } from '../../../shared/management/app';
 import { bodyOf, lambdaContext, managementEvent } from './events';
-import { TEST_TOKEN, createScratchTopic, produce, startHarness } from './harness';
+import { authorizers } from '../../support/authorizers';
+import { createScratchTopic, produce, startHarness } from './harness';
 import type { Harness } from './harness';
 
 interface AlertBody {
@@ -203,7 +204,7 @@ describe('management API: metrics, alerts, Prometheus and DLQ stats on the real 
 
   it('still reports the live broker figures when the counters cannot be read, and says so', async () => {
     const failing = createManagementHandler({
-      env: { ...process.env, XSEVEN_API_TOKEN: TEST_TOKEN },
+      env: process.env,
       platform: h.def,
       prefix: h.prefix,
       kafka: h.kafka,
@@ -215,7 +216,7 @@ describe('management API: metrics, alerts, Prometheus and DLQ stats on the real 
         },
       },
     });
-    const auth = { headers: { authorization: `Bearer ${TEST_TOKEN}` } };
+    const auth = { authorizer: authorizers.operatorIam };
     try {
       const status = await failing.handler(managementEvent('status', auth), lambdaContext());
       expect(status.statusCode).toBe(200);

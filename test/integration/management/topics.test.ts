@@ -5,6 +5,7 @@ import { esmGroupId, Topic } from '../../../shared/platform';
 import { bodyOf, lambdaContext, managementEvent } from './events';
 import { startHarness } from './harness';
 import type { Harness } from './harness';
+import { authorizers } from '../../support/authorizers';
 
 interface TopicBody {
   name: string;
@@ -228,11 +229,12 @@ describe('management API: health and status on the real broker', () => {
       logger: new Logger({ serviceName: 'management-test', logLevel: 'SILENT' }),
     });
     try {
-      const health = await unreachable.handler(managementEvent('health'), lambdaContext());
+      const auth = { authorizer: authorizers.operatorIam };
+      const health = await unreachable.handler(managementEvent('health', auth), lambdaContext());
       expect(health.statusCode).toBe(503);
       expect(bodyOf(health)).toMatchObject({ status: 'down' });
       expect(health.headers?.['retry-after']).toBe('5');
-      const status = await unreachable.handler(managementEvent('status'), lambdaContext());
+      const status = await unreachable.handler(managementEvent('status', auth), lambdaContext());
       expect(status.statusCode).toBe(503);
       expect(bodyOf(status)).toMatchObject({ status: 'down' });
     } finally {

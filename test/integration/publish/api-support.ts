@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { authorizers } from '../../support/authorizers';
 import { toHttpApiEvent } from '../../../local/gateway/event';
 import { lambdaContext } from '../../../local/gateway/event';
 import type { createPublishHandler } from '../../../functions/publish/handler';
@@ -16,6 +17,8 @@ export interface CallOptions {
   readonly body?: string | Buffer;
   readonly headers?: Record<string, string>;
   readonly method?: string;
+  /** `requestContext.authorizer`; null: none. @default the local publisher's JWT context (publish scope) */
+  readonly authorizer?: Readonly<Record<string, unknown>> | null;
 }
 
 /** A handler result with its body parsed. */
@@ -38,6 +41,9 @@ export const call = async (
     routeKey: `${method} ${API}${path}`,
     headers: { 'content-type': 'application/json', ...options.headers },
     body: Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body ?? ''),
+    ...(options.authorizer === null
+      ? {}
+      : { authorizer: options.authorizer ?? authorizers.publisherJwt }),
   });
   const result = (await handler(
     event,

@@ -2,10 +2,8 @@ import { ConfigError } from '../../../shared/errors';
 import { loadManagementConfig } from '../../../shared/management/config';
 
 describe('management settings', () => {
-  it('has safe defaults: no token, mutations refused, thresholds for every alert', () => {
+  it('has safe defaults: thresholds for every alert', () => {
     const config = loadManagementConfig({});
-    expect(config.apiToken).toBeUndefined();
-    expect(config.allowUnauthenticatedMutations).toBe(false);
     expect(config.inAws).toBe(false);
     expect(config.thresholds).toEqual({
       consumer_lag: { warning: 1000, critical: 10_000 },
@@ -20,16 +18,12 @@ describe('management settings', () => {
     expect(config.esmDisableTimeoutMs + config.groupEmptyTimeoutMs).toBeLessThan(29_000);
   });
 
-  it('reads thresholds, the token, the flag and the AWS marker from the environment', () => {
+  it('reads thresholds and the AWS marker from the environment', () => {
     const config = loadManagementConfig({
-      XSEVEN_API_TOKEN: 'a-token-of-sixteen-chars',
-      XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS: '1',
       XSEVEN_ALERT_DLQ_DEPTH_INFO: '0',
       XSEVEN_ALERT_ERROR_RATE_CRITICAL: '0.5',
       AWS_LAMBDA_FUNCTION_NAME: 'management',
     });
-    expect(config.apiToken).toBe('a-token-of-sixteen-chars');
-    expect(config.allowUnauthenticatedMutations).toBe(true);
     expect(config.inAws).toBe(true);
     expect(config.thresholds.dlq_depth).toEqual({ info: 0, warning: 1, critical: 100 });
     expect(config.thresholds.error_rate.critical).toBe(0.5);
@@ -38,13 +32,11 @@ describe('management settings', () => {
   it('names every bad variable at once', () => {
     const load = (): unknown =>
       loadManagementConfig({
-        XSEVEN_API_TOKEN: 'short',
+        XSEVEN_HEALTH_TIMEOUT_MS: 'soon',
         XSEVEN_ALERT_CONSUMER_LAG_WARNING: 'lots',
-        XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS: 'sure',
       });
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(/XSEVEN_API_TOKEN/);
+    expect(load).toThrow(/XSEVEN_HEALTH_TIMEOUT_MS/);
     expect(load).toThrow(/XSEVEN_ALERT_CONSUMER_LAG_WARNING/);
-    expect(load).toThrow(/XSEVEN_ALLOW_UNAUTHENTICATED_MUTATIONS/);
   });
 });

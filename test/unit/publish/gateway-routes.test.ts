@@ -112,11 +112,10 @@ describe('payload 2.0 events and results', () => {
   });
 
   it('reads its port from XSEVEN_API_PORT, 8000 by default, rejecting bad values', () => {
-    expect(loadGatewayConfig({})).toEqual({ port: 8000, host: '127.0.0.1' });
-    expect(loadGatewayConfig({ XSEVEN_API_PORT: '8001', XSEVEN_API_HOST: '0.0.0.0' })).toEqual({
-      port: 8001,
-      host: '0.0.0.0',
-    });
+    expect(loadGatewayConfig({})).toMatchObject({ port: 8000, host: '127.0.0.1' });
+    expect(
+      loadGatewayConfig({ XSEVEN_API_PORT: '8001', XSEVEN_API_HOST: '0.0.0.0' }),
+    ).toMatchObject({ port: 8001, host: '0.0.0.0' });
     expect(() => loadGatewayConfig({ XSEVEN_API_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadGatewayConfig({ XSEVEN_API_PORT: '70000' })).toThrow(/XSEVEN_API_PORT/);
   });
