@@ -208,6 +208,19 @@ const postTopic: RouteHandler = async (request, context) => {
     throw new UnprocessableEntityError([
       { path: 'name', message: `must start with this environment's prefix "${context.prefix}"` },
     ]);
+  // The management role may create only these in AWS (MSK IAM grants
+  // `topic/<cluster>/<apiTopicPrefix>*`); the definition's own topics stay manageable.
+  const { apiTopicPrefix } = context.platform.access;
+  if (
+    !body.name.startsWith(apiTopicPrefix) &&
+    !context.platform.topics.some((t) => t.name === body.name)
+  )
+    throw new UnprocessableEntityError([
+      {
+        path: 'name',
+        message: `must start with "${apiTopicPrefix}" (access.apiTopicPrefix: the topics the API creates), or be a topic of the platform definition`,
+      },
+    ]);
   const result = await createTopic(await context.admin(), body);
   if ('validateOnly' in result) return jsonResponse(200, result);
   context.logger.info('topic created', {

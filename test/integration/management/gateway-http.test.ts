@@ -43,7 +43,7 @@ describe('management API over HTTP through the local API gateway', () => {
   });
 
   it('creates a topic, resets a group and shows its lag in the Prometheus text, over HTTP', async () => {
-    const topic = `${h.prefix}http`;
+    const topic = `${h.def.access.apiTopicPrefix}http`;
     const group = `${h.prefix}http-group`;
     const created = await fetch(api('/topics'), {
       method: 'POST',

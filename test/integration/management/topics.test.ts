@@ -26,7 +26,7 @@ describe('management API: topics on the real broker', () => {
   });
 
   it('creates a topic with its configs, and GET /topics lists it as the broker describes it', async () => {
-    const name = `${h.prefix}orders`;
+    const name = `${h.def.access.apiTopicPrefix}orders`;
     const created = await h.call('topics-create', {
       body: {
         name,
@@ -63,7 +63,7 @@ describe('management API: topics on the real broker', () => {
   });
 
   it('answers 409 when the topic already exists, or collides through "." and "_"', async () => {
-    const name = `${h.prefix}dup.topic`;
+    const name = `${h.def.access.apiTopicPrefix}dup.topic`;
     expect(
       (await h.call('topics-create', { body: { name, replicationFactor: 1 } })).statusCode,
     ).toBe(201);
@@ -71,14 +71,14 @@ describe('management API: topics on the real broker', () => {
     expect(again.statusCode).toBe(409);
     expect(again.headers?.['content-type']).toBe('application/problem+json');
     const colliding = await h.call('topics-create', {
-      body: { name: `${h.prefix}dup_topic`, replicationFactor: 1 },
+      body: { name: `${h.def.access.apiTopicPrefix}dup_topic`, replicationFactor: 1 },
     });
     expect(colliding.statusCode).toBe(409);
     expect(bodyOf<{ detail: string }>(colliding).detail).toContain('collides');
   });
 
   it('validates without creating in validate-only mode', async () => {
-    const name = `${h.prefix}validated-only`;
+    const name = `${h.def.access.apiTopicPrefix}validated-only`;
     const result = await h.call('topics-create', {
       body: { name, partitions: 2, replicationFactor: 1, validateOnly: true },
     });
@@ -89,7 +89,7 @@ describe('management API: topics on the real broker', () => {
 
   it('turns the caller’s mistakes into 4xx problems, never a 5xx', async () => {
     const tooManyReplicas = await h.call('topics-create', {
-      body: { name: `${h.prefix}rf`, replicationFactor: 3 },
+      body: { name: `${h.def.access.apiTopicPrefix}rf`, replicationFactor: 3 },
     });
     expect(tooManyReplicas.statusCode).toBe(422);
     expect(bodyOf(tooManyReplicas)).toMatchObject({
@@ -99,7 +99,7 @@ describe('management API: topics on the real broker', () => {
 
     const badConfig = await h.call('topics-create', {
       body: {
-        name: `${h.prefix}cfg`,
+        name: `${h.def.access.apiTopicPrefix}cfg`,
         replicationFactor: 1,
         configs: { 'cleanup.policy': 'shred' },
       },
@@ -113,6 +113,19 @@ describe('management API: topics on the real broker', () => {
 
     const outsideScope = await h.call('topics-create', { body: { name: 'not-my-prefix' } });
     expect(outsideScope.statusCode).toBe(422);
+
+    // In the namespace, but not under access.apiTopicPrefix: MSK IAM would refuse it in AWS.
+    const outsideApiPrefix = await h.call('topics-create', {
+      body: { name: `${h.prefix}orders`, replicationFactor: 1 },
+    });
+    expect(outsideApiPrefix.statusCode).toBe(422);
+    expect(outsideApiPrefix.headers?.['content-type']).toBe('application/problem+json');
+    expect(bodyOf(outsideApiPrefix)).toMatchObject({
+      errors: [
+        { path: 'name', message: expect.stringContaining(`"${h.def.access.apiTopicPrefix}"`) },
+      ],
+    });
+    expect(await h.admin.listTopics()).not.toContain(`${h.prefix}orders`);
 
     const notJson = await h.call('topics-create', { rawBody: '{"name":' });
     expect(notJson.statusCode).toBe(400);
@@ -143,10 +156,20 @@ describe('management API: topics on the real broker', () => {
     );
     expect(status.status).toBe('degraded');
     expect(status.topics.missing).toEqual([protectedTopic]);
+
+    // A topic of the definition stays manageable outside access.apiTopicPrefix: it can be re-created.
+    const recreated = await h.call('topics-create', {
+      body: {
+        name: protectedTopic,
+        partitions: h.def.topics.find((t) => t.name === protectedTopic)?.partitions,
+        replicationFactor: 1,
+      },
+    });
+    expect(recreated.statusCode).toBe(201);
   });
 
   it('deletes an unprotected topic and answers 404 for an unknown one', async () => {
-    const name = `${h.prefix}scratch`;
+    const name = `${h.def.access.apiTopicPrefix}scratch`;
     expect(
       (await h.call('topics-create', { body: { name, replicationFactor: 1 } })).statusCode,
     ).toBe(201);
