@@ -37,6 +37,18 @@ const REQUEST_BODIES: Readonly<Record<string, { name: string; schema: ZodType }>
 
 const PROBLEM = 'application/problem+json';
 
+/** Answers of the read routes that are not plain JSON objects (docs/schemas.md). */
+const SCHEMA_ANSWERS: Readonly<Record<string, { type: string; description: string }>> = {
+  'GET /schemas': {
+    type: 'application/json',
+    description: '`{schemas: [...]}`: every version of every event type',
+  },
+  'GET /schemas/{event_type}/versions/{n}': {
+    type: 'application/schema+json',
+    description: "the version's JSON Schema (draft 2020-12); its `$id` is the `dataschema` URI",
+  },
+};
+
 /** A schema named as an OpenAPI component (zod 4 metadata, no prototype patching). */
 const named = <S extends ZodType>(name: string, schema: S): S => schema.meta({ id: name }) as S;
 
@@ -81,10 +93,20 @@ export const buildOpenApiDocument = (def: PlatformDefinition) => {
           }),
     };
     if (body === undefined) {
+      const answer = SCHEMA_ANSWERS[relative];
       registry.registerPath({
         ...common,
         responses: {
-          200: { description: 'OK' },
+          200:
+            answer === undefined
+              ? { description: 'OK' }
+              : {
+                  description: answer.description,
+                  content: { [answer.type]: { schema: { type: 'object' as const } } },
+                },
+          ...(parameters.length > 0 && answer !== undefined
+            ? { 404: { description: 'unknown event type or version', content: problemContent } }
+            : {}),
           default: { description: 'Error', content: problemContent },
         },
       });

@@ -9,6 +9,7 @@ import { describeClusterInfo, describeScopedTopics, inScope, withTimeout } from 
 import { Severity } from './config';
 import { describeConsumerGroups } from './consumers';
 import type { ManagementContext, RouteHandler, RouteRequest } from './context';
+import { schemaDocumentRoute, schemaListRoute } from './schema-routes';
 import { totalOf } from './counters';
 import type { CounterReport } from './counters';
 import { dlqRetryRoute, dlqStatsRoute } from './dlq-routes';
@@ -319,6 +320,8 @@ export const managementRoutes: { readonly [K in HttpRouteKey<'management'>]: Rou
   'GET /prometheus-metrics': prometheus,
   'GET /dead-letter-queue/stats': dlqStatsRoute,
   'POST /dead-letter-queue/retry': dlqRetryRoute,
+  'GET /schemas': schemaListRoute,
+  'GET /schemas/{event_type}/versions/{n}': schemaDocumentRoute,
 };
 
 /**

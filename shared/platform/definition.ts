@@ -248,6 +248,20 @@ export const platformDefinitionInput = {
       mutating: true,
       summary: 'manual DLQ retry',
     },
+    // Read routes (read or operate scope; the operator policy): consumers in
+    // other languages resolve a record's `dataschema` here (docs/schemas.md).
+    {
+      method: 'GET',
+      path: `${API}/schemas`,
+      function: 'management',
+      summary: 'every event schema version',
+    },
+    {
+      method: 'GET',
+      path: `${API}/schemas/{event_type}/versions/{n}`,
+      function: 'management',
+      summary: 'the JSON Schema of a version (<major>.<version> or latest)',
+    },
   ],
   access: {
     scopes: {

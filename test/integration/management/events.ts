@@ -20,6 +20,8 @@ export type ManagementFixture =
   | 'prometheus-metrics'
   | 'dlq-stats'
   | 'dlq-retry'
+  | 'schemas-list'
+  | 'schema-document'
   | 'aws-jwt-authorized-topics-create';
 
 /** Changes applied to a fixture event. */

@@ -22,6 +22,8 @@ const FIXTURES: Readonly<Record<string, ManagementFixture>> = {
   'GET /api/v1/kafka/prometheus-metrics': 'prometheus-metrics',
   'GET /api/v1/kafka/dead-letter-queue/stats': 'dlq-stats',
   'POST /api/v1/kafka/dead-letter-queue/retry': 'dlq-retry',
+  'GET /api/v1/kafka/schemas': 'schemas-list',
+  'GET /api/v1/kafka/schemas/{event_type}/versions/{n}': 'schema-document',
 };
 
 // No broker is needed: authorization runs before any Kafka call. Port 1 refuses at once.
