@@ -20,6 +20,7 @@ import { createConsumerHandler } from '../functions/consumers/create-consumer';
 import { createLambdaContext } from '../local/esm/lambda-context';
 import { startLocalEsm } from '../local/esm/local-esm';
 import type { LambdaHandler } from '../local/esm/delivery';
+import { median } from './stats';
 import type { BenchResult, BenchSuite } from './types';
 
 const RECORDS = 1_000;
@@ -260,11 +261,6 @@ const localEsmPipeline = async (
 
 /** Interleaved rounds per variant; BENCH_ROUNDS overrides. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
 
 /**
  * The throughput figures: each variant runs {@link ROUNDS} times, interleaved

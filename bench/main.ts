@@ -1,13 +1,15 @@
+import './quiet';
 import { bundleBench } from './bundles';
 import { consumerBench } from './consumer';
 import { publishBench } from './publish';
+import { soakBench } from './soak';
 import type { BenchResult, BenchSuite } from './types';
 
 /**
  * `npm run bench`: runs every suite and prints each figure as a ratio to its
  * baseline measured in the same run. Suites register here.
  */
-const suites: readonly BenchSuite[] = [publishBench, consumerBench, bundleBench];
+const suites: readonly BenchSuite[] = [publishBench, consumerBench, bundleBench, soakBench];
 
 const ratioLine = (r: BenchResult): string => {
   const ratio = r.value / r.baseline;

@@ -31,6 +31,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { platform, topicForEventType, withNamespace } from '../shared/platform';
 import { publishEvents } from '../shared/publish/publish';
 import type { PublishContext } from '../shared/publish/context';
+import { median } from './stats';
 import type { BenchResult, BenchSuite } from './types';
 
 const BATCH = 100;
@@ -75,14 +76,6 @@ const seconds = async <I>(
   const start = process.hrtime.bigint();
   for (const input of inputs) await fn(input);
   return Number(process.hrtime.bigint() - start) / 1e9;
-};
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
 /** One side of a comparison: builds an operation's input (untimed), then runs it (timed). */

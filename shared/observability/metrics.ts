@@ -2,6 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PlatformEnv, readEnv } from '../platform/env';
 import { emfMetricName } from '../platform/metrics';
 import type { DlqGaugeName, MetricName } from '../platform/metrics';
+import { BoundedMap } from '../bounded-map';
 
 /** Labels of one series, e.g. `{ topic: 'ai.responses' }`. */
 export type MetricLabels = Readonly<Record<string, string>>;
@@ -16,7 +17,13 @@ export interface SeriesValue {
   max: number;
 }
 
-const series = new Map<string, SeriesValue>();
+/**
+ * Label values come from the definition's topics and consumers, but a
+ * caller-chosen topic (generic publish, manual retry) could add series for
+ * ever: the least recently updated series goes beyond this many.
+ */
+const MAX_SERIES = 10_000;
+const series = new BoundedMap<string, SeriesValue>({ maxEntries: MAX_SERIES });
 let emf: Metrics | undefined;
 
 /** EMF is emitted only inside Lambda (locally the in-process series are the source). */
@@ -85,8 +92,7 @@ export const recordGauge = (name: DlqGaugeName, value: number, seconds = false):
  * const sent = metricSnapshot().filter((s) => s.name === MetricName.ProducerMessagesSent);
  * ```
  */
-export const metricSnapshot = (): readonly SeriesValue[] =>
-  [...series.values()].map((s) => ({ ...s }));
+export const metricSnapshot = (): readonly SeriesValue[] => series.values().map((s) => ({ ...s }));
 
 /**
  * Publishes the stored EMF metrics (inside Lambda; a no-op elsewhere).

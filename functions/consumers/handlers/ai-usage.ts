@@ -1,4 +1,7 @@
+import type { BoundedMap } from '../../../shared/bounded-map';
 import type { EventHandler } from '../../../shared/consumer/bus';
+import { aggregates, rememberedIds } from './bounds';
+import type { StoreBounds } from './bounds';
 import type { EventType } from '../../../shared/events/event-types';
 
 /** AI usage of one model. */
@@ -12,10 +15,15 @@ export interface ModelUsage {
   switchedFrom: number;
 }
 
-/** In-memory AI usage by model, for this container. */
+/** In-memory AI usage by model, for this container (bounded: {@link StoreBounds}). */
 export class AiUsageStore {
-  readonly #byModel = new Map<string, ModelUsage>();
-  readonly #seen = new Set<string>();
+  readonly #byModel: BoundedMap<string, ModelUsage>;
+  readonly #seen: BoundedMap<string, true>;
+
+  public constructor(bounds: StoreBounds = {}) {
+    this.#byModel = aggregates(bounds);
+    this.#seen = rememberedIds(bounds);
+  }
 
   /**
    * The usage of a model, created empty on first use.
@@ -26,20 +34,15 @@ export class AiUsageStore {
    * ```
    */
   public model(model: string): ModelUsage {
-    let usage = this.#byModel.get(model);
-    if (usage === undefined) {
-      usage = {
-        model,
-        responses: 0,
-        tokens: 0,
-        costUsd: 0,
-        totalResponseTimeMs: 0,
-        switchedTo: 0,
-        switchedFrom: 0,
-      };
-      this.#byModel.set(model, usage);
-    }
-    return usage;
+    return this.#byModel.getOrCreate(model, () => ({
+      model,
+      responses: 0,
+      tokens: 0,
+      costUsd: 0,
+      totalResponseTimeMs: 0,
+      switchedTo: 0,
+      switchedFrom: 0,
+    }));
   }
 
   /**
@@ -51,9 +54,7 @@ export class AiUsageStore {
    * ```
    */
   public firstSeen(eventId: string): boolean {
-    if (this.#seen.has(eventId)) return false;
-    this.#seen.add(eventId);
-    return true;
+    return this.#seen.addIfAbsent(eventId, true);
   }
 
   /**
@@ -65,7 +66,7 @@ export class AiUsageStore {
    * ```
    */
   public all(): readonly ModelUsage[] {
-    return [...this.#byModel.values()];
+    return this.#byModel.values();
   }
 
   /**

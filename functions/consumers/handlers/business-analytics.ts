@@ -1,4 +1,7 @@
+import type { BoundedMap } from '../../../shared/bounded-map';
 import type { EventHandler } from '../../../shared/consumer/bus';
+import { aggregates, rememberedIds } from './bounds';
+import type { StoreBounds } from './bounds';
 import type { EventType } from '../../../shared/events/event-types';
 
 /** The aggregate of one business metric. */
@@ -13,10 +16,15 @@ export interface MetricAggregate {
   last: number;
 }
 
-/** In-memory business metric aggregates, for this container. */
+/** In-memory business metric aggregates, for this container (bounded: {@link StoreBounds}). */
 export class AnalyticsStore {
-  readonly #metrics = new Map<string, MetricAggregate>();
-  readonly #seen = new Set<string>();
+  readonly #metrics: BoundedMap<string, MetricAggregate>;
+  readonly #seen: BoundedMap<string, true>;
+
+  public constructor(bounds: StoreBounds = {}) {
+    this.#metrics = aggregates(bounds);
+    this.#seen = rememberedIds(bounds);
+  }
 
   /**
    * Adds one observation of a metric (idempotent by event id).
@@ -33,8 +41,7 @@ export class AnalyticsStore {
     metricType: string,
     value: number,
   ): MetricAggregate | undefined {
-    if (this.#seen.has(eventId)) return undefined;
-    this.#seen.add(eventId);
+    if (!this.#seen.addIfAbsent(eventId, true)) return undefined;
     const key = `${businessId}\u0000${metricName}`;
     const current = this.#metrics.get(key);
     if (current === undefined) {

@@ -1,4 +1,7 @@
+import type { BoundedMap } from '../../../shared/bounded-map';
 import type { EventHandler } from '../../../shared/consumer/bus';
+import { aggregates, rememberedIds } from './bounds';
+import type { StoreBounds } from './bounds';
 import { EventType } from '../../../shared/events/event-types';
 
 /** One entry of a conversation's log (no message content: sizes only). */
@@ -15,16 +18,35 @@ export interface ConversationLogEntry {
 export interface ConversationLog {
   readonly conversationId: string;
   status: 'open' | 'ended';
+  /** The latest entries, oldest first (at most `maxEntriesPerConversation`). */
   readonly entries: ConversationLogEntry[];
+  /** Entries dropped from the front to keep the bound. */
+  dropped: number;
+}
+
+/** Bounds of a {@link ConversationLogStore}: `maxKeys` counts conversations. */
+export interface ConversationLogBounds extends StoreBounds {
+  /** @default 100 entries per conversation (the oldest dropped first) */
+  readonly maxEntriesPerConversation?: number;
 }
 
 /**
  * The in-memory conversation log of this container (one per Lambda
  * container, one per local ESM process): observable by tests and logs.
- * A redelivered event (same id) is not logged twice.
+ * A redelivered event (same id, within `rememberIdsMs`) is not logged twice.
+ * Bounded in conversations, entries and age ({@link ConversationLogBounds}),
+ * every operation constant-time.
  */
 export class ConversationLogStore {
-  readonly #logs = new Map<string, ConversationLog>();
+  readonly #logs: BoundedMap<string, ConversationLog>;
+  readonly #seen: BoundedMap<string, true>;
+  readonly #maxEntries: number;
+
+  public constructor(bounds: ConversationLogBounds = {}) {
+    this.#logs = aggregates(bounds);
+    this.#seen = rememberedIds(bounds);
+    this.#maxEntries = bounds.maxEntriesPerConversation ?? 100;
+  }
 
   /**
    * Appends an entry (idempotent by event id).
@@ -35,12 +57,18 @@ export class ConversationLogStore {
    * ```
    */
   public append(conversationId: string, entry: ConversationLogEntry): ConversationLog {
-    let log = this.#logs.get(conversationId);
-    if (log === undefined) {
-      log = { conversationId, status: 'open', entries: [] };
-      this.#logs.set(conversationId, log);
+    const log = this.#logs.getOrCreate(conversationId, () => ({
+      conversationId,
+      status: 'open',
+      entries: [],
+      dropped: 0,
+    }));
+    if (!this.#seen.addIfAbsent(entry.eventId, true)) return log;
+    log.entries.push(entry);
+    if (log.entries.length > this.#maxEntries) {
+      log.entries.shift();
+      log.dropped += 1;
     }
-    if (!log.entries.some((e) => e.eventId === entry.eventId)) log.entries.push(entry);
     if (entry.type === EventType.ConversationEnded) log.status = 'ended';
     return log;
   }
@@ -67,6 +95,19 @@ export class ConversationLogStore {
    */
   public clear(): void {
     this.#logs.clear();
+    this.#seen.clear();
+  }
+
+  /**
+   * How many conversations and remembered ids are held (the soak bench checks they stay bounded).
+   *
+   * @example
+   * ```ts
+   * store.sizes().conversations;
+   * ```
+   */
+  public sizes(): { readonly conversations: number; readonly rememberedIds: number } {
+    return { conversations: this.#logs.size, rememberedIds: this.#seen.size };
   }
 }
 

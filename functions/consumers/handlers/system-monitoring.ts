@@ -1,4 +1,7 @@
+import type { BoundedMap } from '../../../shared/bounded-map';
 import type { EventHandler } from '../../../shared/consumer/bus';
+import { aggregates, rememberedIds } from './bounds';
+import type { StoreBounds } from './bounds';
 import { EventType } from '../../../shared/events/event-types';
 
 /** What the system monitor has counted, for this container. */
@@ -13,19 +16,27 @@ export interface MonitoringSnapshot {
   readonly workflows: Readonly<Record<string, number>>;
 }
 
-const bump = (counts: Map<string, number>, key: string): number => {
+const bump = (counts: BoundedMap<string, number>, key: string): number => {
   const next = (counts.get(key) ?? 0) + 1;
   counts.set(key, next);
   return next;
 };
 
-/** In-memory monitoring counters (idempotent by event id). */
+/** In-memory monitoring counters (idempotent by event id; bounded: {@link StoreBounds}). */
 export class MonitoringStore {
-  readonly errors = new Map<string, number>();
-  readonly health = new Map<string, string>();
-  readonly userActions = new Map<string, number>();
-  readonly workflows = new Map<string, number>();
-  readonly #seen = new Set<string>();
+  readonly errors: BoundedMap<string, number>;
+  readonly health: BoundedMap<string, string>;
+  readonly userActions: BoundedMap<string, number>;
+  readonly workflows: BoundedMap<string, number>;
+  readonly #seen: BoundedMap<string, true>;
+
+  public constructor(bounds: StoreBounds = {}) {
+    this.errors = aggregates(bounds);
+    this.health = aggregates(bounds);
+    this.userActions = aggregates(bounds);
+    this.workflows = aggregates(bounds);
+    this.#seen = rememberedIds(bounds);
+  }
 
   /**
    * Whether an event id is new (and remembers it).
@@ -36,9 +47,7 @@ export class MonitoringStore {
    * ```
    */
   public firstSeen(eventId: string): boolean {
-    if (this.#seen.has(eventId)) return false;
-    this.#seen.add(eventId);
-    return true;
+    return this.#seen.addIfAbsent(eventId, true);
   }
 
   /**
@@ -51,10 +60,10 @@ export class MonitoringStore {
    */
   public snapshot(): MonitoringSnapshot {
     return {
-      errors: Object.fromEntries(this.errors),
-      health: Object.fromEntries(this.health),
-      userActions: Object.fromEntries(this.userActions),
-      workflows: Object.fromEntries(this.workflows),
+      errors: Object.fromEntries(this.errors.entries()),
+      health: Object.fromEntries(this.health.entries()),
+      userActions: Object.fromEntries(this.userActions.entries()),
+      workflows: Object.fromEntries(this.workflows.entries()),
     };
   }
 

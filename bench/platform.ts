@@ -1,0 +1,69 @@
+/**
+ * The running local platform inside the bench process: the services `npm
+ * start` runs (gateway, local ESMs, scheduler), on topics under a fresh
+ * prefix, so the bench reads its heap and in-process metrics directly. The
+ * function modules read the prefix from the environment once per process,
+ * so a bench process starts at most one such platform.
+ */
+import { createServer } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { withAdmin } from '../shared/kafka/admin';
+import { createKafka } from '../shared/kafka/client';
+import { registerTopicConfigPolicy } from '../shared/management/runtime-hooks';
+import { loadPlatform } from '../shared/platform';
+import type { PlatformDefinition } from '../shared/platform';
+import { provisionTopics, topicConfigs } from '../local/provision';
+import type { RunningService } from '../local/runtime/service';
+import { localServices } from '../local/services';
+
+/** A free TCP port on 127.0.0.1 at the time of asking. */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+/** The platform as the bench started it. */
+export interface BenchPlatform {
+  readonly def: PlatformDefinition;
+  /** The gateway's base URL, e.g. `http://127.0.0.1:40123/api/v1/kafka`. */
+  readonly api: string;
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * Starts every local service of `npm start` on fresh topics.
+ *
+ * @example
+ * ```ts
+ * const running = await startBenchPlatform('soak', {});
+ * await running.stop();
+ * ```
+ */
+export const startBenchPlatform = async (
+  name: string,
+  env: Readonly<Record<string, string>>,
+): Promise<BenchPlatform> => {
+  process.env.XSEVEN_TOPIC_PREFIX = `bench-${name}-${Date.now()}-`;
+  const def = loadPlatform().platform;
+  const logger = new Logger({ serviceName: `bench-${name}`, logLevel: 'WARN' });
+  const kafka = createKafka({ clientId: `bench-${name}`, logger });
+  await withAdmin(kafka, (admin) => provisionTopics(admin, def));
+  registerTopicConfigPolicy(topicConfigs);
+  const port = await freePort();
+  const serviceEnv = { ...process.env, ...env, XSEVEN_API_PORT: String(port) };
+  const running: RunningService[] = [];
+  for (const service of localServices)
+    running.push(await service.start({ platform: def, kafka, logger, env: serviceEnv }));
+  return {
+    def,
+    api: `http://127.0.0.1:${port}${def.apiBasePath}`,
+    stop: async () => {
+      for (const service of running.reverse()) await service.stop();
+    },
+  };
+};
