@@ -2,6 +2,7 @@ import './quiet';
 import { bundleBench } from './bundles';
 import { consumerBench } from './consumer';
 import { publishBench } from './publish';
+import { latencyBench } from './latency';
 import { soakBench } from './soak';
 import type { BenchResult, BenchSuite } from './types';
 
@@ -9,7 +10,13 @@ import type { BenchResult, BenchSuite } from './types';
  * `npm run bench`: runs every suite and prints each figure as a ratio to its
  * baseline measured in the same run. Suites register here.
  */
-const suites: readonly BenchSuite[] = [publishBench, consumerBench, bundleBench, soakBench];
+const suites: readonly BenchSuite[] = [
+  publishBench,
+  consumerBench,
+  bundleBench,
+  soakBench,
+  latencyBench,
+];
 
 const ratioLine = (r: BenchResult): string => {
   const ratio = r.value / r.baseline;

@@ -3,10 +3,11 @@
  * start` runs (gateway, local ESMs, scheduler), on topics under a fresh
  * prefix, so the bench reads its heap and in-process metrics directly. The
  * function modules read the prefix from the environment once per process,
- * so a bench process starts at most one such platform.
+ * so every start in one bench process uses the same prefix (and topics).
  */
 import { createServer } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Kafka } from 'kafkajs';
 import { withAdmin } from '../shared/kafka/admin';
 import { createKafka } from '../shared/kafka/client';
 import { registerTopicConfigPolicy } from '../shared/management/runtime-hooks';
@@ -44,16 +45,35 @@ export interface BenchPlatform {
  * await running.stop();
  * ```
  */
+let provisioned: Promise<PlatformDefinition> | undefined;
+
+/**
+ * The bench's definition (under its prefix), its topics provisioned on the
+ * first call.
+ *
+ * @example
+ * ```ts
+ * const def = await benchDefinition(kafka);
+ * ```
+ */
+export const benchDefinition = (kafka: Kafka): Promise<PlatformDefinition> => {
+  provisioned ??= (async () => {
+    process.env.XSEVEN_TOPIC_PREFIX = `bench-platform-${Date.now()}-`;
+    const def = loadPlatform().platform;
+    await withAdmin(kafka, (admin) => provisionTopics(admin, def));
+    registerTopicConfigPolicy(topicConfigs);
+    return def;
+  })();
+  return provisioned;
+};
+
 export const startBenchPlatform = async (
   name: string,
   env: Readonly<Record<string, string>>,
 ): Promise<BenchPlatform> => {
-  process.env.XSEVEN_TOPIC_PREFIX = `bench-${name}-${Date.now()}-`;
-  const def = loadPlatform().platform;
   const logger = new Logger({ serviceName: `bench-${name}`, logLevel: 'WARN' });
   const kafka = createKafka({ clientId: `bench-${name}`, logger });
-  await withAdmin(kafka, (admin) => provisionTopics(admin, def));
-  registerTopicConfigPolicy(topicConfigs);
+  const def = await benchDefinition(kafka);
   const port = await freePort();
   const serviceEnv = { ...process.env, ...env, XSEVEN_API_PORT: String(port) };
   const running: RunningService[] = [];

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ApiAuthMode } from '../shared/platform';
+import { ApiAuthMode, batchingWindowsSchema } from '../shared/platform';
 import { InfraConfigError } from './errors';
 
 /** How the stack gets its Kafka cluster. */
@@ -60,6 +60,7 @@ export const CONTEXT_KEYS = [
   'alarmEmail',
   'offsetLagThreshold',
   'apiLatencyP99Ms',
+  'batchingWindowMs',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -161,6 +162,12 @@ export const infraConfigSchema = z
     alarmEmail: z.email().optional(),
     offsetLagThreshold: z.coerce.number().int().min(1).default(1000),
     apiLatencyP99Ms: z.coerce.number().int().min(1).default(2000),
+    /**
+     * The event source mappings' batching windows of this deployment, over the
+     * definition's: `0` for every consumer or `conversation-log=0,ai-responses=1000`
+     * (ms; AWS takes whole seconds, or the 500 ms default).
+     */
+    batchingWindowMs: batchingWindowsSchema.optional(),
   })
   .superRefine((c, ctx) => {
     const need = (key: ContextKey, when: string): void =>

@@ -11,6 +11,7 @@ import {
   esmGroupId,
   FunctionEntry,
   platform,
+  withBatchingWindows,
   withNamespace,
 } from '../../shared/platform';
 import type { PlatformDefinition } from '../../shared/platform';
@@ -122,7 +123,10 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
-    const definition = withNamespace(props.definition ?? platform, config.topicPrefix);
+    const definition = withBatchingWindows(
+      withNamespace(props.definition ?? platform, config.topicPrefix),
+      config.batchingWindowMs,
+    );
     this.definition = definition;
     const logs: LogSettings = {
       retention: logRetentionFor(config.logRetentionDays),

@@ -4,6 +4,9 @@ import type { Kafka } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
 import type { PlatformDefinition } from '../../shared/platform/schema';
 import { withAdmin } from '../../shared/kafka/admin';
+import { withBatchingWindows } from '../../shared/platform/batching-window';
+import type { BatchingWindows } from '../../shared/platform/batching-window';
+import { LocalEnv, readEnv } from '../../shared/platform/env';
 import { KafkaProducer } from '../../shared/kafka/producer';
 import { loadProducerConfig } from '../../shared/kafka/producer-config';
 import { dlqProducerConfig } from '../../shared/kafka/producer-instance';
@@ -58,6 +61,8 @@ export interface LocalEsmOptions {
   readonly onFailureDir?: string;
   /** Wait between two attempts to write to an unwritable on-failure destination. @default 1 s */
   readonly onFailureRetryMs?: number;
+  /** Batching windows overriding the definition's. @default XSEVEN_BATCHING_WINDOW_MS */
+  readonly batchingWindows?: BatchingWindows;
 }
 
 /** The running local ESMs. */
@@ -80,7 +85,11 @@ export interface RunningLocalEsm extends EsmControl {
  * ```
  */
 export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLocalEsm> => {
-  const { platform, kafka, logger } = options;
+  const { kafka, logger } = options;
+  const platform = withBatchingWindows(
+    options.platform,
+    options.batchingWindows ?? readEnv(LocalEnv.BatchingWindowMs),
+  );
   const selected = platform.consumers.filter(
     (c) => options.consumers === undefined || options.consumers.includes(c.name),
   );

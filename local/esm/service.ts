@@ -1,4 +1,5 @@
 import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';
+import { LocalEnv, readEnv } from '../../shared/platform/env';
 import type { LocalService } from '../runtime/service';
 import { loadLocalEsmConfig } from './config';
 import { startLocalEsm } from './local-esm';
@@ -23,6 +24,7 @@ export const localEsmService: LocalService = {
       logger,
       brokers: config.KAFKA_BOOTSTRAP_SERVERS,
       onFailureDir: loadLocalEsmConfig(env).onFailureDir,
+      batchingWindows: readEnv(LocalEnv.BatchingWindowMs, env),
     });
     return { stop: esm.stop };
   },

@@ -1,6 +1,8 @@
 export { platform, platformDefinitionInput, Topic, FunctionEntry } from './definition';
 export type { HttpRouteKey } from './definition';
 export { loadPlatformDefinition } from './load';
+export { batchingWindowsSchema, withBatchingWindows } from './batching-window';
+export type { BatchingWindows } from './batching-window';
 export { loadPlatform, withNamespace } from './namespace';
 export type { RuntimePlatform } from './namespace';
 export {

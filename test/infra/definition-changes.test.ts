@@ -105,3 +105,18 @@ describe('batching windows', () => {
     );
   });
 });
+
+describe('batching windows from the CDK context (xseven:batchingWindowMs)', () => {
+  it('sets one consumer to 0 s and the others to 1 s', () => {
+    const { template } = synthPlatform({
+      config: { batchingWindowMs: '1000,conversation-log=0' },
+    });
+    const esms = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
+    const windowOf = (group: string): unknown =>
+      esms.find((e) =>
+        JSON.stringify(e.Properties.AmazonManagedKafkaEventSourceConfig).includes(group),
+      )?.Properties.MaximumBatchingWindowInSeconds;
+    expect(windowOf('conversation-log')).toBe(0);
+    expect(windowOf('ai-responses')).toBe(1);
+  });
+});

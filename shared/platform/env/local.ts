@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { envVar } from './contract';
 import { ApiAuthMode } from '../schema';
 import { booleanFlagSchema } from './parse';
+import { batchingWindowsSchema } from '../batching-window';
 
 export const LocalEnv = {
   ApiPort: envVar(
@@ -47,6 +48,11 @@ export const LocalEnv = {
     'XSEVEN_DLQ_RETRY_TIMEOUT_SECONDS',
     z.coerce.number().int().min(5).max(840).default(60),
     "The time each local DLQ-retry run may take, like the Lambda's timeout",
+  ),
+  BatchingWindowMs: envVar(
+    'XSEVEN_BATCHING_WINDOW_MS',
+    batchingWindowsSchema.optional(),
+    "The local ESMs' batching windows: `0` for every consumer, or `conversation-log=0,ai-responses=1000` per consumer (0–300000 ms); default each consumer's `maximumBatchingWindowMs` in the definition",
   ),
   EsmConsumers: envVar(
     'XSEVEN_ESM_CONSUMERS',
