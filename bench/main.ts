@@ -1,5 +1,6 @@
 import './quiet';
 import { bundleBench } from './bundles';
+import { burstBench } from './burst';
 import { consumerBench } from './consumer';
 import { publishBench } from './publish';
 import { latencyBench } from './latency';
@@ -16,6 +17,7 @@ const suites: readonly BenchSuite[] = [
   bundleBench,
   soakBench,
   latencyBench,
+  burstBench,
 ];
 
 const ratioLine = (r: BenchResult): string => {

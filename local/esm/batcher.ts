@@ -13,6 +13,13 @@ export interface BatcherOptions {
   readonly overheadBytes: number;
   /** Records buffered at most before `waitForRoom` blocks the fetchers. */
   readonly maxBuffered: number;
+  /**
+   * Bytes (estimated, as for the payload) buffered at most before
+   * `waitForRoom` blocks the fetchers: the read-ahead is bounded in bytes,
+   * not only in records (100 KiB records would make 2,000 records 200 MB).
+   * @default Infinity
+   */
+  readonly maxBufferedBytes?: number;
   /** Delivers one batch (retries included); rejects only when stopped. */
   readonly deliver: (records: readonly PendingRecord[]) => Promise<void>;
   /** Called after a batch is delivered, with the next offset to commit per partition. */
@@ -72,6 +79,7 @@ export class Batcher {
   #open: OpenBatch | undefined;
   #chain: Promise<void> = Promise.resolve();
   #buffered = 0;
+  #bufferedBytes = 0;
   #stopped = false;
   readonly #roomWaiters: (() => void)[] = [];
 
@@ -82,6 +90,19 @@ export class Batcher {
   /** Records buffered or being delivered. */
   public get buffered(): number {
     return this.#buffered;
+  }
+
+  /** Estimated bytes of the records buffered or being delivered. */
+  public get bufferedBytes(): number {
+    return this.#bufferedBytes;
+  }
+
+  /** Whether the fetchers may add more (under both the record and the byte bound). */
+  public get hasRoom(): boolean {
+    return (
+      this.#buffered < this.#options.maxBuffered &&
+      this.#bufferedBytes < (this.#options.maxBufferedBytes ?? Number.POSITIVE_INFINITY)
+    );
   }
 
   /**
@@ -109,12 +130,13 @@ export class Batcher {
       this.#open.records.push(record);
       this.#open.bytes += size;
       this.#buffered += 1;
+      this.#bufferedBytes += size;
     }
     if (this.#open && this.#open.records.length >= batchSize) this.#seal();
   }
 
   /**
-   * Resolves when fewer than `maxBuffered` records are pending (backpressure
+   * Resolves when fewer than `maxBuffered` records and `maxBufferedBytes` bytes are pending (backpressure
    * for the fetchers), or at once when stopped.
    *
    * @example
@@ -123,7 +145,7 @@ export class Batcher {
    * ```
    */
   public waitForRoom(): Promise<void> {
-    if (this.#stopped || this.#buffered < this.#options.maxBuffered) return Promise.resolve();
+    if (this.#stopped || this.hasRoom) return Promise.resolve();
     return new Promise((resolve) => this.#roomWaiters.push(resolve));
   }
 
@@ -151,7 +173,7 @@ export class Batcher {
   public stop(): void {
     this.#stopped = true;
     if (this.#open?.timer) clearTimeout(this.#open.timer);
-    if (this.#open) this.#buffered -= this.#open.records.length;
+    if (this.#open) this.#release(this.#open);
     this.#open = undefined;
     for (const wake of this.#roomWaiters.splice(0)) wake();
   }
@@ -176,10 +198,14 @@ export class Batcher {
         this.stop();
         onError(error);
       } finally {
-        this.#buffered -= batch.records.length;
-        while (this.#buffered < this.#options.maxBuffered && this.#roomWaiters.length > 0)
-          this.#roomWaiters.shift()?.();
+        this.#release(batch);
+        while (this.hasRoom && this.#roomWaiters.length > 0) this.#roomWaiters.shift()?.();
       }
     });
+  }
+
+  #release(batch: OpenBatch): void {
+    this.#buffered -= batch.records.length;
+    this.#bufferedBytes -= batch.bytes - this.#options.overheadBytes;
   }
 }

@@ -6,6 +6,8 @@ import type { RecordSender } from '../../shared/kafka/records';
 import { esmGroupId } from '../../shared/platform';
 import { retry } from '../../shared/retry';
 import type { ConsumerDefinition } from '../../shared/platform/schema';
+import { loadLocalEsmConfig } from './config';
+import type { EsmMemoryBounds } from './config';
 import { Batcher } from './batcher';
 import { deliverBatch } from './delivery';
 import type { InvocationOutcome, LambdaHandler } from './delivery';
@@ -35,6 +37,8 @@ export interface ConsumerEsmOptions {
   /** Delay before retry n of a failed batch. @default 100 ms doubling, capped at 5 s */
   readonly backoffMs?: (retry: number) => number;
   readonly maxPayloadBytes?: number;
+  /** @default the defaults of XSEVEN_ESM_READ_AHEAD_BYTES, XSEVEN_ESM_FETCH_MAX_BYTES(_PER_PARTITION) */
+  readonly memory?: EsmMemoryBounds;
 }
 
 const TIMESTAMP_LOG_APPEND_TIME = 1;
@@ -119,6 +123,7 @@ export class ConsumerEsm {
   public async start(): Promise<void> {
     if (this.#consumer) return;
     const { consumer: def, kafka, logger } = this.#options;
+    const memory = this.#options.memory ?? loadLocalEsmConfig({}).memory;
     const controller = new AbortController();
     this.#controller = controller;
     await this.#applyStartingPosition();
@@ -128,6 +133,8 @@ export class ConsumerEsm {
       maxWaitTimeInMs: Math.min(Math.max(def.maximumBatchingWindowMs, 100), 1_000),
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      maxBytes: memory.fetchMaxBytes,
+      maxBytesPerPartition: memory.fetchMaxBytesPerPartition,
     });
     const batcher = new Batcher({
       batchSize: def.batchSize,
@@ -135,6 +142,7 @@ export class ConsumerEsm {
       maxPayloadBytes: this.#options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
       overheadBytes: eventOverheadBytes(this.#options.source),
       maxBuffered: bufferLimit(def),
+      maxBufferedBytes: memory.readAheadBytes,
       deliver: (records) => deliverBatch(records, this.#deliveryDeps(controller.signal)),
       committed: (last) => this.#commit(consumer, last),
       onError: (error) => this.#onBatchError(error),
@@ -196,7 +204,7 @@ export class ConsumerEsm {
     batcher.add(records);
     const last = batch.messages[batch.messages.length - 1];
     if (last) resolveOffset(last.offset);
-    while (isRunning() && batcher.buffered >= bufferLimit(this.#options.consumer)) {
+    while (isRunning() && !batcher.hasRoom) {
       // Wake at least every 2 s to heartbeat while the batcher is full.
       await Promise.race([batcher.waitForRoom(), new Promise((r) => setTimeout(r, 2_000).unref())]);
       await heartbeat().catch(() => undefined);

@@ -15,6 +15,7 @@ import type { EsmControl } from '../../shared/management/runtime-hooks';
 import { ConsumerEsm } from './consumer-esm';
 import type { InvocationOutcome, LambdaHandler } from './delivery';
 import { loadLocalEsmConfig } from './config';
+import type { EsmMemoryBounds } from './config';
 import { EsmConfigError } from './errors';
 import { localClusterArn } from './local-arns';
 
@@ -61,6 +62,8 @@ export interface LocalEsmOptions {
   readonly onFailureDir?: string;
   /** Wait between two attempts to write to an unwritable on-failure destination. @default 1 s */
   readonly onFailureRetryMs?: number;
+  /** Byte bounds of each mapping. @default from the environment (XSEVEN_ESM_READ_AHEAD_BYTES...) */
+  readonly memory?: EsmMemoryBounds;
   /** Batching windows overriding the definition's. @default XSEVEN_BATCHING_WINDOW_MS */
   readonly batchingWindows?: BatchingWindows;
 }
@@ -94,7 +97,9 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
     (c) => options.consumers === undefined || options.consumers.includes(c.name),
   );
   const eventSourceArn = await clusterArnOf(kafka, platform.name);
-  const onFailureDir = options.onFailureDir ?? loadLocalEsmConfig().onFailureDir;
+  const config = loadLocalEsmConfig();
+  const onFailureDir = options.onFailureDir ?? config.onFailureDir;
+  const memory = options.memory ?? config.memory;
   // One producer for every mapping's on-failure destination, connected on its first write.
   const producer = new KafkaProducer({
     kafka,
@@ -117,6 +122,7 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
           handler,
           producer,
           onFailureDir,
+          memory,
           ...(options.onFailureRetryMs === undefined
             ? {}
             : { onFailureRetryMs: options.onFailureRetryMs }),

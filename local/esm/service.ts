@@ -23,7 +23,7 @@ export const localEsmService: LocalService = {
       kafka,
       logger,
       brokers: config.KAFKA_BOOTSTRAP_SERVERS,
-      onFailureDir: loadLocalEsmConfig(env).onFailureDir,
+      ...loadLocalEsmConfig(env),
       batchingWindows: readEnv(LocalEnv.BatchingWindowMs, env),
     });
     return { stop: esm.stop };

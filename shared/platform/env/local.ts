@@ -54,6 +54,29 @@ export const LocalEnv = {
     batchingWindowsSchema.optional(),
     "The local ESMs' batching windows: `0` for every consumer, or `conversation-log=0,ai-responses=1000` per consumer (0–300000 ms); default each consumer's `maximumBatchingWindowMs` in the definition",
   ),
+  EsmReadAheadBytes: envVar(
+    'XSEVEN_ESM_READ_AHEAD_BYTES',
+    z.coerce
+      .number()
+      .int()
+      .min(1_048_576)
+      .default(16 * 1_048_576),
+    'Bytes of records each local event source mapping holds fetched ahead of its invocations (estimated as in the MSK event; at least 1 MiB); default 16 MiB: two full 6 MB invocation payloads',
+  ),
+  EsmFetchMaxBytes: envVar(
+    'XSEVEN_ESM_FETCH_MAX_BYTES',
+    z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .default(8 * 1_048_576),
+    "kafkajs `maxBytes` of each local event source mapping's fetch requests; default 8 MiB (kafkajs: 10 MiB). A first record larger than the limit is still returned (KIP-74)",
+  ),
+  EsmFetchMaxBytesPerPartition: envVar(
+    'XSEVEN_ESM_FETCH_MAX_BYTES_PER_PARTITION',
+    z.coerce.number().int().min(1_024).default(1_048_576),
+    "kafkajs `maxBytesPerPartition` of those fetches; default 1 MiB (the platform's record limit fits one record per partition and fetch)",
+  ),
   EsmConsumers: envVar(
     'XSEVEN_ESM_CONSUMERS',
     z

@@ -24,6 +24,43 @@ const setup = (batchSize: number, windowMs: number, maxPayloadBytes = 6 * 1024 *
 };
 
 describe('Batcher', () => {
+  it('bounds its read-ahead in bytes: room again once a delivered batch frees them', async () => {
+    const releases: (() => void)[] = [];
+    const delivery = async (n: number): Promise<() => void> => {
+      while (releases.length < n) await new Promise((r) => setImmediate(r));
+      return releases[n - 1] as () => void;
+    };
+    const big = (o: number): PendingRecord => pending(o, 0, { value: Buffer.alloc(10_000) });
+    const recordBytes = estimateRecordBytes(big(0));
+    const batcher = new Batcher({
+      batchSize: 2,
+      windowMs: 0,
+      maxPayloadBytes: 6 * 1024 * 1024,
+      overheadBytes: 100,
+      maxBuffered: 1_000,
+      maxBufferedBytes: 2.5 * recordBytes,
+      deliver: () => new Promise<void>((resolve) => releases.push(resolve)),
+      committed: async () => undefined,
+      onError: () => undefined,
+    });
+    batcher.add([big(0), big(1)]);
+    expect(batcher.hasRoom).toBe(true);
+    batcher.add([big(2)]);
+    expect(batcher.bufferedBytes).toBe(3 * recordBytes);
+    expect(batcher.hasRoom).toBe(false); // 3 records, far below maxBuffered: the bytes bound holds
+    let roomy = false;
+    const room = batcher.waitForRoom().then(() => (roomy = true));
+    await new Promise((r) => setImmediate(r));
+    expect(roomy).toBe(false);
+    (await delivery(1))(); // the first batch (2 records) is delivered
+    await room;
+    expect(batcher.buffered).toBe(1);
+    expect(batcher.bufferedBytes).toBe(recordBytes);
+    (await delivery(2))(); // the second batch, in delivery meanwhile
+    await batcher.drained();
+    expect(batcher.bufferedBytes).toBe(0);
+  });
+
   it('delivers full batches at once and a partial batch after the window, then commits', async () => {
     const { batcher, delivered, commits } = setup(3, 50);
     const added = Date.now();
