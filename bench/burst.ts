@@ -8,8 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { request, Agent } from 'node:http';
-import { createServer } from 'node:net';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { createKafka } from '../shared/kafka/client';
 import {
@@ -19,6 +18,7 @@ import {
   topicForEventType,
   withNamespace,
 } from '../shared/platform';
+import { freePort, postJson } from './http';
 import type { BenchResult, BenchSuite } from './types';
 
 const EVENTS = Math.max(100, Number(process.env.BENCH_BURST_EVENTS ?? 18_000));
@@ -28,16 +28,6 @@ const BUDGET_MB = 512;
 const ROOT = join(__dirname, '..');
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 /** RSS in bytes of a process and all its descendants (Linux /proc). */
 const treeRss = (pid: number): number => {
@@ -87,24 +77,6 @@ const body = (first: number): string =>
     })),
   });
 
-const post = (agent: Agent, url: string, payload: string): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve()
-            : reject(new Error(`batch route answered ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-
 const run = async (): Promise<readonly BenchResult[]> => {
   const prefix = `bench-burst-${Date.now()}-`;
   const def = withNamespace(platform, prefix);
@@ -148,7 +120,7 @@ const run = async (): Promise<readonly BenchResult[]> => {
       while (next < EVENTS) {
         const first = next;
         next += PER_REQUEST;
-        await post(agent, `${api}/events/batch`, body(first));
+        await postJson(agent, `${api}/events/batch`, body(first));
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));

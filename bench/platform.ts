@@ -5,7 +5,6 @@
  * function modules read the prefix from the environment once per process,
  * so every start in one bench process uses the same prefix (and topics).
  */
-import { createServer } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Kafka } from 'kafkajs';
 import { withAdmin } from '../shared/kafka/admin';
@@ -16,17 +15,7 @@ import type { PlatformDefinition } from '../shared/platform';
 import { provisionTopics, topicConfigs } from '../local/provision';
 import type { RunningService } from '../local/runtime/service';
 import { localServices } from '../local/services';
-
-/** A free TCP port on 127.0.0.1 at the time of asking. */
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+import { freePort } from './http';
 
 /** The platform as the bench started it. */
 export interface BenchPlatform {

@@ -9,11 +9,12 @@
  * (100,000 remembered event ids, 10,000 conversations): from there on
  * nothing may grow.
  */
-import { request, Agent } from 'node:http';
+import { Agent } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { metricSnapshot } from '../shared/observability/metrics';
 import { MetricName, topicForEventType } from '../shared/platform';
+import { postJson } from './http';
 import { startBenchPlatform } from './platform';
 import type { BenchPlatform } from './platform';
 import { median } from './stats';
@@ -47,24 +48,6 @@ const body = (first: number): string =>
     }),
   });
 
-const post = (agent: Agent, url: string, payload: string): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve()
-            : reject(new Error(`batch route answered ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-
 const handled = (topic: string): number =>
   metricSnapshot()
     .filter(
@@ -93,7 +76,7 @@ const push = async (
       const first = next;
       next += BATCH;
       while (first - handled(topic) > MAX_AHEAD) await sleep(5);
-      await post(agent, url, body(first));
+      await postJson(agent, url, body(first));
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
