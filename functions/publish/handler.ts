@@ -11,6 +11,7 @@ import type {
 import { authorizeRoutes } from '../../shared/http/authorization';
 import { NotFoundError } from '../../shared/http/errors';
 import { problemJsonErrors } from '../../shared/http/problem-middleware';
+import { requestLogContext } from '../../shared/http/request-log-context';
 import { createLogger } from '../../shared/observability/logger';
 import { flushMetricsAfter } from '../../shared/observability/metrics-middleware';
 import { closeProducer } from '../../shared/kafka/producer-instance';
@@ -84,6 +85,12 @@ export const createPublishHandler = (
   };
 
   return middy<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(
+      requestLogContext({ logger }) as MiddlewareObj<
+        JsonBodyEvent,
+        APIGatewayProxyStructuredResultV2
+      >,
+    )
     .use(
       problemJsonErrors({ logger }) as MiddlewareObj<
         JsonBodyEvent,

@@ -10,7 +10,9 @@ import {
 } from '../../shared/http/errors';
 import type { HttpError } from '../../shared/http/errors';
 import { jsonResponse, problemOf, problemResponse, toHttpError } from '../../shared/http/problem';
-import { publishEvents } from '../../shared/publish/publish';
+import { publishEvents, traceAttributes } from '../../shared/publish/publish';
+import { requestTrace } from '../../shared/http/request-log-context';
+import { startTrace } from '../../shared/tracing/trace-context';
 import type { BatchItemResult, PublishedEvent } from '../../shared/publish/publish';
 import type { PublishContext } from '../../shared/publish/context';
 import type { HttpRouteKey } from '../../shared/platform';
@@ -86,6 +88,8 @@ const newEvent = (
   type,
   data: data as NewEvent<EventType>['data'],
   correlationId: correlationIdOf(event, options.correlation_id),
+  // Each event a span of the request's trace (requestLogContext read or started it).
+  ...traceAttributes(requestTrace(event) ?? startTrace()),
   ...(options.source === undefined ? {} : { source: options.source }),
   ...(options.event_id === undefined ? {} : { eventId: options.event_id }),
   ...(options.subject === undefined ? {} : { subject: options.subject }),
@@ -127,7 +131,10 @@ const publishOne = async (
   if (result === undefined) throw new Error('no publish result');
   if (!result.ok) throw httpErrorOf(result.error);
   deps.logger.info('event published', {
-    eventId: result.published.eventId,
+    event_id: result.published.eventId,
+    ...(result.published.correlationId === undefined
+      ? {}
+      : { correlation_id: result.published.correlationId }),
     eventType: result.published.type,
     topic: result.published.topic,
     partition: result.published.partition,

@@ -50,7 +50,7 @@ resolve_jars() {
   log "downloading Apache Kafka $KAFKA_VERSION jars from Maven Central (first run only)..."
   rm -rf "$LIBS"; mkdir -p "$LIBS"
   mvn -B -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies -DoutputDirectory="$LIBS" \
-    | grep --line-buffered -E 'Downloaded from .*\.jar|BUILD|ERROR' | sed -u 's/^/[kafka] [mvn] /' >&2 || true
+    | awk -v total="$(sed -n 's:.*<jar.count>\(.*\)</jar.count>.*:\1:p' "$HERE/pom.xml")" -f "$HERE/mvn-progress.awk" >&2 || true
   ls "$LIBS"/kafka_2.13-*.jar >/dev/null 2>&1 || die "Maven could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION (see output above)"
   touch "$LIBS/.complete"
   log "jars cached in $LIBS"

@@ -1,7 +1,7 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventEnvelope } from '../events/envelope';
 import type { EventType } from '../events/event-types';
 import type { DecodedRecord } from './msk-record';
+import type { HandlerLogger } from './record-logger';
 
 /**
  * An event of one of the types `T`, as a discriminated union: checking
@@ -17,7 +17,8 @@ export interface HandlerContext {
   readonly record: DecodedRecord;
   /** Which delivery of this record this is (1 = first; more after DLQ retries). */
   readonly attempt: number;
-  readonly logger: Logger;
+  /** Writes lines carrying the record's event id, correlation id and trace id. */
+  readonly logger: HandlerLogger;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { recordIds } from './record-logger';
 import type { DeadLetter } from '../dlq/dead-letter';
 import type { DlqWriter } from '../dlq/writer';
 import type { EventEnvelope } from '../events/envelope';
@@ -183,7 +184,7 @@ const processRecord = (
     figures.processed += 1;
     return processed;
   }
-  const ctx = new RecordContext(decoded, deps.logger);
+  const ctx = new RecordContext(decoded, deps.logger, event);
   let pending: void | Promise<void>;
   try {
     pending = ctx.run(handlers, event);
@@ -299,15 +300,18 @@ export const processBatch = async (
           category: letter.failure.category,
         });
       for (const letter of letters)
-        deps.logger.warn('record dead-lettered', {
-          topic: letter.record.topic,
-          partition: letter.record.partition,
-          offset: letter.record.offset,
-          eventId: letter.eventId,
-          handler: letter.handler,
-          category: letter.failure.category,
-          error: letter.failure.message,
-        });
+        deps.logger.warn(
+          'record dead-lettered',
+          recordIds(letter.record.headers, letter.eventId, undefined),
+          {
+            topic: letter.record.topic,
+            partition: letter.record.partition,
+            offset: letter.record.offset,
+            handler: letter.handler,
+            category: letter.failure.category,
+            error: letter.failure.message,
+          },
+        );
     } catch (error) {
       if (!deps.reportBatchItemFailures) throw error;
       deps.logger.error('dead-letter write failed; reporting the records for redelivery', {

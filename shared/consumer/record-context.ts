@@ -4,6 +4,7 @@ import type { EventEnvelope } from '../events/envelope';
 import type { EventType } from '../events/event-types';
 import type { EventHandler, EventOf, HandlerContext, TombstoneHandler } from './bus';
 import type { DecodedRecord } from './msk-record';
+import { RecordLogger, recordIds } from './record-logger';
 import { isThenable } from './time-bound';
 
 /**
@@ -13,14 +14,25 @@ import { isThenable } from './time-bound';
  */
 export class RecordContext implements HandlerContext {
   public readonly record: DecodedRecord;
-  public readonly logger: Logger;
+  readonly #baseLogger: Logger;
+  readonly #event: EventEnvelope | undefined;
+  #logger: RecordLogger | undefined;
   #controller: AbortController | undefined;
   #attempt: number | undefined;
   #handler: string | undefined;
 
-  public constructor(record: DecodedRecord, logger: Logger) {
+  public constructor(record: DecodedRecord, logger: Logger, event?: EventEnvelope) {
     this.record = record;
-    this.logger = logger;
+    this.#baseLogger = logger;
+    this.#event = event;
+  }
+
+  /** The record's logger: every line carries its event id, correlation id and trace id. */
+  public get logger(): RecordLogger {
+    this.#logger ??= new RecordLogger(this.#baseLogger, () =>
+      recordIds(this.record.headers, this.#event?.id, this.#event?.correlationid),
+    );
+    return this.#logger;
   }
 
   public get signal(): AbortSignal {

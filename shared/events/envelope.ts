@@ -54,6 +54,13 @@ export interface NewEvent<T extends EventType> {
   readonly time?: Date;
   readonly subject?: string;
   readonly correlationId?: string;
+  /**
+   * W3C trace context of the event's creation (the CloudEvents
+   * distributed-tracing extension: `traceparent`, `tracestate` attributes;
+   * the records carry the current hop in the `traceparent` header).
+   */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }
 
 /** Default `source` of events published by the platform. */
@@ -70,6 +77,8 @@ export interface NewEnvelope<T extends EventType> {
   readonly dataschema: string;
   readonly subject?: string;
   readonly correlationid?: string;
+  readonly traceparent?: string;
+  readonly tracestate?: string;
   readonly dataversion: number;
   readonly data: EventDataInput<T>;
 }
@@ -112,6 +121,8 @@ export const createEnvelope = <T extends EventType>(event: NewEvent<T>): NewEnve
   } as NewEnvelope<T>;
   if (event.subject !== undefined) envelope.subject = event.subject;
   if (event.correlationId !== undefined) envelope.correlationid = event.correlationId;
+  if (event.traceparent !== undefined) envelope.traceparent = event.traceparent;
+  if (event.tracestate !== undefined) envelope.tracestate = event.tracestate;
   envelope.dataversion = schema.major;
   envelope.data = event.data;
   return envelope;

@@ -20,6 +20,14 @@ export const EventHeader = {
   CorrelationId: 'ce_correlationid',
   DataVersion: 'ce_dataversion',
   DataSchema: 'ce_dataschema',
+  /**
+   * W3C trace context of the hop that wrote the record (the CloudEvents
+   * distributed-tracing extension, under the W3C header names OpenTelemetry's
+   * Kafka propagation uses): the publish API writes the event's, the DLQ and
+   * its retries the same trace id with a span id of their own.
+   */
+  Traceparent: 'traceparent',
+  Tracestate: 'tracestate',
 } as const;
 export type EventHeader = (typeof EventHeader)[keyof typeof EventHeader];
 
@@ -56,6 +64,10 @@ export const eventHeaders = (event: EventEnvelope): Record<string, string> => {
   if (event.dataschema !== undefined) headers[EventHeader.DataSchema] = event.dataschema;
   if (event.subject !== undefined) headers[EventHeader.Subject] = event.subject;
   if (event.correlationid !== undefined) headers[EventHeader.CorrelationId] = event.correlationid;
+  if (typeof event.traceparent === 'string') {
+    headers[EventHeader.Traceparent] = event.traceparent;
+    if (typeof event.tracestate === 'string') headers[EventHeader.Tracestate] = event.tracestate;
+  }
   return headers;
 };
 

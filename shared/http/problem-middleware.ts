@@ -18,7 +18,7 @@ export type HttpRequest = Request<
 /**
  * Middy middleware rendering every error as application/problem+json.
  * Put it first (outermost) so it sees errors of every other middleware.
- * 4xx are logged at info, 5xx at error with their cause; bodies are never logged.
+ * 4xx are logged at debug, 5xx at error with their cause; bodies are never logged.
  *
  * @example
  * ```ts
@@ -34,7 +34,9 @@ export const problemJsonErrors = (options: {
     const context = { status: httpError.status, code: httpError.code, path: request.event.rawPath };
     if (httpError.status >= 500)
       options.logger.error('request failed', { ...context, error: request.error ?? undefined });
-    else options.logger.info('request rejected', { ...context, detail: httpError.message });
+    // A refused request is the caller's business (its answer says why, the
+    // metrics count it): one debug line, not INFO noise per bad request.
+    else options.logger.debug('request rejected', { ...context, detail: httpError.message });
     request.response = problemResponse(httpError, request.event.rawPath);
   };
   return { onError: problemJsonErrorsOnError };

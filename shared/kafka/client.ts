@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import type { ISocketFactory, KafkaConfig, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
+import type { ISocketFactory, KafkaConfig, RetryOptions, SASLOptions } from 'kafkajs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { KafkaConnectionConfig } from './connection-config';
 import { loadKafkaConnectionConfig } from './connection-config';
+import { kafkajsLogCreator } from './kafkajs-log';
 
 const saslOptions = (config: KafkaConnectionConfig): SASLOptions | undefined => {
   if (!config.KAFKA_SECURITY_PROTOCOL.startsWith('SASL')) return undefined;
@@ -43,38 +44,6 @@ const sslOptions = (config: KafkaConnectionConfig): KafkaConfig['ssl'] => {
     ...(config.KAFKA_SSL_KEYFILE ? { key: readFileSync(config.KAFKA_SSL_KEYFILE, 'utf8') } : {}),
   };
 };
-
-/**
- * A kafkajs log creator writing through a Powertools logger (structured JSON).
- *
- * @example
- * ```ts
- * new Kafka({ brokers, logCreator: kafkajsLogCreator(logger) });
- * ```
- */
-export const kafkajsLogCreator =
-  (logger: Logger) =>
-  () =>
-  ({ level, log, namespace }: LogEntry): void => {
-    // `timestamp` and `logger` are Powertools' own keys: drop kafkajs' copies.
-    const {
-      message,
-      timestamp: _timestamp,
-      logger: _logger,
-      ...extra
-    } = log as typeof log & { logger?: unknown };
-    const entry = { kafkajs: namespace, ...extra };
-    // A connection logs every error response at ERROR, then throws it to its
-    // caller, which retries it (a coordinator still loading on a fresh
-    // cluster, a leader moving) or fails with it: the caller's outcome is
-    // what matters, the response itself is a detail.
-    const responseDetail = namespace === 'Connection' && message.startsWith('Response ');
-    if (responseDetail) logger.debug(message, entry);
-    else if (level === logLevel.ERROR) logger.error(message, entry);
-    else if (level === logLevel.WARN) logger.warn(message, entry);
-    else if (level === logLevel.INFO) logger.info(message, entry);
-    else logger.debug(message, entry);
-  };
 
 /** Options of {@link createKafka}. */
 export interface CreateKafkaOptions {

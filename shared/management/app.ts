@@ -10,6 +10,7 @@ import type { Kafka } from 'kafkajs';
 import { KafkaUnavailableError, XsevenError } from '../errors';
 import { authorizeRoutes } from '../http/authorization';
 import { problemJsonErrors } from '../http/problem-middleware';
+import { requestLogContext } from '../http/request-log-context';
 import { ContainerAdmin } from '../kafka/admin';
 import { createKafka } from '../kafka/client';
 import { loadKafkaConnectionConfig } from '../kafka/connection-config';
@@ -168,6 +169,7 @@ export const createManagementHandler = (
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
     dispatchManagement,
   )
+    .use(requestLogContext({ logger }))
     .use(problemJsonErrors({ logger }))
     .use(flushMetricsAfter())
     .use(

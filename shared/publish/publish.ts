@@ -12,6 +12,26 @@ import { MAX_RECORD_BYTES } from '../platform/limits';
 import { defaultPublishContext } from './context';
 import type { PublishContext } from './context';
 import { EventTooLargeError } from './errors';
+import { childSpan, formatTraceparent } from '../tracing/trace-context';
+import type { TraceContext } from '../tracing/trace-context';
+
+/**
+ * The trace attributes of a new event: a span of its own in `trace` (the
+ * publishing request's), and the caller's `tracestate`.
+ *
+ * @example
+ * ```ts
+ * const event = { type, data, ...traceAttributes(requestTrace) };
+ * ```
+ */
+export const traceAttributes = (
+  trace: TraceContext,
+): { traceparent: string; tracestate?: string } => {
+  const traceparent = formatTraceparent(childSpan(trace));
+  return trace.tracestate === undefined
+    ? { traceparent }
+    : { traceparent, tracestate: trace.tracestate };
+};
 
 /** Envelope attributes a publisher may set (all optional). */
 export interface PublishOptions {
@@ -23,6 +43,8 @@ export interface PublishOptions {
   readonly eventId?: string;
   readonly subject?: string;
   readonly time?: Date;
+  /** The trace the event joins (its record carries a span of it). @default none */
+  readonly trace?: TraceContext;
   /** @default the container's context ({@link defaultPublishContext}) */
   readonly context?: PublishContext;
 }
@@ -147,6 +169,7 @@ const newEvent = <T extends EventType>(
   ...(options.eventId === undefined ? {} : { eventId: options.eventId }),
   ...(options.subject === undefined ? {} : { subject: options.subject }),
   ...(options.time === undefined ? {} : { time: options.time }),
+  ...(options.trace === undefined ? {} : traceAttributes(options.trace)),
 });
 
 /**

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { logLevel } from 'kafkajs';
-import { kafkajsLogCreator } from '../../../shared/kafka/client';
+import { kafkajsLogCreator } from '../../../shared/kafka/kafkajs-log';
 import { pinnedSocketFactory } from '../../../shared/kafka/topic-readiness';
 
 interface Listening {
