@@ -5,7 +5,9 @@ import { loadKafkaConnectionConfig } from '../shared/kafka/connection-config';
 import { registerTopicConfigPolicy } from '../shared/management/runtime-hooks';
 import { createLogger } from '../shared/observability/logger';
 import { loadPlatform, readCommittedSchemas } from '../shared/platform';
-import { LocalEnv, readEnv } from '../shared/platform/env';
+import { checkEnvironment, ENV_VARIABLES, LocalEnv, readEnv } from '../shared/platform/env';
+import { loadProducerConfig } from '../shared/kafka/producer-config';
+import { warnIgnoredSeedVariables } from './esm/seed-env';
 import { provisionTopics, topicConfigs } from './provision';
 import { ensureBroker, stopBroker } from './runtime/broker';
 import type { RunningService } from './runtime/service';
@@ -20,6 +22,10 @@ import { localServices } from './services';
  */
 const main = async (): Promise<void> => {
   const logger = createLogger('xseven-local');
+  // Every setting is validated before anything starts: a bad one exits naming it.
+  checkEnvironment(ENV_VARIABLES, process.env);
+  loadProducerConfig(process.env);
+  warnIgnoredSeedVariables(logger, process.env);
   const registryUrl = schemaRegistryUrl();
   await ensureBroker();
   const config = loadKafkaConnectionConfig();

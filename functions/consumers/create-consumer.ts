@@ -15,6 +15,7 @@ import type { DlqWriter } from '../../shared/dlq/writer';
 import { createLogger } from '../../shared/observability/logger';
 import { flushMetricsAfter } from '../../shared/observability/metrics-middleware';
 import { loadPlatform } from '../../shared/platform';
+import { checkEnvironment, FUNCTION_ENV_VARIABLES } from '../../shared/platform/env';
 import type { ConsumerDefinition, PlatformDefinition } from '../../shared/platform';
 import { loadConsumerEnv } from './consumer-env';
 
@@ -92,6 +93,8 @@ const consumerOf = (
  * ```
  */
 export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
+  // Every setting at init, not at the first record: a bad one names its variable.
+  checkEnvironment(FUNCTION_ENV_VARIABLES, options.env ?? process.env);
   const env = loadConsumerEnv(options.env);
   const def = options.platform ?? loadPlatform(options.env).platform;
   const consumer = consumerOf(def, options.consumer, env.XSEVEN_CONSUMER_NAME);

@@ -21,6 +21,8 @@ import type { RandomSource } from '../../shared/dlq/retry-strategies';
 import { createLogger } from '../../shared/observability/logger';
 import { flushMetricsAfter } from '../../shared/observability/metrics-middleware';
 import { loadPlatform } from '../../shared/platform';
+import { checkEnvironment, FUNCTION_ENV_VARIABLES } from '../../shared/platform/env';
+import { loadProducerConfig } from '../../shared/kafka/producer-config';
 import type { PlatformDefinition } from '../../shared/platform';
 
 /** What an invocation reports (counts only: never payloads). */
@@ -93,13 +95,15 @@ export interface DlqRetryHandlerOptions {
 export const createDlqRetryHandler = (options: DlqRetryHandlerOptions = {}) => {
   const logger = options.logger ?? createLogger('dlq-retry');
   let kafka = options.kafka;
-  let def = options.platform;
+  // Every setting at init, not at the first run: a bad one names its variable.
+  checkEnvironment(FUNCTION_ENV_VARIABLES);
+  loadProducerConfig();
+  const def = options.platform ?? loadPlatform().platform;
 
   const dlqRetry = async (event: unknown, context: InvocationContext): Promise<DlqRetrySummary> => {
     const parsed = scheduledEventSchema.safeParse(event ?? {});
     if (!parsed.success)
       throw new ValidationError(`dlq-retry: unexpected event: ${parsed.error.message}`);
-    def ??= loadPlatform().platform;
     kafka ??= createKafka({ clientId: 'xseven-dlq-retry', logger });
     const started = Date.now();
     const remaining = context.getRemainingTimeInMillis();

@@ -13,6 +13,7 @@ import { NotFoundError } from '../../shared/http/errors';
 import { problemJsonErrors } from '../../shared/http/problem-middleware';
 import { requestLogContext } from '../../shared/http/request-log-context';
 import { createLogger } from '../../shared/observability/logger';
+import { checkEnvironment, FUNCTION_ENV_VARIABLES } from '../../shared/platform/env';
 import { flushMetricsAfter } from '../../shared/observability/metrics-middleware';
 import { closeProducer } from '../../shared/kafka/producer-instance';
 import { routeScopes } from '../../shared/platform';
@@ -59,6 +60,11 @@ export const createPublishHandler = (
 ): MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> => {
   const logger = options.logger ?? createLogger('xseven-publish');
   const context = options.context ?? defaultPublishContext;
+  if (options.context === undefined) {
+    // At init, not at the first request: a bad setting fails the init, naming the variable.
+    checkEnvironment(FUNCTION_ENV_VARIABLES);
+    defaultPublishContext();
+  }
   let openApiDocument: Promise<unknown> | undefined;
   const openApi = (): Promise<unknown> => {
     // Loaded on first request only: keeps the publish path's cold start small.

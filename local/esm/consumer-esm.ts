@@ -39,6 +39,8 @@ export interface ConsumerEsmOptions {
   readonly maxPayloadBytes?: number;
   /** @default the defaults of XSEVEN_ESM_READ_AHEAD_BYTES, XSEVEN_ESM_FETCH_MAX_BYTES(_PER_PARTITION) */
   readonly memory?: EsmMemoryBounds;
+  /** Bytes a fetch waits for (up to the batching window). @default kafkajs' (1 byte) */
+  readonly fetchMinBytes?: number;
 }
 
 const TIMESTAMP_LOG_APPEND_TIME = 1;
@@ -131,6 +133,9 @@ export class ConsumerEsm {
       groupId: this.groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: Math.min(Math.max(def.maximumBatchingWindowMs, 100), 1_000),
+      ...(this.#options.fetchMinBytes === undefined
+        ? {}
+        : { minBytes: this.#options.fetchMinBytes }),
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       maxBytes: memory.fetchMaxBytes,

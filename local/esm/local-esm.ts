@@ -50,6 +50,8 @@ export interface LocalEsmOptions {
   readonly logger: Logger;
   /** Brokers, for the events' `bootstrapServers`. */
   readonly brokers: readonly string[];
+  /** The seed's KAFKA_CONSUMER_FETCH_MIN_BYTES (kafkajs `minBytes`). @default kafkajs' (1 byte) */
+  readonly fetchMinBytes?: number | undefined;
   /** Only these consumers (by name). @default every consumer of the definition */
   readonly consumers?: readonly string[];
   /** Handlers by consumer name, instead of loading the definition's modules. */
@@ -123,6 +125,7 @@ export const startLocalEsm = async (options: LocalEsmOptions): Promise<RunningLo
           producer,
           onFailureDir,
           memory,
+          ...(options.fetchMinBytes === undefined ? {} : { fetchMinBytes: options.fetchMinBytes }),
           ...(options.onFailureRetryMs === undefined
             ? {}
             : { onFailureRetryMs: options.onFailureRetryMs }),

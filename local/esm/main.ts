@@ -7,17 +7,21 @@ import { createKafka } from '../../shared/kafka/client';
 import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';
 import { createLogger } from '../../shared/observability/logger';
 import { loadPlatform } from '../../shared/platform';
-import { LocalEnv, readEnv } from '../../shared/platform/env';
+import { checkEnvironment, ENV_VARIABLES, LocalEnv, readEnv } from '../../shared/platform/env';
+import { warnIgnoredSeedVariables, withSeedConsumerSettings } from './seed-env';
 import { startLocalEsm } from './local-esm';
 
 const main = async (): Promise<void> => {
   const logger = createLogger('xseven-local-esm');
+  checkEnvironment(ENV_VARIABLES, process.env);
+  warnIgnoredSeedVariables(logger, process.env);
   const config = loadKafkaConnectionConfig();
   const consumers = readEnv(LocalEnv.EsmConsumers);
   const def = loadPlatform().platform;
   const kafka = createKafka({ config, clientId: 'xseven-local-esm', logger });
   const esm = await startLocalEsm({
-    platform: def,
+    platform: withSeedConsumerSettings(def, process.env),
+    fetchMinBytes: readEnv(LocalEnv.ConsumerFetchMinBytes),
     kafka,
     logger,
     brokers: config.KAFKA_BOOTSTRAP_SERVERS,

@@ -1,6 +1,7 @@
 import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';
 import { LocalEnv, readEnv } from '../../shared/platform/env';
 import type { LocalService } from '../runtime/service';
+import { withSeedConsumerSettings } from './seed-env';
 import { loadLocalEsmConfig } from './config';
 import { startLocalEsm } from './local-esm';
 
@@ -19,7 +20,8 @@ export const localEsmService: LocalService = {
   start: async ({ platform, kafka, logger, env }) => {
     const config = loadKafkaConnectionConfig(env);
     const esm = await startLocalEsm({
-      platform,
+      platform: withSeedConsumerSettings(platform, env),
+      fetchMinBytes: readEnv(LocalEnv.ConsumerFetchMinBytes, env),
       kafka,
       logger,
       brokers: config.KAFKA_BOOTSTRAP_SERVERS,

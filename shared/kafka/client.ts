@@ -4,6 +4,7 @@ import type { ISocketFactory, KafkaConfig, RetryOptions, SASLOptions } from 'kaf
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { KafkaConnectionConfig } from './connection-config';
 import { loadKafkaConnectionConfig } from './connection-config';
+import { registerCompressionCodecs } from './codecs';
 import { kafkajsLogCreator } from './kafkajs-log';
 
 const saslOptions = (config: KafkaConnectionConfig): SASLOptions | undefined => {
@@ -74,6 +75,8 @@ export interface CreateKafkaOptions {
  * ```
  */
 export const createKafka = (options: CreateKafkaOptions = {}): Kafka => {
+  // Every client may write or read lz4 and snappy records (kafkajs bundles gzip only).
+  registerCompressionCodecs();
   const config = options.config ?? loadKafkaConnectionConfig();
   const sasl = saslOptions(config);
   return new Kafka({

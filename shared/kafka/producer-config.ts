@@ -7,6 +7,8 @@ import type { ProducerCompression } from '../platform/env';
 export const COMPRESSION_CODEC: Readonly<Record<ProducerCompression, CompressionTypes>> = {
   none: CompressionTypes.None,
   gzip: CompressionTypes.GZIP,
+  lz4: CompressionTypes.LZ4,
+  snappy: CompressionTypes.Snappy,
 };
 
 /**

@@ -17,6 +17,8 @@ import { loadKafkaConnectionConfig } from '../kafka/connection-config';
 import { createLogger } from '../observability/logger';
 import { flushMetricsAfter } from '../observability/metrics-middleware';
 import { definitionTopicConfigs, loadPlatform, routeScopes } from '../platform';
+import { checkEnvironment, FUNCTION_ENV_VARIABLES } from '../platform/env';
+import { loadProducerConfig } from '../kafka/producer-config';
 import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
 import { loadManagementConfig } from './config';
 import type { ManagementContext } from './context';
@@ -86,6 +88,9 @@ export const createManagementHandler = (
   options: ManagementHandlerOptions = {},
 ): ManagementHandler => {
   const env = options.env ?? process.env;
+  // Every setting at init, not at first use (the manual retry's producer too).
+  checkEnvironment(FUNCTION_ENV_VARIABLES, env);
+  loadProducerConfig(env);
   const config = loadManagementConfig(env);
   const kafkaConfig = loadKafkaConnectionConfig(env);
   const loaded =

@@ -24,8 +24,17 @@ export const SaslMechanism = {
 } as const;
 export type SaslMechanism = (typeof SaslMechanism)[keyof typeof SaslMechanism];
 
-/** Compression codecs the producer can use (kafkajs bundles gzip only). */
-export const ProducerCompression = { None: 'none', Gzip: 'gzip' } as const;
+/**
+ * Compression codecs the producer can use: kafkajs bundles gzip; lz4 and
+ * snappy are pure-JavaScript codecs shared/kafka registers
+ * (lz4js, kafkajs-snappy), so they bundle into a Lambda with no native build.
+ */
+export const ProducerCompression = {
+  None: 'none',
+  Gzip: 'gzip',
+  Lz4: 'lz4',
+  Snappy: 'snappy',
+} as const;
 export type ProducerCompression = (typeof ProducerCompression)[keyof typeof ProducerCompression];
 
 /** The connection of every Kafka client. */
@@ -74,17 +83,20 @@ export const KafkaEnv = {
   ),
 } as const;
 
+const COMPRESSIONS: readonly string[] = Object.values(ProducerCompression);
+
 const compressionSchema = z
   .string()
   .trim()
   .toLowerCase()
   .superRefine((value, ctx) => {
-    if (value === ProducerCompression.None || value === ProducerCompression.Gzip) return;
+    if (COMPRESSIONS.includes(value)) return;
     ctx.addIssue({
       code: 'custom',
-      message: ['snappy', 'lz4', 'zstd'].includes(value)
-        ? `"${value}" needs a codec kafkajs does not bundle; use "gzip" or "none"`
-        : `"${value}" is not a compression type; use "gzip" or "none"`,
+      message:
+        value === 'zstd'
+          ? '"zstd" is refused: its kafkajs codec needs a native build (@kafkajs/zstd) and no pure-JS or WASM zstd compressor bundles into a Lambda as one file; use "lz4", "snappy", "gzip" or "none"'
+          : `"${value}" is not a compression type; use ${COMPRESSIONS.map((c) => `"${c}"`).join(', ')}`,
     });
   })
   .transform((value) => value as ProducerCompression);
@@ -137,7 +149,7 @@ export const ProducerEnv = {
   CompressionType: envVar(
     'KAFKA_PRODUCER_COMPRESSION_TYPE',
     compressionSchema.default(ProducerCompression.Gzip),
-    '`gzip` (default) or `none`',
+    '`gzip` (default), `lz4`, `snappy` or `none` (`zstd` is refused at start: no codec bundles without a native build)',
   ),
   TimeoutMs: envVar(
     'KAFKA_PRODUCER_TIMEOUT_MS',

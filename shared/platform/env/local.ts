@@ -103,6 +103,39 @@ export const LocalEnv = {
       .optional(),
     'A Confluent-compatible schema registry the local runtime registers the committed schemas in; unset: the committed files are the registry',
   ),
+  ConsumerMaxPollRecords: envVar(
+    'KAFKA_CONSUMER_MAX_POLL_RECORDS',
+    z.coerce.number().int().min(1).max(10_000).optional(),
+    "The seed's consumer setting: locally, the batch size of every event source mapping (an ESM's BatchSize, at most 10,000); the stack keeps the definition's",
+  ),
+  ConsumerAutoOffsetReset: envVar(
+    'KAFKA_CONSUMER_AUTO_OFFSET_RESET',
+    z
+      .enum(['earliest', 'latest'])
+      .transform((v) => (v === 'earliest' ? 'TRIM_HORIZON' : 'LATEST'))
+      .optional(),
+    "The seed's consumer setting: locally, every ESM's starting position (`earliest` = TRIM_HORIZON, `latest` = LATEST; a group with offsets resumes from them)",
+  ),
+  ConsumerFetchMinBytes: envVar(
+    'KAFKA_CONSUMER_FETCH_MIN_BYTES',
+    z.coerce.number().int().min(1).max(52_428_800).optional(),
+    "The seed's consumer setting: the local ESM's fetch minimum (kafkajs `minBytes`); the broker waits up to the batching window for it",
+  ),
+  ConsumerEnableAutoCommit: envVar(
+    'KAFKA_CONSUMER_ENABLE_AUTO_COMMIT',
+    booleanFlagSchema.optional(),
+    "The seed's consumer setting: `false` is what an ESM does (commit after a successful batch); `true` is warned about and ignored",
+  ),
+  ConsumerGroupId: envVar(
+    'KAFKA_CONSUMER_GROUP_ID',
+    z.string().optional(),
+    "The seed's single consumer group: warned about and ignored (each ESM's group comes from the definition)",
+  ),
+  EnableEventSourcing: envVar(
+    'ENABLE_EVENT_SOURCING',
+    z.string().optional(),
+    "The seed's switch: warned about and ignored (every event stays in its topic for the definition's retention)",
+  ),
   StopBroker: envVar(
     'XSEVEN_STOP_BROKER',
     booleanFlagSchema.default(false),

@@ -78,4 +78,16 @@ describe('npm start, quiet and traceable', () => {
     const loud = lines.filter((l) => l.level === 'WARN' || l.level === 'ERROR');
     expect(loud).toEqual([]);
   }, 240_000);
+
+  it("exits before starting anything when a setting is bad, naming the variable (the seed's zstd)", async () => {
+    const failed = startLocalPlatform({
+      XSEVEN_API_PORT: String(await freePort()),
+      KAFKA_PRODUCER_COMPRESSION_TYPE: 'zstd',
+    });
+    const code = await new Promise<number | null>((resolve) => failed.once('exit', resolve));
+    expect(code).toBe(1);
+    const output = failed.output.join('');
+    expect(output).toContain('KAFKA_PRODUCER_COMPRESSION_TYPE: "zstd" is refused');
+    expect(output).not.toContain('topics provisioned');
+  }, 60_000);
 });

@@ -58,9 +58,13 @@ describe('producer configuration from the environment', () => {
     );
   });
 
-  it('explains that lz4 needs a codec kafkajs does not bundle', () => {
-    expect(problemsOf({ KAFKA_PRODUCER_COMPRESSION_TYPE: 'lz4' })).toContain(
-      'KAFKA_PRODUCER_COMPRESSION_TYPE: "lz4" needs a codec kafkajs does not bundle',
+  it("accepts the seed's lz4 and snappy (pure-JS codecs), refuses zstd with the reason", () => {
+    expect(loadProducerConfig({ KAFKA_PRODUCER_COMPRESSION_TYPE: 'LZ4' }).compression).toBe('lz4');
+    expect(loadProducerConfig({ KAFKA_PRODUCER_COMPRESSION_TYPE: 'snappy' }).compression).toBe(
+      'snappy',
+    );
+    expect(problemsOf({ KAFKA_PRODUCER_COMPRESSION_TYPE: 'zstd' })).toContain(
+      'KAFKA_PRODUCER_COMPRESSION_TYPE: "zstd" is refused: its kafkajs codec needs a native build',
     );
   });
 

@@ -1,0 +1,101 @@
+import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import type * as Lz4 from 'lz4js';
+
+/**
+ * A kafkajs codec: what `CompressionCodecs[type]` must return.
+ * (kafkajs passes an Encoder; only its buffer is read.)
+ */
+interface Codec {
+  compress(encoder: { readonly buffer: Buffer }): Promise<Buffer>;
+  decompress(buffer: Buffer): Promise<Buffer>;
+}
+
+/** LZ4 frame constants (https://github.com/lz4/lz4/blob/dev/doc/lz4_Frame_format.md). */
+const LZ4_MAGIC = 0x184d2204;
+/** FLG: version 01, block independence (Kafka's reader refuses dependent blocks). */
+const LZ4_FLG = 0x60;
+/** BD: 64 KiB blocks, as Kafka's own writer (KafkaLZ4BlockOutputStream). */
+const LZ4_BD = 4 << 4;
+const LZ4_BLOCK = 64 * 1024;
+const LZ4_UNCOMPRESSED = 0x80000000;
+
+type Xxh32 = { hash(seed: number, src: Uint8Array, index: number, length: number): number };
+
+/**
+ * LZ4 in the frame format Kafka reads (independent blocks, header checksum),
+ * written block by block with lz4js' block compressor: pure JavaScript, so
+ * it bundles into a Lambda with no native build. (lz4js' own frame writer
+ * declares dependent blocks, which the broker refuses: "Dependent block
+ * stream is unsupported".) Loaded on first use.
+ */
+const lz4Codec = (): Codec => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lz4 = require('lz4js') as typeof Lz4;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const xxh32 = require('lz4js/xxh32.js') as Xxh32;
+  const hashTable = new Uint32Array(1 << 16);
+  const compress = (src: Buffer): Buffer => {
+    const blocks = Math.max(1, Math.ceil(src.length / LZ4_BLOCK));
+    const out = Buffer.alloc(7 + blocks * (4 + lz4.compressBound(LZ4_BLOCK)) + 4);
+    out.writeUInt32LE(LZ4_MAGIC, 0);
+    out[4] = LZ4_FLG;
+    out[5] = LZ4_BD;
+    out[6] = (xxh32.hash(0, out, 4, 2) >>> 8) & 0xff;
+    let at = 7;
+    const block = Buffer.alloc(lz4.compressBound(LZ4_BLOCK));
+    for (let start = 0; start < src.length; start += LZ4_BLOCK) {
+      const length = Math.min(LZ4_BLOCK, src.length - start);
+      hashTable.fill(0); // independent blocks: no match reaches into an earlier one
+      const size = lz4.compressBlock(src, block, start, length, hashTable);
+      if (size === 0 || size >= length) {
+        out.writeUInt32LE((LZ4_UNCOMPRESSED | length) >>> 0, at);
+        src.copy(out, at + 4, start, start + length);
+        at += 4 + length;
+      } else {
+        out.writeUInt32LE(size, at);
+        block.copy(out, at + 4, 0, size);
+        at += 4 + size;
+      }
+    }
+    out.writeUInt32LE(0, at); // end mark
+    return out.subarray(0, at + 4);
+  };
+  return {
+    compress: async ({ buffer }) => compress(buffer),
+    decompress: async (buffer) => Buffer.from(lz4.decompress(buffer)),
+  };
+};
+
+/**
+ * Snappy by kafkajs-snappy (snappyjs, pure JavaScript; it reads the xerial
+ * framing the Java client writes). Loaded on first use.
+ */
+const snappyCodec = (): Codec => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const createSnappyCodec = require('kafkajs-snappy') as () => Codec;
+  return createSnappyCodec();
+};
+
+let registered = false;
+
+/**
+ * Registers the LZ4 and Snappy codecs with kafkajs (which bundles only
+ * gzip), so every client can write them and read records others wrote
+ * with them. Idempotent; the codecs' modules load on first use only.
+ * Zstandard has no codec that bundles into a Lambda without a native
+ * build: `KAFKA_PRODUCER_COMPRESSION_TYPE=zstd` is refused at start.
+ *
+ * @example
+ * ```ts
+ * registerCompressionCodecs();
+ * await producer.send({ topic, messages, compression: CompressionTypes.LZ4 });
+ * ```
+ */
+export const registerCompressionCodecs = (): void => {
+  if (registered) return;
+  registered = true;
+  let lz4: Codec | undefined;
+  let snappy: Codec | undefined;
+  CompressionCodecs[CompressionTypes.LZ4] = () => (lz4 ??= lz4Codec());
+  CompressionCodecs[CompressionTypes.Snappy] = () => (snappy ??= snappyCodec());
+};
