@@ -9,6 +9,7 @@ import type { IHeaders } from 'kafkajs';
 import type { OutgoingMessage, RecordHeader } from '../kafka/records';
 import type { FailureCategory } from '../platform/schema';
 import { DELIVERY_ATTEMPT_HEADER, DLQ_HEADER_PREFIX, DlqHeader } from './headers';
+import { nextHopHeader, TraceHeader } from '../tracing/trace-context';
 
 /** The failed record, as its consumer read it. */
 export interface FailedRecord {
@@ -147,6 +148,9 @@ export const buildDlqMessage = (
   const allHeaders: Record<string, Buffer | Buffer[]> = {};
   for (const [name, values] of Object.entries(headers))
     allHeaders[name] = values.length === 1 ? (values[0] as Buffer) : values;
+  // The dead letter continues the event's trace, as a span of its own.
+  const { traceparent } = nextHopHeader(headers[TraceHeader.Traceparent]);
+  if (traceparent !== undefined) allHeaders[TraceHeader.Traceparent] = Buffer.from(traceparent);
   for (const [name, value] of Object.entries({ ...dlqHeaders, ...options.extraHeaders }))
     allHeaders[name] = Buffer.from(value);
   return {

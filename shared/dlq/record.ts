@@ -8,6 +8,7 @@ import type { IHeaders } from 'kafkajs';
 import type { OutgoingMessage, RecordPosition } from '../kafka/records';
 import * as z from 'zod';
 import { DELIVERY_ATTEMPT_HEADER, DlqHeader, RETRY_HISTORY_HEADER } from './headers';
+import { nextHopHeader, TraceHeader } from '../tracing/trace-context';
 import { DlqRecordInvalidError } from './errors';
 
 /** Headers the DLQ-retry function adds to the records it archives or re-queues. */
@@ -283,6 +284,8 @@ export const toRetryMessage = (record: DlqRecord): OutgoingMessage => ({
   value: record.value,
   headers: {
     ...record.originalHeaders,
+    // The retry continues the event's trace, as a span of its own.
+    ...nextHopHeader(record.originalHeaders[TraceHeader.Traceparent]),
     [DELIVERY_ATTEMPT_HEADER]: String(record.attempt + 1),
     [RETRY_HISTORY_HEADER]: JSON.stringify(record.history),
     [DlqHeader.FirstFailureTime]: record.firstFailureTime.toISOString(),
@@ -310,6 +313,7 @@ export const toArchiveMessage = (
   value: record.value,
   headers: {
     ...record.rawHeaders,
+    ...nextHopHeader(record.rawHeaders[TraceHeader.Traceparent]),
     [DlqHeader.Attempt]: String(record.attempt),
     [DlqHeader.FirstFailureTime]: record.firstFailureTime.toISOString(),
     [DlqHeader.History]: JSON.stringify(record.history),

@@ -102,3 +102,23 @@ export const formatTraceparent = (context: TraceContext): string =>
  */
 export const traceIdOf = (traceparent: string | undefined): string | undefined =>
   parseTraceparent(traceparent)?.traceId;
+
+/**
+ * The `traceparent` header of a record's next hop (a DLQ write, a retry, an
+ * archive): the same trace with a new span id. Empty when the record
+ * carries no valid trace context, so it can be spread into headers.
+ *
+ * @example
+ * ```ts
+ * const headers = { ...original, ...nextHopHeader(original.traceparent) };
+ * ```
+ */
+export const nextHopHeader = (
+  value: string | Buffer | readonly (string | Buffer)[] | undefined,
+): { traceparent?: string } => {
+  const first = Array.isArray(value) ? (value as readonly (string | Buffer)[])[0] : value;
+  const parent = parseTraceparent(first?.toString());
+  return parent === undefined
+    ? {}
+    : { [TraceHeader.Traceparent]: formatTraceparent(childSpan(parent)) };
+};
