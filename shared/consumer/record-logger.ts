@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { EventHeader } from '../events/record';
 import type { RecordHeader } from '../kafka/records';
+import { headerText } from '../dlq/dead-letter';
 import { TraceHeader, traceIdOf } from '../tracing/trace-context';
 
 /** The log methods a handler gets: a Powertools Logger has them. */
@@ -19,11 +20,6 @@ export type RecordIds = {
   readonly event_id?: string;
   readonly correlation_id?: string;
   readonly trace_id?: string;
-};
-
-const headerText = (headers: readonly RecordHeader[], name: string): string | undefined => {
-  for (const h of headers) if (h.name === name) return h.value.toString('utf8');
-  return undefined;
 };
 
 /**

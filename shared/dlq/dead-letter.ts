@@ -49,7 +49,15 @@ export interface DeadLetter {
   readonly failedAt: Date;
 }
 
-const headerText = (headers: readonly RecordHeader[], name: string): string | undefined => {
+/**
+ * The first value of a header as text, if the record has it.
+ *
+ * @example
+ * ```ts
+ * headerText(record.headers, 'traceparent');
+ * ```
+ */
+export const headerText = (headers: readonly RecordHeader[], name: string): string | undefined => {
   for (const h of headers) if (h.name === name) return h.value.toString('utf8');
   return undefined;
 };
