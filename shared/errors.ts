@@ -65,6 +65,24 @@ export class ValidationError extends XsevenError {
 }
 
 /**
+ * Something a caller named does not exist (an event type's schema, a
+ * topic...): HTTP answers 404. Lets areas below `shared/http` raise a 404
+ * without importing the HTTP layer.
+ *
+ * @example
+ * ```ts
+ * throw new ResourceNotFoundError('no schema for event type "x"');
+ * ```
+ */
+export class ResourceNotFoundError extends XsevenError {
+  public readonly status = 404;
+
+  public constructor(message: string, options: Omit<XsevenErrorOptions, 'retriable'> = {}) {
+    super('NOT_FOUND', message, { ...options, retriable: false });
+  }
+}
+
+/**
  * Configuration (environment variables) is missing or invalid.
  *
  * @example

@@ -19,7 +19,7 @@ import type { HttpRouteKey } from '../../shared/platform';
 import { EventTooLargeError } from '../../shared/publish/errors';
 import { KafkaUnavailableError } from '../../shared/errors';
 import type { FieldIssue, XsevenError } from '../../shared/errors';
-import type { JsonBodyEvent } from './json-body';
+import type { JsonBodyEvent } from '../../shared/http/json-body';
 import {
   aiResponseRequestSchema,
   batchRequestSchema,
@@ -257,14 +257,3 @@ export const PUBLISH_ROUTES: { readonly [K in HttpRouteKey<'publish'>]: RouteHan
 
 /** The route key of a batch request, whose body may be larger. */
 export const BATCH_ROUTE: HttpRouteKey<'publish'> = 'POST /events/batch';
-
-/**
- * The route of a key (method and path below the API base path), if the publish function has one.
- *
- * @example
- * ```ts
- * publishRoute('POST /events/batch'); // the batch route
- * ```
- */
-export const publishRoute = (key: string): RouteHandler | undefined =>
-  (PUBLISH_ROUTES as Readonly<Record<string, RouteHandler>>)[key];

@@ -2,6 +2,9 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import {
   HttpApi,
   HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -13,10 +16,15 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { RouteAccess, routeAccess, routeScopes } from '../../shared/platform';
+import {
+  DEFAULT_ROUTE_FUNCTION,
+  RouteAccess,
+  routeAccess,
+  routeScopes,
+} from '../../shared/platform';
 import type { HttpFunction, HttpRouteDefinition, PlatformDefinition } from '../../shared/platform';
 import type { InfraConfig } from '../config';
-import { acceptWildcardResource } from '../nag-suppressions';
+import { accept, acceptWildcardResource } from '../nag-suppressions';
 import { platformLogGroup } from './log-groups';
 import type { LogSettings } from './log-groups';
 
@@ -147,6 +155,26 @@ export class PlatformHttpApi extends Construct {
         ...(jwt ? { authorizationScopes: routeScopes(props.definition, route) } : {}),
       });
     }
+    // Requests no route matches (unknown path, or a known path with another
+    // method) reach the platform's own 404/405 problem+json instead of API
+    // Gateway's `{"message":"Not Found"}`. The route runs no operation, so it
+    // needs no authorizer: API Gateway itself answers such requests unauthenticated.
+    const fallback = new HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: integrations[DEFAULT_ROUTE_FUNCTION],
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    accept(
+      [fallback],
+      [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'the $default route only answers 404/405 problem+json for requests no route matches; every route that reads or changes anything is authorized',
+        },
+      ],
+    );
     this.policies = jwt ? undefined : this.invokePolicies(props.definition.httpRoutes);
   }
 

@@ -6,14 +6,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { ForbiddenError } from '../../shared/http/errors';
 import { problemResponse } from '../../shared/http/problem';
-import { ApiAuthMode, FunctionEntry } from '../../shared/platform';
+import { DEFAULT_ROUTE_KEY, routeMatcher } from '../../shared/http/router';
+import { ApiAuthMode, DEFAULT_ROUTE_FUNCTION, FunctionEntry } from '../../shared/platform';
 import type { HttpFunction, PlatformDefinition } from '../../shared/platform';
 import { OPEN_LOCAL_AUTH, authorizerContext, iamPolicyAllows, localPrincipal } from './auth';
 import type { GatewayAuth } from './auth';
 import { API_GATEWAY_MAX_BODY_BYTES, API_GATEWAY_TIMEOUT_MS } from './config';
 import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './event';
 import type { GatewayResponse } from './event';
-import { routeMatcher } from './routes';
 
 /** An HTTP API handler (payload 2.0). */
 export type HttpApiHandler = (
@@ -137,9 +137,9 @@ const write = (response: ServerResponse, result: GatewayResponse, logger: Logger
  * `requestContext.authorizer` from local credentials as API Gateway does for
  * the configured auth mode (local/gateway/auth.ts); a request without a
  * known principal goes without one, and the function refuses it (401).
- * Like API Gateway it answers
- * 404 for unknown routes and methods, 413 above 10 MB, 503 after 30 s, and 500 when the
- * function fails.
+ * Like API Gateway it sends a request no route matches to the `$default`
+ * route's function (`DEFAULT_ROUTE_FUNCTION`: 404, or 405 with Allow), and
+ * answers 413 above 10 MB, 503 after 30 s, and 500 when the function fails.
  *
  * @example
  * ```ts
@@ -149,7 +149,7 @@ const write = (response: ServerResponse, result: GatewayResponse, logger: Logger
  * ```
  */
 export const startGateway = async (options: GatewayOptions): Promise<RunningGateway> => {
-  const match = routeMatcher(options.platform);
+  const match = routeMatcher(options.platform.httpRoutes);
   const load = options.loadHandler ?? importHandler;
   const limit = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
   const timeoutMs = options.timeoutMs ?? API_GATEWAY_TIMEOUT_MS;
@@ -170,15 +170,17 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
   const invoke = async (request: IncomingMessage): Promise<GatewayResponse> => {
     const method = request.method ?? 'GET';
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const matched = match(method, path);
-    if ('status' in matched) {
-      await readBody(request, limit).catch(() => undefined);
-      // API Gateway HTTP APIs answer 404 for a path without routes and for a
-      // method without a route alike; the log says which methods exist.
-      if (matched.status === 405)
-        logger.info('no route for this method', { method, path, allowed: matched.allowed });
-      return gatewayError(404, 'Not Found');
-    }
+    const found = match(method, path);
+    // As API Gateway does: a request no route matches goes to the `$default`
+    // route's function (which answers 404, or 405 with Allow).
+    const matched =
+      'status' in found
+        ? {
+            routeKey: DEFAULT_ROUTE_KEY,
+            pathParameters: {},
+            route: { function: DEFAULT_ROUTE_FUNCTION },
+          }
+        : found;
     const body = await readBody(request, limit);
     if (body === 'too-large') return gatewayError(413, 'Request Entity Too Large');
     const now = new Date();
@@ -186,7 +188,12 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     // In IAM mode API Gateway refuses a principal whose policy does not allow
     // the route before any function runs (AWS answers {"message":"Forbidden"};
     // locally problem+json, the API's one error format).
-    if (principal && auth.mode === ApiAuthMode.Iam && !iamPolicyAllows(principal, matched.route))
+    if (
+      principal &&
+      auth.mode === ApiAuthMode.Iam &&
+      !('status' in found) &&
+      !iamPolicyAllows(principal, found.route)
+    )
       return fromHttpApiResult(
         problemResponse(
           new ForbiddenError(`the ${principal.name} principal's policy does not allow this route`),

@@ -1,6 +1,5 @@
-import { ValidationError } from '../errors';
+import { ResourceNotFoundError, ValidationError } from '../errors';
 import type { FieldIssue } from '../errors';
-import { NotFoundError } from '../http/errors';
 
 /**
  * An event (envelope or data) does not match its schema. `issues` names each
@@ -44,7 +43,7 @@ export class UnknownSchemaVersionError extends EventValidationError {}
  * throw new SchemaNotFoundError('user.action', '9.1');
  * ```
  */
-export class SchemaNotFoundError extends NotFoundError {
+export class SchemaNotFoundError extends ResourceNotFoundError {
   public constructor(eventType: string, label?: string) {
     super(
       label === undefined

@@ -59,6 +59,22 @@ export class NotFoundError extends HttpError {
   }
 }
 
+/**
+ * 405: the path has routes, none for this method; `Allow` lists those it has (RFC 9110 §15.5.6).
+ *
+ * @example
+ * ```ts
+ * throw new MethodNotAllowedError('PUT', '/api/v1/kafka/topics', ['GET', 'POST']);
+ * ```
+ */
+export class MethodNotAllowedError extends HttpError {
+  public constructor(method: string, path: string, allowed: readonly string[]) {
+    super(405, 'METHOD_NOT_ALLOWED', `${path} does not accept ${method}`, {
+      headers: { allow: allowed.join(', ') },
+    });
+  }
+}
+
 /** 409: conflicts with the current state. @example `throw new ConflictError('topic exists')` */
 export class ConflictError extends HttpError {
   public constructor(message: string, options: XsevenErrorOptions = {}) {

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ValidationError, XsevenError } from '../errors';
+import { ResourceNotFoundError, ValidationError, XsevenError } from '../errors';
 import type { FieldIssue } from '../errors';
-import { HttpError, ServiceUnavailableError } from './errors';
+import { HttpError, NotFoundError, ServiceUnavailableError } from './errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -21,6 +21,7 @@ const TITLES: Readonly<Record<number, string>> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
@@ -31,7 +32,7 @@ const TITLES: Readonly<Record<number, string>> = {
 
 /**
  * Maps any thrown value to an {@link HttpError}: our HTTP errors as they are,
- * validation errors to 422, retriable platform errors to 503, anything else
+ * validation errors to 422, missing resources to 404, retriable platform errors to 503, anything else
  * to a generic 500 (its message is never shown).
  *
  * @example
@@ -41,6 +42,7 @@ const TITLES: Readonly<Record<number, string>> = {
  */
 export const toHttpError = (error: unknown): HttpError => {
   if (error instanceof HttpError) return error;
+  if (error instanceof ResourceNotFoundError) return new NotFoundError(error.message);
   if (error instanceof ValidationError) {
     const issues = (error.details.issues as FieldIssue[] | undefined) ?? [];
     return new HttpError(422, error.code, error.message, { issues, cause: error });

@@ -1,22 +1,13 @@
-import middy from '@middy/core';
-import type { MiddyfiedHandler } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
 import type { Kafka } from 'kafkajs';
 import { KafkaUnavailableError, XsevenError } from '../errors';
-import { authorizeRoutes } from '../http/authorization';
-import { problemJsonErrors } from '../http/problem-middleware';
-import { requestLogContext } from '../http/request-log-context';
+import { createHttpHandler } from '../http/handler';
+import type { HttpApiHandler, HttpRouteHandler } from '../http/handler';
 import { ContainerAdmin } from '../kafka/admin';
 import { createKafka } from '../kafka/client';
 import { loadKafkaConnectionConfig } from '../kafka/connection-config';
 import { createLogger } from '../observability/logger';
-import { flushMetricsAfter } from '../observability/metrics-middleware';
-import { definitionTopicConfigs, loadPlatform, routeScopes } from '../platform';
+import { definitionTopicConfigs, loadPlatform } from '../platform';
 import { checkEnvironment, FUNCTION_ENV_VARIABLES } from '../platform/env';
 import { loadProducerConfig } from '../kafka/producer-config';
 import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
@@ -24,11 +15,9 @@ import { loadManagementConfig } from './config';
 import type { ManagementContext } from './context';
 import { cloudWatchApi, cloudWatchCounters, inProcessCounters } from './counters';
 import type { CounterSource } from './counters';
-import { RouteNotFoundError } from './errors';
 import { awsEsmGate, lambdaEsmApi, localEsmGate } from './esm-gate';
 import type { EsmGate } from './esm-gate';
-import { matchRoute } from './request';
-import { managementRoute } from './routes';
+import { managementRoutes } from './routes';
 import { getEsmControl, getTopicConfigPolicy } from './runtime-hooks';
 
 /** Options of {@link createManagementHandler}; everything defaults to the environment. */
@@ -51,14 +40,12 @@ export interface ManagementHandlerOptions {
 
 /** A management handler and the way to release its connection (tests, local shutdown). */
 export interface ManagementHandler {
-  readonly handler: MiddyfiedHandler<
-    APIGatewayProxyEventV2,
-    APIGatewayProxyStructuredResultV2,
-    Error,
-    Context
-  >;
+  readonly handler: HttpApiHandler;
   readonly close: () => Promise<void>;
 }
+
+/** Largest management request body: settings and id lists, far below API Gateway's 10 MB. */
+export const MAX_MANAGEMENT_BODY_BYTES = 1024 * 1024;
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -74,8 +61,7 @@ const asPlatformError = (error: unknown): unknown => {
 
 /**
  * Builds the management Lambda handler (API Gateway HTTP API, payload 2.0):
- * problem+json errors, authorization (shared/http/authorization.ts: the
- * request's authorizer context against the route's access), then dispatch on the route key through
+ * problem+json errors, authorization, then dispatch on the route key through
  * the definition's management routes. The Kafka client and its admin connection are
  * created on first use and reused across warm invocations.
  *
@@ -153,38 +139,25 @@ export const createManagementHandler = (
     now: options.now ?? Date.now,
     sleep: options.sleep ?? realSleep,
   };
-  const routes = def.httpRoutes.filter((r) => r.function === 'management');
-  const base = def.apiBasePath;
-
-  const dispatchManagement = async (
-    event: APIGatewayProxyEventV2,
-  ): Promise<APIGatewayProxyStructuredResultV2> => {
-    const matched = matchRoute(routes, event);
-    const relative = matched?.routeKey.replace(` ${base}`, ' ');
-    const route = relative === undefined ? undefined : managementRoute(relative);
-    if (!matched || !route)
-      throw new RouteNotFoundError(`${event.requestContext.http.method} ${event.rawPath}`);
-    try {
-      return await route({ event, pathParameters: matched.pathParameters }, context);
-    } catch (error) {
-      throw asPlatformError(error);
-    }
-  };
-
-  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
-    dispatchManagement,
-  )
-    .use(requestLogContext({ logger }))
-    .use(problemJsonErrors({ logger }))
-    .use(flushMetricsAfter())
-    .use(
-      authorizeRoutes({
-        requiredScopes: (event) => {
-          const matched = matchRoute(routes, event);
-          return matched === undefined ? undefined : routeScopes(def, matched.route);
-        },
-      }),
-    );
+  const table: Record<string, HttpRouteHandler> = Object.fromEntries(
+    Object.entries(managementRoutes).map(([key, route]) => [
+      key,
+      async (event: Parameters<HttpRouteHandler>[0], matched: Parameters<HttpRouteHandler>[1]) => {
+        try {
+          return await route({ event, pathParameters: matched.pathParameters }, context);
+        } catch (error) {
+          throw asPlatformError(error);
+        }
+      },
+    ]),
+  );
+  const handler = createHttpHandler({
+    fn: 'management',
+    platform: () => def,
+    table,
+    maxBodyBytes: () => MAX_MANAGEMENT_BODY_BYTES,
+    logger,
+  });
 
   return { handler, close: () => admin.close() };
 };

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { JsonBodyEvent } from '../http/json-body';
 import type { Admin, Kafka } from 'kafkajs';
 import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
 import type { ManagementConfig } from './config';
@@ -32,7 +33,8 @@ export interface ManagementContext {
 
 /** What a route handler receives. */
 export interface RouteRequest {
-  readonly event: APIGatewayProxyEventV2;
+  /** The request, its JSON body parsed by the HTTP layer. */
+  readonly event: JsonBodyEvent;
   readonly pathParameters: Readonly<Record<string, string>>;
 }
 

@@ -319,3 +319,11 @@ export const FunctionEntry = {
   topicProvisioner: 'functions/topic-provisioner/handler.ts',
 } as const;
 export type FunctionEntry = (typeof FunctionEntry)[keyof typeof FunctionEntry];
+
+/**
+ * The function behind the HTTP API's `$default` route: API Gateway sends it
+ * every request no route matches, and it answers the platform's
+ * problem+json 404, or 405 with `Allow` for a known path (the stack and the
+ * local gateway both read it).
+ */
+export const DEFAULT_ROUTE_FUNCTION = 'management' as const satisfies DefinedRoute['function'];

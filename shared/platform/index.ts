@@ -1,4 +1,10 @@
-export { platform, platformDefinitionInput, Topic, FunctionEntry } from './definition';
+export {
+  platform,
+  platformDefinitionInput,
+  Topic,
+  FunctionEntry,
+  DEFAULT_ROUTE_FUNCTION,
+} from './definition';
 export type { HttpRouteKey } from './definition';
 export { loadPlatformDefinition } from './load';
 export { batchingWindowsSchema, withBatchingWindows } from './batching-window';

@@ -78,7 +78,7 @@ describe('a stack built from a modified definition', () => {
       (r) => r.Properties.RouteKey,
     );
     expect(keys).toContain('GET /api/v1/kafka/audit');
-    expect(keys).toHaveLength(platform.httpRoutes.length + 1);
+    expect(keys).toHaveLength(platform.httpRoutes.length + 2); // + $default
   });
 });
 

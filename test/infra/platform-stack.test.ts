@@ -259,10 +259,11 @@ describe('the default stack (provisioned MSK)', () => {
   });
 
   it('exposes exactly the definition routes on the HTTP API, IAM-authorized, throttled and logged', () => {
-    const routes = Object.values(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Route'));
-    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(
-      platform.httpRoutes.map((r) => `${r.method} ${r.path}`).sort(),
+    const all = Object.values(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Route'));
+    expect(all.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      [...platform.httpRoutes.map((r) => `${r.method} ${r.path}`), '$default'].sort(),
     );
+    const routes = all.filter((r) => r.Properties.RouteKey !== '$default');
     for (const route of routes) expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
     const integrations = resourcesOf(synth.template, 'AWS::ApiGatewayV2::Integration');
     for (const def of platform.httpRoutes) {
@@ -286,6 +287,19 @@ describe('the default stack (provisioned MSK)', () => {
       requestId: '$context.requestId',
       status: '$context.status',
     });
+  });
+
+  it('sends requests no route matches ($default) to the management function, unauthenticated', () => {
+    const fallback = Object.values(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Route')).find(
+      (r) => r.Properties.RouteKey === '$default',
+    );
+    expect(fallback?.Properties.AuthorizationType).toBe('NONE');
+    const target = JSON.stringify(fallback?.Properties.Target);
+    const [id] =
+      Object.entries(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Integration')).find(([key]) =>
+        target.includes(key),
+      ) ?? [];
+    expect(id).toMatch(/Management/);
   });
 
   it('alarms on ESM lag, function errors and throttles, DLQ growth and the API, to one SNS topic', () => {

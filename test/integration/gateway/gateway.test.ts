@@ -112,15 +112,16 @@ describe('local API gateway', () => {
     expect(published.find((p) => p.event_type === 'user.action')?.correlation_id).toBe('req-42');
   });
 
-  it('answers like API Gateway for unknown routes, wrong methods and bodies over 10 MB', async () => {
+  it("answers unknown routes through the $default route's function (problem+json 404, 405 with Allow), bodies over 10 MB like API Gateway", async () => {
     const notFound = await fetch(`${gateway.url}/api/v1/kafka/nothing-here`);
     expect(notFound.status).toBe(404);
-    expect(await notFound.json()).toEqual({ message: 'Not Found' });
+    expect(notFound.headers.get('content-type')).toBe('application/problem+json');
+    expect(await notFound.json()).toMatchObject({ status: 404, code: 'NOT_FOUND' });
 
     const wrongMethod = await fetch(`${gateway.url}/api/v1/kafka/events/generic`);
-    // as API Gateway HTTP APIs do: no route for the method is a 404 too
-    expect(wrongMethod.status).toBe(404);
-    expect(await wrongMethod.json()).toEqual({ message: 'Not Found' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+    expect(await wrongMethod.json()).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
 
     const tooLarge = await fetch(`${gateway.url}/api/v1/kafka/events/batch`, {
       method: 'POST',

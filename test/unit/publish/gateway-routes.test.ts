@@ -1,11 +1,11 @@
 import { fromHttpApiResult, toHttpApiEvent } from '../../../local/gateway/event';
-import { routeMatcher } from '../../../local/gateway/routes';
+import { routeMatcher } from '../../../shared/http/router';
 import { loadGatewayConfig } from '../../../local/gateway/config';
 import { ConfigError } from '../../../shared/errors';
 import { platform } from '../../../shared/platform';
 
 describe('local gateway route matching', () => {
-  const match = routeMatcher(platform);
+  const match = routeMatcher(platform.httpRoutes);
 
   it('matches every route of the definition to its function', () => {
     for (const route of platform.httpRoutes) {

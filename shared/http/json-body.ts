@@ -4,19 +4,15 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import {
-  BadRequestError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-} from '../../shared/http/errors';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
 
 /** An HTTP API event whose JSON body was parsed by {@link jsonRequestBody}. */
 export type JsonBodyEvent = APIGatewayProxyEventV2 & { jsonBody?: unknown };
 
 /** Options of {@link jsonRequestBody}. */
-export interface JsonRequestBodyOptions {
+export interface JsonRequestBodyOptions<E extends JsonBodyEvent = JsonBodyEvent> {
   /** Largest body in bytes for a request, by its route key. */
-  readonly maxBytes: (event: APIGatewayProxyEventV2) => number;
+  readonly maxBytes: (event: E) => number;
 }
 
 /** Deepest nesting accepted: deeper JSON would overflow the stack when serialized again. */
@@ -52,11 +48,11 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * middy(handler).use(httpHeaderNormalizer()).use(jsonRequestBody({ maxBytes: () => 1_048_576 }));
  * ```
  */
-export const jsonRequestBody = (
-  options: JsonRequestBodyOptions,
-): MiddlewareObj<JsonBodyEvent, APIGatewayProxyStructuredResultV2> => {
+export const jsonRequestBody = <E extends JsonBodyEvent>(
+  options: JsonRequestBodyOptions<E>,
+): MiddlewareObj<E, APIGatewayProxyStructuredResultV2> => {
   const jsonRequestBodyBefore = (
-    request: Request<JsonBodyEvent, APIGatewayProxyStructuredResultV2, Error, Context>,
+    request: Request<E, APIGatewayProxyStructuredResultV2, Error, Context>,
   ): void => {
     const { event } = request;
     if (!BODY_METHODS.has(event.requestContext?.http?.method ?? '')) return;
