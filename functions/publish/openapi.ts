@@ -1,9 +1,11 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import * as z from 'zod';
 import type { ZodType } from 'zod';
 import { managementRequestBodies } from '../../shared/management/request-schemas';
 import type { PlatformDefinition } from '../../shared/platform';
 import {
   aiResponseRequestSchema,
+  aiResponseSeedRequestSchema,
   batchRequestSchema,
   batchResponseSchema,
   businessAnalyticsRequestSchema,
@@ -19,7 +21,14 @@ const REQUEST_BODIES: Readonly<Record<string, { name: string; schema: ZodType }>
     name: 'ConversationEventRequest',
     schema: conversationRequestSchema,
   },
-  'POST /events/ai-response': { name: 'AiResponseEventRequest', schema: aiResponseRequestSchema },
+  'POST /events/ai-response': {
+    name: 'AiResponseEventBody',
+    // flat, or the seed's form with the response fields nested in `response_data`
+    schema: z.union([
+      aiResponseRequestSchema.meta({ id: 'AiResponseEventRequest' }),
+      aiResponseSeedRequestSchema.meta({ id: 'AiResponseSeedEventRequest' }),
+    ]),
+  },
   'POST /events/business-analytics': {
     name: 'BusinessAnalyticsEventRequest',
     schema: businessAnalyticsRequestSchema,

@@ -22,11 +22,14 @@ import type { FieldIssue, XsevenError } from '../../shared/errors';
 import type { JsonBodyEvent } from '../../shared/http/json-body';
 import {
   aiResponseRequestSchema,
+  aiResponseSeedRequestSchema,
   batchRequestSchema,
   businessAnalyticsRequestSchema,
   CONVERSATION_EVENT_TYPE,
   conversationRequestSchema,
+  flattenAiResponse,
   genericEventRequestSchema,
+  isSeedAiResponse,
 } from './request-schemas';
 import type { BatchItemResponse, PublishedResponse } from './request-schemas';
 
@@ -158,10 +161,9 @@ const conversation: RouteHandler = (event, deps) => {
 };
 
 const aiResponse: RouteHandler = (event, deps) => {
-  const { correlation_id, source, event_id, ...data } = parseBody(
-    aiResponseRequestSchema,
-    event.jsonBody,
-  );
+  const { correlation_id, source, event_id, ...data } = isSeedAiResponse(event.jsonBody)
+    ? flattenAiResponse(parseBody(aiResponseSeedRequestSchema, event.jsonBody))
+    : parseBody(aiResponseRequestSchema, event.jsonBody);
   return publishOne(
     newEvent(event, 'ai.response.generated', data, { correlation_id, source, event_id }),
     deps,

@@ -15,13 +15,13 @@ export const manualRetryRequestSchema = z
     /** Failure categories (e.g. processing, timeout). */
     categories: z.array(z.string().min(1)).min(1).max(20).optional(),
     /** Event ids (the envelope ids). */
-    eventIds: z.array(z.string().min(1)).min(1).max(10_000).optional(),
+    event_ids: z.array(z.string().min(1)).min(1).max(10_000).optional(),
     /** Last failure at or after this time. */
     from: isoTime.optional(),
     /** Last failure before this time. */
     to: isoTime.optional(),
     /** List what would move, move nothing. */
-    dryRun: z.boolean().default(false),
+    dry_run: z.boolean().default(false),
     /** Most records moved (or listed) by one request. */
     limit: z.number().int().min(1).max(10_000).default(1000),
   })
@@ -29,5 +29,11 @@ export const manualRetryRequestSchema = z
   .refine((r) => r.from === undefined || r.to === undefined || r.from < r.to, {
     path: ['to'],
     message: 'must be after "from"',
-  });
+  })
+  // snake_case on the wire, camelCase inside
+  .transform(({ event_ids, dry_run, ...rest }) => ({
+    ...rest,
+    ...(event_ids === undefined ? {} : { eventIds: event_ids }),
+    dryRun: dry_run,
+  }));
 export type ManualRetryRequest = z.output<typeof manualRetryRequestSchema>;

@@ -18,6 +18,7 @@ import type { CounterSource } from './counters';
 import { awsEsmGate, lambdaEsmApi, localEsmGate } from './esm-gate';
 import type { EsmGate } from './esm-gate';
 import { managementRoutes } from './routes';
+import { wireAnswer } from './wire';
 import { getEsmControl, getTopicConfigPolicy } from './runtime-hooks';
 
 /** Options of {@link createManagementHandler}; everything defaults to the environment. */
@@ -144,7 +145,9 @@ export const createManagementHandler = (
       key,
       async (event: Parameters<HttpRouteHandler>[0], matched: Parameters<HttpRouteHandler>[1]) => {
         try {
-          return await route({ event, pathParameters: matched.pathParameters }, context);
+          return wireAnswer(
+            await route({ event, pathParameters: matched.pathParameters }, context),
+          );
         } catch (error) {
           throw asPlatformError(error);
         }

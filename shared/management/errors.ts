@@ -73,8 +73,8 @@ export class GroupActiveError extends HttpError {
 const REJECTED_FIELD: Readonly<Record<string, string>> = {
   INVALID_TOPIC_EXCEPTION: 'name',
   INVALID_PARTITIONS: 'partitions',
-  INVALID_REPLICATION_FACTOR: 'replicationFactor',
-  INVALID_REPLICA_ASSIGNMENT: 'replicationFactor',
+  INVALID_REPLICATION_FACTOR: 'replication_factor',
+  INVALID_REPLICA_ASSIGNMENT: 'replication_factor',
   INVALID_CONFIG: 'configs',
   UNSUPPORTED_COMPRESSION_TYPE: 'configs',
 };

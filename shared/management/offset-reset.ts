@@ -38,7 +38,18 @@ export const resetOffsetRequestSchema = z.discriminatedUnion('to', [
       z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
     ]),
   }),
-  z.strictObject({ ...common, to: z.literal(ResetTarget.Offset), offset: z.number().int().min(0) }),
+  z.strictObject({
+    ...common,
+    to: z.literal(ResetTarget.Offset),
+    /** A decimal string, as every offset the API answers, or a number. */
+    offset: z.union([
+      z.number().int().min(0),
+      z
+        .string()
+        .regex(/^\d{1,16}$/, 'must be a decimal offset')
+        .transform(Number),
+    ]),
+  }),
 ]);
 export type ResetOffsetRequest = z.output<typeof resetOffsetRequestSchema>;
 

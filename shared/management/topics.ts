@@ -19,21 +19,27 @@ export const topicNameSchema = z
   .refine((n) => n !== '.' && n !== '..', 'must not be "." or ".."')
   .refine((n) => !n.startsWith('__'), 'names starting with "__" are reserved for Kafka');
 
-/** Body of POST /topics. */
-export const createTopicRequestSchema = z.strictObject({
-  name: topicNameSchema,
-  partitions: z.number().int().min(1).max(10_000).default(1),
-  /** Defaults to min(3, brokers). */
-  replicationFactor: z.number().int().min(1).max(32).optional(),
-  configs: z
-    .record(
-      z.string().regex(/^[a-z][a-z0-9.]*$/, 'config names look like "retention.ms"'),
-      z.union([z.string(), z.number(), z.boolean()]).transform(String),
-    )
-    .default({}),
-  /** Ask the broker to validate the request without creating the topic. */
-  validateOnly: z.boolean().default(false),
-});
+/** Body of POST /topics (snake_case on the wire, camelCase inside). */
+export const createTopicRequestSchema = z
+  .strictObject({
+    name: topicNameSchema,
+    partitions: z.number().int().min(1).max(10_000).default(1),
+    /** Defaults to min(3, brokers). */
+    replication_factor: z.number().int().min(1).max(32).optional(),
+    configs: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9.]*$/, 'config names look like "retention.ms"'),
+        z.union([z.string(), z.number(), z.boolean()]).transform(String),
+      )
+      .default({}),
+    /** Ask the broker to validate the request without creating the topic. */
+    validate_only: z.boolean().default(false),
+  })
+  .transform(({ replication_factor, validate_only, ...rest }) => ({
+    ...rest,
+    ...(replication_factor === undefined ? {} : { replicationFactor: replication_factor }),
+    validateOnly: validate_only,
+  }));
 export type CreateTopicRequest = z.output<typeof createTopicRequestSchema>;
 
 /** Answer of a validate-only creation. */

@@ -4,7 +4,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { Producer } from 'kafkajs';
 import { createDlqRetryHandler } from '../../../functions/dlq-retry/handler';
 import { DELIVERY_ATTEMPT_HEADER, DlqHeader } from '../../../shared/dlq/headers';
-import type { ManualRetryResult } from '../../../shared/dlq/manual-retry';
 import { createLogger } from '../../../shared/observability/logger';
 import { emfMetricName, MetricName } from '../../../shared/platform';
 import { lambdaContext } from '../management/events';
@@ -27,6 +26,15 @@ const retryEvent = (
 
 const bodyOf = <T>(result: APIGatewayProxyStructuredResultV2): T =>
   JSON.parse(String(result.body)) as T;
+
+/** The answer of POST /dead-letter-queue/retry (snake_case). */
+interface RetryAnswer {
+  readonly source: string;
+  readonly dry_run: boolean;
+  readonly matched: number;
+  readonly moved: number;
+  readonly records: readonly { readonly event_id: string | null }[];
+}
 
 describe('POST /dead-letter-queue/retry (real broker)', () => {
   let h: Harness;
@@ -58,15 +66,15 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
     for (const f of failures) await writeFailure(producer, h.def, { ...f, at: later });
 
     const filter = { topics: [topicA], categories: ['processing'] };
-    const dry = await post({ ...filter, dryRun: true });
+    const dry = await post({ ...filter, dry_run: true });
     expect(dry.statusCode).toBe(200);
-    const planned = bodyOf<ManualRetryResult>(dry);
-    expect(planned).toMatchObject({ source: 'dlq', dryRun: true, matched: 2, moved: 0 });
-    expect(planned.records.map((r) => r.eventId).sort()).toEqual(['a-proc', 'a-proc-2']);
+    const planned = bodyOf<RetryAnswer>(dry);
+    expect(planned).toMatchObject({ source: 'dlq', dry_run: true, matched: 2, moved: 0 });
+    expect(planned.records.map((r) => r.event_id).sort()).toEqual(['a-proc', 'a-proc-2']);
     expect(await readAll(h.kafka, h.admin, [topicA, topicB])).toHaveLength(0);
 
-    const done = bodyOf<ManualRetryResult>(await post(filter));
-    expect(done).toMatchObject({ source: 'dlq', dryRun: false, matched: 2, moved: 2 });
+    const done = bodyOf<RetryAnswer>(await post(filter));
+    expect(done).toMatchObject({ source: 'dlq', dry_run: false, matched: 2, moved: 2 });
     const republished = await readAll(h.kafka, h.admin, [topicA, topicB], { atLeast: 2 });
     expect(republished.map((r) => r.message.key?.toString()).sort()).toEqual([
       'key-a-proc',
@@ -75,9 +83,9 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
     expect(republished.every((r) => header(r.message, DELIVERY_ATTEMPT_HEADER) === '2')).toBe(true);
 
     // The others are still waiting in the DLQ; the moved ones are gone from it.
-    const left = bodyOf<ManualRetryResult>(await post({ dryRun: true }));
-    expect(left.records.map((r) => r.eventId).sort()).toEqual(['a-time', 'b-proc']);
-    expect(bodyOf<ManualRetryResult>(await post(filter))).toMatchObject({ matched: 0, moved: 0 });
+    const left = bodyOf<RetryAnswer>(await post({ dry_run: true }));
+    expect(left.records.map((r) => r.event_id).sort()).toEqual(['a-time', 'b-proc']);
+    expect(bodyOf<RetryAnswer>(await post(filter))).toMatchObject({ matched: 0, moved: 0 });
   });
 
   it('retries archived records by event id once, and filters by failure time', async () => {
@@ -96,13 +104,13 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
     });
     expect(await run({}, invocation())).toMatchObject({ archived: 3 });
 
-    const recent = bodyOf<ManualRetryResult>(
-      await post({ source: 'archive', from: '2026-06-01T00:00:00Z', dryRun: true }),
+    const recent = bodyOf<RetryAnswer>(
+      await post({ source: 'archive', from: '2026-06-01T00:00:00Z', dry_run: true }),
     );
-    expect(recent.records.map((r) => r.eventId).sort()).toEqual(['y-new', 'z-new']);
+    expect(recent.records.map((r) => r.event_id).sort()).toEqual(['y-new', 'z-new']);
 
-    const moved = bodyOf<ManualRetryResult>(
-      await post({ source: 'archive', eventIds: ['y-new', 'x-old'] }),
+    const moved = bodyOf<RetryAnswer>(
+      await post({ source: 'archive', event_ids: ['y-new', 'x-old'] }),
     );
     expect(moved).toMatchObject({ source: 'archive', matched: 2, moved: 2 });
     const republished = await readAll(h.kafka, h.admin, [topic], { atLeast: 2 });
@@ -113,8 +121,8 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
     expect(header(republished[0]!.message, DlqHeader.OriginalTopic)).toBeUndefined();
 
     // Each archived record is retried once only.
-    const again = bodyOf<ManualRetryResult>(
-      await post({ source: 'archive', eventIds: ['y-new', 'x-old'] }),
+    const again = bodyOf<RetryAnswer>(
+      await post({ source: 'archive', event_ids: ['y-new', 'x-old'] }),
     );
     expect(again).toMatchObject({ matched: 0, moved: 0 });
     expect(await readAll(h.kafka, h.admin, [topic])).toHaveLength(2);
@@ -143,17 +151,17 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
     const result = await stats();
     expect(result.statusCode).toBe(200);
     const body = bodyOf<{
-      byHandler: Record<string, number>;
-      byCategory: Record<string, number>;
-      topErrors: { message: string; count: number; originalTopics: string[] }[];
-      archive: { archived: number; retried: number; byReason: Record<string, number> };
+      by_handler: Record<string, number>;
+      by_category: Record<string, number>;
+      top_errors: { message: string; count: number; original_topics: string[] }[];
+      archive: { archived: number; retried: number; by_reason: Record<string, number> };
     }>(result);
-    expect(body.byHandler).toMatchObject({ billing: 2, audit: 1 });
-    expect(body.topErrors).toContainEqual(
+    expect(body.by_handler).toMatchObject({ billing: 2, audit: 1 });
+    expect(body.top_errors).toContainEqual(
       expect.objectContaining({
         message: 'timeout after <n> ms',
         count: 2,
-        originalTopics: [topic],
+        original_topics: [topic],
       }),
     );
     const prometheus = JSON.parse(
@@ -168,7 +176,11 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
     // Three archived records, two retry markers and the transactions' markers: an upper bound.
     expect(archiveDepth).toBeGreaterThanOrEqual(5);
     // The archive test above archived three records and retried two of them.
-    expect(body.archive).toMatchObject({ archived: 3, retried: 2, byReason: { not_retriable: 3 } });
+    expect(body.archive).toMatchObject({
+      archived: 3,
+      retried: 2,
+      by_reason: { not_retriable: 3 },
+    });
   });
 
   it('answers 422 naming the field for a bad body, 401 without a principal, 403 for a publisher', async () => {
@@ -182,8 +194,8 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
     ).toBe(422);
     expect((await post('{not json')).statusCode).toBe(400);
     expect((await post({ unknownField: 1 })).statusCode).toBe(422);
-    expect((await post({ dryRun: true }, null)).statusCode).toBe(401);
-    expect((await post({ dryRun: true }, authorizers.publisherJwt)).statusCode).toBe(403);
+    expect((await post({ dry_run: true }, null)).statusCode).toBe(401);
+    expect((await post({ dry_run: true }, authorizers.publisherJwt)).statusCode).toBe(403);
   });
 
   it('publishes the EMF metrics of a manual retry when the invocation ends (inside Lambda)', async () => {
@@ -201,7 +213,7 @@ describe('POST /dead-letter-queue/retry (real broker)', () => {
       });
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'xseven-management';
     try {
-      const result = bodyOf<ManualRetryResult>(await post({ eventIds: ['emf-1'] }));
+      const result = bodyOf<RetryAnswer>(await post({ event_ids: ['emf-1'] }));
       expect(result).toMatchObject({ matched: 1, moved: 1 });
     } finally {
       delete process.env.AWS_LAMBDA_FUNCTION_NAME;

@@ -9,19 +9,20 @@ import { authorizers } from '../../support/authorizers';
 import { createScratchTopic, produce, startHarness } from './harness';
 import type { Harness } from './harness';
 
+/** A group as GET /consumers answers it (snake_case; Confluent REST Proxy v3 names; offsets as strings). */
 interface GroupBody {
-  groupId: string;
+  consumer_group_id: string;
   state: string;
-  members: { memberId: string; clientId: string; assignment: Record<string, number[]> }[];
+  members: { consumer_id: string; client_id: string; assignment: Record<string, number[]> }[];
   partitions: {
     topic: string;
     partition: number;
-    currentOffset: number | null;
-    logEndOffset: number;
+    current_offset: string | null;
+    log_end_offset: string;
     lag: number | null;
-    clientId: string | null;
+    client_id: string | null;
   }[];
-  lagSummary: { totalLag: number; maxLag: number; maxLagTopic: string | null };
+  lag_summary: { total_lag: number; max_lag: number; max_lag_topic_name: string | null };
 }
 
 const groupsOf = async (h: Harness): Promise<GroupBody[]> => {
@@ -31,7 +32,7 @@ const groupsOf = async (h: Harness): Promise<GroupBody[]> => {
 };
 
 const lagOn = async (h: Harness, groupId: string, topic: string): Promise<number> => {
-  const group = (await groupsOf(h)).find((g) => g.groupId === groupId);
+  const group = (await groupsOf(h)).find((g) => g.consumer_group_id === groupId);
   return (group?.partitions ?? [])
     .filter((p) => p.topic === topic)
     .reduce((n, p) => n + (p.lag ?? 0), 0);
@@ -79,7 +80,7 @@ describe('management API: consumer groups, lag and offset reset on the real brok
       group,
       topic,
       to: 'latest',
-      eventSourceMappingPaused: false,
+      event_source_mapping_paused: false,
     });
     expect(await lagOn(h, group, topic)).toBe(0);
 
@@ -87,16 +88,16 @@ describe('management API: consumer groups, lag and offset reset on the real brok
     await produce(h.kafka, topic, 5, 1);
     await produce(h.kafka, topic, 2, 2);
     expect(await lagOn(h, group, topic)).toBe(7);
-    const g = (await groupsOf(h)).find((x) => x.groupId === group);
+    const g = (await groupsOf(h)).find((x) => x.consumer_group_id === group);
     expect(g?.state).toBe('Empty');
-    expect(g?.partitions.map((p) => [p.partition, p.currentOffset, p.logEndOffset, p.lag])).toEqual(
-      [
-        [0, 4, 4, 0],
-        [1, 0, 5, 5],
-        [2, 0, 2, 2],
-      ],
-    );
-    expect(g?.lagSummary).toMatchObject({ totalLag: 7, maxLag: 5, maxLagTopic: topic });
+    expect(
+      g?.partitions.map((p) => [p.partition, p.current_offset, p.log_end_offset, p.lag]),
+    ).toEqual([
+      [0, '4', '4', 0],
+      [1, '0', '5', 5],
+      [2, '0', '2', 2],
+    ]);
+    expect(g?.lag_summary).toMatchObject({ total_lag: 7, max_lag: 5, max_lag_topic_name: topic });
 
     // Back to the beginning: the lag is the whole topic.
     const earliest = await h.call('reset-offset', {
@@ -121,7 +122,7 @@ describe('management API: consumer groups, lag and offset reset on the real brok
     });
     expect(toOffset.statusCode).toBe(200);
     expect(bodyOf<{ partitions: unknown[] }>(toOffset).partitions).toEqual([
-      { partition: 0, previousOffset: null, newOffset: 2 },
+      { partition: 0, previous_offset: null, new_offset: '2' },
     ]);
     const committed = await h.admin.fetchOffsets({ groupId: group, topics: [topic] });
     expect(committed[0]?.partitions.find((p) => p.partition === 0)?.offset).toBe('2');
@@ -129,11 +130,11 @@ describe('management API: consumer groups, lag and offset reset on the real brok
 
     const beyond = await h.call('reset-offset', {
       pathParameters: { topic },
-      body: { group, to: 'offset', offset: 1000 },
+      body: { group, to: 'offset', offset: '1000' },
     });
     expect(
-      bodyOf<{ partitions: { newOffset: number }[] }>(beyond).partitions.map((p) => p.newOffset),
-    ).toEqual([6, 3]);
+      bodyOf<{ partitions: { new_offset: string }[] }>(beyond).partitions.map((p) => p.new_offset),
+    ).toEqual(['6', '3']);
 
     const future = await h.call('reset-offset', {
       pathParameters: { topic },
@@ -141,17 +142,17 @@ describe('management API: consumer groups, lag and offset reset on the real brok
     });
     expect(future.statusCode).toBe(200);
     expect(
-      bodyOf<{ partitions: { newOffset: number }[] }>(future).partitions.map((p) => p.newOffset),
-    ).toEqual([6, 3]);
+      bodyOf<{ partitions: { new_offset: string }[] }>(future).partitions.map((p) => p.new_offset),
+    ).toEqual(['6', '3']);
     const past = await h.call('reset-offset', {
       pathParameters: { topic },
       body: { group, to: 'timestamp', timestamp: 0 },
     });
     expect(
-      bodyOf<{ partitions: { previousOffset: number; newOffset: number }[] }>(past).partitions,
+      bodyOf<{ partitions: { previous_offset: string; new_offset: string }[] }>(past).partitions,
     ).toEqual([
-      { partition: 0, previousOffset: 6, newOffset: 0 },
-      { partition: 1, previousOffset: 3, newOffset: 0 },
+      { partition: 0, previous_offset: '6', new_offset: '0' },
+      { partition: 1, previous_offset: '3', new_offset: '0' },
     ]);
   });
 
@@ -162,7 +163,7 @@ describe('management API: consumer groups, lag and offset reset on the real brok
     await produce(h.kafka, topic, 3, 0);
     const consumer = await joinedConsumer(h, group, topic);
     try {
-      const consumers = (await groupsOf(h)).find((g) => g.groupId === group);
+      const consumers = (await groupsOf(h)).find((g) => g.consumer_group_id === group);
       expect(consumers?.state).toBe('Stable');
       expect(consumers?.members).toHaveLength(1);
       expect(consumers?.members[0]?.assignment[topic]).toEqual([0]);
@@ -205,9 +206,9 @@ describe('management API: consumer groups, lag and offset reset on the real brok
         body: { group, to: 'offset', offset: 1 },
       });
       expect(reset.statusCode).toBe(200);
-      expect(bodyOf(reset)).toMatchObject({ eventSourceMappingPaused: true });
+      expect(bodyOf(reset)).toMatchObject({ event_source_mapping_paused: true });
       expect(calls).toEqual([`pause ${group}`, `resume ${group}`]);
-      const after = (await groupsOf(h)).find((g) => g.groupId === group);
+      const after = (await groupsOf(h)).find((g) => g.consumer_group_id === group);
       expect(after?.members).toHaveLength(1);
     } finally {
       registerEsmControl(undefined);
@@ -274,7 +275,7 @@ describe('management API: consumer groups, lag and offset reset on the real brok
         lambdaContext(),
       );
       expect(reset.statusCode).toBe(200);
-      expect(bodyOf(reset)).toMatchObject({ eventSourceMappingPaused: true });
+      expect(bodyOf(reset)).toMatchObject({ event_source_mapping_paused: true });
       expect(journal[0]).toBe('disable');
       expect(journal.filter((j) => j.startsWith('get')).at(-1)).toBe('get Disabled');
       expect(journal.at(-1)).toBe('enable (committed 3)');

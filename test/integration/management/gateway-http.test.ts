@@ -48,7 +48,7 @@ describe('management API over HTTP through the local API gateway', () => {
     const created = await fetch(api('/topics'), {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: topic, partitions: 1, replicationFactor: 1 }),
+      body: JSON.stringify({ name: topic, partitions: 1, replication_factor: 1 }),
     });
     expect(created.status).toBe(201);
     const reset = await fetch(api(`/consumers/${encodeURIComponent(topic)}/reset-offset`), {

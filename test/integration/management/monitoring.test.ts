@@ -134,11 +134,11 @@ describe('management API: metrics, alerts, Prometheus and DLQ stats on the real 
     expect(result.statusCode).toBe(200);
     const body = bodyOf<{
       sources: { counters: { origin: string } };
-      consumer: { messagesConsumed: number; messagesProcessed: number };
+      consumer: { messages_consumed: number; messages_processed: number };
       topics: { topic: string; messages: number; partitions: number }[];
     }>(result);
     expect(body.sources.counters.origin).toBe('in-process');
-    expect(body.consumer).toMatchObject({ messagesConsumed: 10, messagesProcessed: 9 });
+    expect(body.consumer).toMatchObject({ messages_consumed: 10, messages_processed: 9 });
     expect(body.topics.find((t) => t.topic === topic)).toMatchObject({
       messages: 5,
       partitions: 1,
@@ -163,18 +163,18 @@ describe('management API: metrics, alerts, Prometheus and DLQ stats on the real 
       total: number;
       scanned: number;
       truncated: boolean;
-      byOriginalTopic: Record<string, number>;
-      byCategory: Record<string, number>;
-      byAttempt: Record<string, number>;
-      oldest: { ageSeconds: number; offset: number } | null;
+      by_original_topic: Record<string, number>;
+      by_category: Record<string, number>;
+      by_attempt: Record<string, number>;
+      oldest: { age_seconds: number; offset: string } | null;
     }>(result);
     expect(stats).toMatchObject({ depth: 6, total: 6, scanned: 6, truncated: false });
-    expect(stats.byOriginalTopic).toEqual({ 'a.topic': 3, 'b.topic': 3 });
-    expect(stats.byCategory).toEqual({ processing: 5, timeout: 1 });
-    expect(stats.byAttempt).toEqual({ '1': 5, '2': 1 });
-    expect(stats.oldest?.offset).toBe(0);
-    expect(stats.oldest?.ageSeconds).toBeGreaterThanOrEqual(0);
-    expect(stats.oldest?.ageSeconds).toBeLessThan(120);
+    expect(stats.by_original_topic).toEqual({ 'a.topic': 3, 'b.topic': 3 });
+    expect(stats.by_category).toEqual({ processing: 5, timeout: 1 });
+    expect(stats.by_attempt).toEqual({ '1': 5, '2': 1 });
+    expect(stats.oldest?.offset).toBe('0');
+    expect(stats.oldest?.age_seconds).toBeGreaterThanOrEqual(0);
+    expect(stats.oldest?.age_seconds).toBeLessThan(120);
 
     const alerts = await alertsOf(h);
     expect(alerts.find((a) => a.metric === 'dlq_depth')).toMatchObject({
@@ -187,11 +187,11 @@ describe('management API: metrics, alerts, Prometheus and DLQ stats on the real 
       pathParameters: { topic: dlq },
       body: { group: h.def.dlq.consumerGroupId, to: 'offset', offset: 4 },
     });
-    const pending = bodyOf<{ depth: number; byOriginalTopic: Record<string, number> }>(
+    const pending = bodyOf<{ depth: number; by_original_topic: Record<string, number> }>(
       await h.call('dlq-stats'),
     );
     expect(pending.depth).toBe(2);
-    expect(pending.byOriginalTopic).toEqual({ 'b.topic': 2 });
+    expect(pending.by_original_topic).toEqual({ 'b.topic': 2 });
     const all = bodyOf<{ depth: number; total: number; scanned: number }>(
       await h.call('dlq-stats', { query: { scope: 'all' } }),
     );

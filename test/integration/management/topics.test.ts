@@ -9,7 +9,7 @@ import { authorizers } from '../../support/authorizers';
 
 interface TopicBody {
   name: string;
-  partitions: { partition: number; highOffset: number }[];
+  partitions: { partition: number; high_offset: string }[];
   configs: Record<string, string>;
   messages: number;
   defined: boolean;
@@ -31,7 +31,7 @@ describe('management API: topics on the real broker', () => {
       body: {
         name,
         partitions: 4,
-        replicationFactor: 1,
+        replication_factor: 1,
         configs: { 'retention.ms': 3_600_000, 'cleanup.policy': 'delete' },
       },
     });
@@ -65,13 +65,13 @@ describe('management API: topics on the real broker', () => {
   it('answers 409 when the topic already exists, or collides through "." and "_"', async () => {
     const name = `${h.def.access.apiTopicPrefix}dup.topic`;
     expect(
-      (await h.call('topics-create', { body: { name, replicationFactor: 1 } })).statusCode,
+      (await h.call('topics-create', { body: { name, replication_factor: 1 } })).statusCode,
     ).toBe(201);
-    const again = await h.call('topics-create', { body: { name, replicationFactor: 1 } });
+    const again = await h.call('topics-create', { body: { name, replication_factor: 1 } });
     expect(again.statusCode).toBe(409);
     expect(again.headers?.['content-type']).toBe('application/problem+json');
     const colliding = await h.call('topics-create', {
-      body: { name: `${h.def.access.apiTopicPrefix}dup_topic`, replicationFactor: 1 },
+      body: { name: `${h.def.access.apiTopicPrefix}dup_topic`, replication_factor: 1 },
     });
     expect(colliding.statusCode).toBe(409);
     expect(bodyOf<{ detail: string }>(colliding).detail).toContain('collides');
@@ -80,27 +80,27 @@ describe('management API: topics on the real broker', () => {
   it('validates without creating in validate-only mode', async () => {
     const name = `${h.def.access.apiTopicPrefix}validated-only`;
     const result = await h.call('topics-create', {
-      body: { name, partitions: 2, replicationFactor: 1, validateOnly: true },
+      body: { name, partitions: 2, replication_factor: 1, validate_only: true },
     });
     expect(result.statusCode).toBe(200);
-    expect(bodyOf(result)).toMatchObject({ validateOnly: true, valid: true, name, partitions: 2 });
+    expect(bodyOf(result)).toMatchObject({ validate_only: true, valid: true, name, partitions: 2 });
     expect(await h.admin.listTopics()).not.toContain(name);
   });
 
   it('turns the caller’s mistakes into 4xx problems, never a 5xx', async () => {
     const tooManyReplicas = await h.call('topics-create', {
-      body: { name: `${h.def.access.apiTopicPrefix}rf`, replicationFactor: 3 },
+      body: { name: `${h.def.access.apiTopicPrefix}rf`, replication_factor: 3 },
     });
     expect(tooManyReplicas.statusCode).toBe(422);
     expect(bodyOf(tooManyReplicas)).toMatchObject({
       code: 'TOPIC_REJECTED',
-      errors: [{ path: 'replicationFactor' }],
+      errors: [{ path: 'replication_factor' }],
     });
 
     const badConfig = await h.call('topics-create', {
       body: {
         name: `${h.def.access.apiTopicPrefix}cfg`,
-        replicationFactor: 1,
+        replication_factor: 1,
         configs: { 'cleanup.policy': 'shred' },
       },
     });
@@ -116,7 +116,7 @@ describe('management API: topics on the real broker', () => {
 
     // In the namespace, but not under access.apiTopicPrefix: MSK IAM would refuse it in AWS.
     const outsideApiPrefix = await h.call('topics-create', {
-      body: { name: `${h.prefix}orders`, replicationFactor: 1 },
+      body: { name: `${h.prefix}orders`, replication_factor: 1 },
     });
     expect(outsideApiPrefix.statusCode).toBe(422);
     expect(outsideApiPrefix.headers?.['content-type']).toBe('application/problem+json');
@@ -162,7 +162,7 @@ describe('management API: topics on the real broker', () => {
       body: {
         name: protectedTopic,
         partitions: h.def.topics.find((t) => t.name === protectedTopic)?.partitions,
-        replicationFactor: 1,
+        replication_factor: 1,
       },
     });
     expect(recreated.statusCode).toBe(201);
@@ -171,7 +171,7 @@ describe('management API: topics on the real broker', () => {
   it('deletes an unprotected topic and answers 404 for an unknown one', async () => {
     const name = `${h.def.access.apiTopicPrefix}scratch`;
     expect(
-      (await h.call('topics-create', { body: { name, replicationFactor: 1 } })).statusCode,
+      (await h.call('topics-create', { body: { name, replication_factor: 1 } })).statusCode,
     ).toBe(201);
     const deleted = await h.call('topics-delete', { pathParameters: { name } });
     expect(deleted.statusCode).toBe(200);
@@ -214,10 +214,10 @@ describe('management API: health and status on the real broker', () => {
       status: string;
       cluster: { brokers: unknown[]; controller: number | null };
       topics: { expected: number; present: number; missing: string[]; drift: unknown[] };
-      consumers: { groupId: string; state: string }[];
+      consumers: { consumer_group_id: string; state: string }[];
       dlq: { topic: string; depth: number };
       alerts: unknown[];
-      healthScore: number;
+      health_score: number;
     }>(result);
     const cluster = await h.admin.describeCluster();
     expect(body.cluster.brokers).toHaveLength(cluster.brokers.length);
@@ -229,14 +229,14 @@ describe('management API: health and status on the real broker', () => {
       drift: [],
     });
     // One group per event source mapping, as AWS and the local ESM name them.
-    expect(body.consumers.map((c) => c.groupId)).toEqual(
+    expect(body.consumers.map((c) => c.consumer_group_id)).toEqual(
       h.def.consumers.flatMap((c) => c.topics.map((t) => esmGroupId(c, t))),
     );
     expect(body.consumers.every((c) => c.state === 'NotStarted')).toBe(true);
     expect(body.dlq).toEqual({ topic: h.def.dlq.topic, depth: 0 });
     expect(body.alerts).toEqual([]);
     expect(body.status).toBe('ok');
-    expect(body.healthScore).toBe(1);
+    expect(body.health_score).toBe(1);
   });
 
   it('GET /health and GET /status answer 503 "down" when no broker answers within the bound', async () => {

@@ -112,6 +112,26 @@ describe('publish API (HTTP API payload 2.0) on the real broker', () => {
     );
   });
 
+  it('refuses unknown fields on every publish route, naming them (one policy with the management routes)', async () => {
+    const json = (name: string): Record<string, unknown> =>
+      JSON.parse(fixture(name)) as Record<string, unknown>;
+    const seed = json('ai-response-seed');
+    const cases: [string, Record<string, unknown>][] = [
+      ['/events/ai-response', { ...json('ai-response'), colour: 'red' }],
+      [
+        '/events/ai-response',
+        { ...seed, response_data: { ...(seed.response_data as object), extra: 1 } },
+      ],
+      ['/events/generic', { ...json('generic'), colour: 'red' }],
+      ['/events/batch', { events: [json('generic')], colour: 'red' }],
+    ];
+    for (const [path, body] of cases) {
+      const result = await call(handler, path, { body: JSON.stringify(body) });
+      expect({ path, status: result.status }).toEqual({ path, status: 422 });
+      expect(JSON.stringify(result.json.errors)).toMatch(/Unrecognized key/);
+    }
+  });
+
   it('publishes an AI response, a business analytics update and a generic event', async () => {
     const ai = await call(handler, '/events/ai-response', {
       body: fixture('ai-response'),
@@ -223,6 +243,19 @@ describe('publish API (HTTP API payload 2.0) on the real broker', () => {
         'response_time_ms',
       ]),
     );
+    expect(schemas.AiResponseSeedEventRequest?.required).toEqual(
+      expect.arrayContaining(['model_name', 'response_data']),
+    );
+  });
+  it("accepts the seed's ai-response body (response fields nested in response_data) as the same event", async () => {
+    const seed = await call(handler, '/events/ai-response', { body: fixture('ai-response-seed') });
+    expect(seed.status).toBe(200);
+    const topic = topicForEventType(def, 'ai.response.generated');
+    // every record of the topic so far (earlier tests wrote to it too)
+    const written = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+    const reads = await readMessages(kafka, [topic], written);
+    const data = expectRecordOf(reads, seed.json);
+    expect(data).toEqual(JSON.parse(fixture('ai-response')));
   });
 });
 

@@ -18,11 +18,15 @@ const record = decodeDlqRecord(
 );
 
 describe('manual retry request', () => {
-  it('defaults to a real move from the DLQ of at most 1000 records', () => {
+  it('defaults to a real move from the DLQ of at most 1000 records (snake_case on the wire, camelCase inside)', () => {
     expect(manualRetryRequestSchema.parse({})).toEqual({
       source: 'dlq',
       dryRun: false,
       limit: 1000,
+    });
+    expect(manualRetryRequestSchema.parse({ event_ids: ['e1'], dry_run: true })).toMatchObject({
+      eventIds: ['e1'],
+      dryRun: true,
     });
   });
 
@@ -33,7 +37,8 @@ describe('manual retry request', () => {
     expect(issues({ extra: 1 })).toEqual(['']);
     expect(issues({ from: 'yesterday' })).toEqual(['from']);
     expect(issues({ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' })).toEqual(['to']);
-    expect(issues({ eventIds: [] })).toEqual(['eventIds']);
+    expect(issues({ event_ids: [] })).toEqual(['event_ids']);
+    expect(issues({ eventIds: ['a'] })).toEqual(['']);
     expect(issues({ limit: 10_001 })).toEqual(['limit']);
   });
 });

@@ -31,7 +31,8 @@ describe('management request schemas', () => {
       'ManualRetryRequest',
       'ResetOffsetRequest',
     ]);
-    expect(JSON.stringify(schemas.CreateTopicRequest)).toContain('replicationFactor');
+    expect(JSON.stringify(schemas.CreateTopicRequest)).toContain('replication_factor');
+    expect(JSON.stringify(schemas.CreateTopicRequest)).not.toContain('replicationFactor');
     expect(JSON.stringify(schemas.ResetOffsetRequest)).toContain('timestamp');
   });
 
