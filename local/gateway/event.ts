@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type {
   APIGatewayProxyEventV2,
@@ -76,7 +77,8 @@ export const toHttpApiEvent = (request: GatewayRequest): APIGatewayProxyEventV2 
   const now = request.now ?? new Date();
   const requestId = request.requestId ?? randomUUID();
   const hasBody = request.body.length > 0;
-  const textual = TEXT_TYPES.test(headers['content-type'] ?? '');
+  // Bytes that are not UTF-8 travel base64-encoded, intact: the function decides (400).
+  const textual = TEXT_TYPES.test(headers['content-type'] ?? '') && isUtf8(request.body);
   return {
     version: '2.0',
     routeKey: request.routeKey,

@@ -1,10 +1,17 @@
+import { isUtf8 } from 'node:buffer';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
+import {
+  BadRequestError,
+  PayloadTooLargeError,
+  UnprocessableEntityError,
+  UnsupportedMediaTypeError,
+} from './errors';
+import { jsonTextProblem } from './json-text';
 
 /** An HTTP API event whose JSON body was parsed by {@link jsonRequestBody}. */
 export type JsonBodyEvent = APIGatewayProxyEventV2 & { jsonBody?: unknown };
@@ -38,8 +45,9 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * Middy middleware reading the JSON body of POST/PUT/PATCH requests into
  * `event.jsonBody`, answering the caller's mistakes as the HTTP spec says:
  * 413 when larger than allowed, 415 when not `application/json` (or
- * `+json`), 400 when missing, not valid JSON or nested deeper than
- * {@link MAX_JSON_DEPTH}. (middy's own
+ * `+json`), 400 when missing, not valid UTF-8, not valid JSON, nested
+ * deeper than {@link MAX_JSON_DEPTH} or repeating a key in one object, 422
+ * when a string holds a lone surrogate ({@link jsonTextProblem}). (middy's own
  * http-json-body-parser answers 415 for malformed JSON; RFC 9110 wants 400.)
  * Expects lower-cased headers (use @middy/http-header-normalizer before it).
  *
@@ -69,6 +77,8 @@ export const jsonRequestBody = <E extends JsonBodyEvent>(
         `content-type must be application/json, not ${contentType === undefined ? 'missing' : `"${contentType}"`}`,
       );
     if (size === 0) throw new BadRequestError('the request body is empty; send a JSON object');
+    if (decoded !== undefined && !isUtf8(decoded))
+      throw new BadRequestError('the body is not valid UTF-8');
     const text = decoded === undefined ? raw : decoded.toString('utf8');
     let parsed: unknown;
     try {
@@ -80,6 +90,14 @@ export const jsonRequestBody = <E extends JsonBodyEvent>(
     }
     if (nestsDeeperThan(parsed, MAX_JSON_DEPTH))
       throw new BadRequestError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+    const problem = jsonTextProblem(text);
+    if (problem?.kind === 'duplicate-key')
+      throw new BadRequestError(`the body repeats the key "${problem.key}" in one object`);
+    if (problem?.kind === 'lone-surrogate')
+      throw new UnprocessableEntityError(
+        [{ path: '(body)', message: 'a string holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)' }],
+        'the body holds text no UTF-8 record can carry',
+      );
     event.jsonBody = parsed;
   };
   return { before: jsonRequestBodyBefore };

@@ -4,6 +4,7 @@ import type { EventType } from '../events/event-types';
 import { toEventRecord } from '../events/record';
 import type { EventRecord } from '../events/record';
 import type { EventDataInput } from '../events/schemas';
+import { EventValidationError } from '../events/errors';
 import { validateNewEnvelope, validateNewEvent } from '../events/validate';
 import { XsevenError } from '../errors';
 import { topicForEventType } from '../platform/queries';
@@ -87,6 +88,29 @@ const recordBytes = (record: EventRecord): number => {
   return Buffer.byteLength(record.value) + Buffer.byteLength(text) + 32 + 8 * headers;
 };
 
+/** C0 and C1 control characters (CR and LF included): never in an id, a key or a header value. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * The envelope attributes that become Kafka headers and the record key must
+ * hold no control character: a CR/LF would split a log line or an HTTP
+ * header downstream, a NUL truncates C strings. Throws the 422 of the field.
+ */
+const refuseControlCharacters = (event: EventEnvelope, key: string): void => {
+  const fields: [string, string | undefined][] = [
+    ['event_id', event.id],
+    ['source', event.source],
+    ['subject', event.subject],
+    ['correlation_id', event.correlationid],
+    ['key', key],
+  ];
+  const issues = fields
+    .filter(([, value]) => value !== undefined && CONTROL_CHARACTER.test(value))
+    .map(([path]) => ({ path, message: 'must not contain control characters (C0, C1, CR, LF)' }));
+  if (issues.length > 0) throw new EventValidationError(issues);
+};
+
 /**
  * Builds, validates and routes an event without sending it: throws an
  * EventValidationError naming the failing paths, or an EventTooLargeError.
@@ -109,6 +133,7 @@ export const prepareEvent = <T extends EventType>(
   const envelope = createEnvelope(input);
   const event = dataValidated ? validateNewEnvelope(envelope) : validateNewEvent(envelope);
   const record = toEventRecord(event, topicForEventType(def, event.type));
+  refuseControlCharacters(event, record.key);
   const bytes = recordBytes(record);
   if (bytes > maxRecordBytes) throw new EventTooLargeError(bytes, maxRecordBytes);
   return { event, record, bytes };

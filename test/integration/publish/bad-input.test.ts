@@ -42,6 +42,66 @@ const BAD_INPUTS: readonly BadInput[] = [
     status: 400,
   },
   {
+    name: 'invalid UTF-8 in a JSON body',
+    path: '/events/generic',
+    request: {
+      body: Buffer.concat([
+        Buffer.from('{"event_type":"user.action","data":{"user_id":"u'),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('","action":"login"}}'),
+      ]),
+    },
+    status: 400,
+  },
+  {
+    name: 'a key repeated in one object',
+    path: '/events/generic',
+    request: { body: '{"event_type":"user.action","event_type":"system.error","data":{}}' },
+    status: 400,
+  },
+  {
+    name: 'a key repeated in a nested object (escaped spelling)',
+    path: '/events/generic',
+    request: {
+      body: '{"event_type":"user.action","data":{"user_id":"u1","action":"a","\\u0061ction":"b"}}',
+    },
+    status: 400,
+  },
+  {
+    name: 'a lone surrogate in a string',
+    path: '/events/generic',
+    request: { body: '{"event_type":"user.action","data":{"user_id":"u\\ud800","action":"a"}}' },
+    status: 422,
+  },
+  {
+    name: 'CR/LF in event_id',
+    path: '/events/generic',
+    request: { body: json({ ...userAction, event_id: 'evt-1\r\nX-Injected: 1' }) },
+    status: 422,
+    paths: ['event_id'],
+  },
+  {
+    name: 'a control character in source',
+    path: '/events/ai-response',
+    request: { body: json({ ...seedAi, source: 'urn:x\u0000' }) },
+    status: 422,
+    paths: ['source'],
+  },
+  {
+    name: 'a C1 control character in subject',
+    path: '/events/generic',
+    request: { body: json({ ...userAction, subject: 'order\u0085' }) },
+    status: 422,
+    paths: ['subject'],
+  },
+  {
+    name: 'a control character in the record key (conversation_id)',
+    path: '/events/conversation',
+    request: { body: json({ ...seedStarted, conversation_id: 'conv\u001b[31m' }) },
+    status: 422,
+    paths: ['key'],
+  },
+  {
     name: 'text/plain content type',
     path: '/events/conversation',
     request: { body: fixture('conversation-started'), headers: { 'content-type': 'text/plain' } },
