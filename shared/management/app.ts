@@ -19,6 +19,7 @@ import { awsEsmGate, lambdaEsmApi, localEsmGate } from './esm-gate';
 import type { EsmGate } from './esm-gate';
 import { managementRoutes } from './routes';
 import { wireAnswer } from './wire';
+import { kafkaCallerError } from './kafka-errors';
 import { getEsmControl, getTopicConfigPolicy } from './runtime-hooks';
 
 /** Options of {@link createManagementHandler}; everything defaults to the environment. */
@@ -50,9 +51,15 @@ export const MAX_MANAGEMENT_BODY_BYTES = 1024 * 1024;
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** kafkajs failures (connection, timeouts, broker errors) are the platform's, not the caller's: 503. */
+/**
+ * kafkajs failures: a broker error that names the caller's mistake is its
+ * 4xx (`kafkaCallerError`); the rest (connection, timeouts, a broker that
+ * cannot serve) are the platform's, not the caller's: 503.
+ */
 const asPlatformError = (error: unknown): unknown => {
   if (error instanceof XsevenError) return error;
+  const callerError = kafkaCallerError(error);
+  if (callerError !== undefined) return callerError;
   if (error instanceof Error && error.name.startsWith('KafkaJS'))
     return new KafkaUnavailableError(`Kafka did not complete the request: ${error.message}`, {
       cause: error,

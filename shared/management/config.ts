@@ -49,12 +49,20 @@ export const managementEnvSchema = z.object({
     ManagementEnv.MetricsWindowMinutes,
     ManagementEnv.EsmDisableTimeoutMs,
     ManagementEnv.GroupEmptyTimeoutMs,
+    ManagementEnv.MaxPartitionsPerRequest,
+    ManagementEnv.MaxClusterPartitions,
     PlatformEnv.MetricsNamespace,
     PlatformEnv.MskClusterArn,
     PlatformEnv.LambdaFunctionName,
   ),
   ...envShape(...thresholdVariables),
 });
+
+/** Most partitions one request may create, and the cluster may hold. */
+export interface PartitionBudget {
+  readonly perRequest: number;
+  readonly cluster: number;
+}
 
 /** Validated management settings. */
 export interface ManagementConfig {
@@ -64,6 +72,8 @@ export interface ManagementConfig {
   readonly metricsWindowMinutes: number;
   readonly esmDisableTimeoutMs: number;
   readonly groupEmptyTimeoutMs: number;
+  /** Partition budget of POST /topics: per request (422) and for the whole cluster (409). */
+  readonly partitionBudget: PartitionBudget;
   readonly metricsNamespace: string;
   readonly mskClusterArn?: string;
   /** Running inside AWS Lambda. */
@@ -113,6 +123,10 @@ export const loadManagementConfig = (
     metricsWindowMinutes: parsed.XSEVEN_METRICS_WINDOW_MINUTES,
     esmDisableTimeoutMs: parsed.XSEVEN_ESM_DISABLE_TIMEOUT_MS,
     groupEmptyTimeoutMs: parsed.XSEVEN_GROUP_EMPTY_TIMEOUT_MS,
+    partitionBudget: {
+      perRequest: parsed.XSEVEN_MAX_PARTITIONS_PER_REQUEST,
+      cluster: parsed.XSEVEN_MAX_CLUSTER_PARTITIONS,
+    },
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE,
     ...(parsed.XSEVEN_MSK_CLUSTER_ARN === undefined
       ? {}

@@ -31,6 +31,26 @@ export class TopicExistsError extends HttpError {
 }
 
 /**
+ * 409: creating the topic would take the cluster beyond its partition
+ * budget (XSEVEN_MAX_CLUSTER_PARTITIONS): delete topics or raise the budget.
+ *
+ * @example
+ * ```ts
+ * throw new PartitionBudgetError(9990, 20, 10000);
+ * ```
+ */
+export class PartitionBudgetError extends HttpError {
+  public constructor(held: number, asked: number, budget: number) {
+    super(
+      409,
+      'PARTITION_BUDGET_EXCEEDED',
+      `the cluster holds ${held} partitions; ${asked} more would exceed its budget of ${budget} (XSEVEN_MAX_CLUSTER_PARTITIONS)`,
+      { details: { held, asked, budget } },
+    );
+  }
+}
+
+/**
  * 409: the topic belongs to the platform definition; deleting it needs `force=true`.
  *
  * @example

@@ -35,7 +35,11 @@ export const resetOffsetRequestSchema = z.discriminatedUnion('to', [
     /** Epoch milliseconds or an ISO-8601 date-time. */
     timestamp: z.union([
       z.number().int().min(0),
-      z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+      z.iso
+        .datetime({ offset: true })
+        .transform((s) => Date.parse(s))
+        // Kafka's timestamps start at the epoch: -1 and -2 mean latest and earliest to a broker.
+        .pipe(z.number().int().min(0, 'must be at or after 1970-01-01T00:00:00Z')),
     ]),
   }),
   z.strictObject({

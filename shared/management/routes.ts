@@ -221,15 +221,23 @@ const postTopic: RouteHandler = async (request, context) => {
         message: `must start with "${apiTopicPrefix}" (access.apiTopicPrefix: the topics the API creates), or be a topic of the platform definition`,
       },
     ]);
-  const result = await createTopic(await context.admin(), body);
-  if ('validateOnly' in result) return jsonResponse(200, result);
-  context.logger.info('topic created', {
-    topic: result.name,
-    partitions: result.partitions.length,
-  });
-  return jsonResponse(201, result, {
-    location: `${context.platform.apiBasePath}/topics/${result.name}`,
-  });
+  const outcome = await createTopic(await context.admin(), body, context.config.partitionBudget);
+  const location = { location: `${context.platform.apiBasePath}/topics/${body.name}` };
+  switch (outcome.kind) {
+    case 'validated':
+      return jsonResponse(200, outcome.validation);
+    case 'existing':
+      return jsonResponse(200, outcome.topic, location);
+    case 'pending':
+      context.logger.info('topic created, not yet served by every broker', { topic: body.name });
+      return jsonResponse(202, { name: outcome.name, status: 'creating' }, location);
+    case 'created':
+      context.logger.info('topic created', {
+        topic: outcome.topic.name,
+        partitions: outcome.topic.partitions.length,
+      });
+      return jsonResponse(201, outcome.topic, location);
+  }
 };
 
 const removeTopic: RouteHandler = async (request, context) => {

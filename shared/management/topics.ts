@@ -5,7 +5,10 @@ import { TOPIC_NAME_PATTERN } from '../platform';
 import type { PlatformDefinition } from '../platform';
 import { describeTopics, inScope } from './cluster';
 import type { TopicInfo } from './cluster';
+import { UnprocessableEntityError } from '../http/errors';
+import type { PartitionBudget } from './config';
 import {
+  PartitionBudgetError,
   TopicExistsError,
   TopicProtectedError,
   TopicRejectedError,
@@ -78,22 +81,79 @@ const kafkaErrors = (error: unknown): KafkaErrorLike[] => {
 
 const collisionKey = (name: string): string => name.replace(/\./g, '_');
 
+/** What POST /topics did. */
+export type CreateTopicOutcome =
+  | { readonly kind: 'validated'; readonly validation: TopicValidation }
+  /** Created and served by every broker (201). */
+  | { readonly kind: 'created'; readonly topic: TopicInfo }
+  /** It existed already with the same settings: a retried request (200). */
+  | { readonly kind: 'existing'; readonly topic: TopicInfo }
+  /** Created, not yet served by every broker within the wait (202): a retry answers 200. */
+  | { readonly kind: 'pending'; readonly name: string };
+
+/** Whether an existing topic has the settings a request asks for (the configs it names, the counts it gives). */
+const sameSettings = (topic: TopicInfo, request: CreateTopicRequest): boolean =>
+  topic.partitions.length === request.partitions &&
+  (request.replicationFactor === undefined ||
+    topic.replicationFactor === request.replicationFactor) &&
+  Object.entries(request.configs).every(([name, value]) => topic.configs[name] === value);
+
+const existingOutcome = async (
+  admin: Admin,
+  request: CreateTopicRequest,
+): Promise<CreateTopicOutcome> => {
+  const [topic] = await describeTopics(admin, [request.name]);
+  if (topic !== undefined && sameSettings(topic, request)) return { kind: 'existing', topic };
+  throw new TopicExistsError(
+    request.name,
+    `topic "${request.name}" already exists with other settings (partitions, replication factor or configs)`,
+  );
+};
+
 /**
- * Creates a topic (or only validates the request with `validateOnly`).
- * 409 when it or a colliding name ("a.b" vs "a_b") exists; 422 when Kafka
- * refuses the settings (too many replicas, invalid config...).
+ * Refuses a creation beyond the partition budget before Kafka sees it: more
+ * partitions than one request may create is the caller's mistake (422);
+ * more than the cluster may hold is a conflict with its state (409).
+ */
+const checkPartitionBudget = async (
+  admin: Admin,
+  request: CreateTopicRequest,
+  budget: PartitionBudget,
+): Promise<void> => {
+  const { topics } = await admin.fetchTopicMetadata();
+  const held = topics.reduce((n, t) => n + t.partitions.length, 0);
+  if (held + request.partitions > budget.cluster)
+    throw new PartitionBudgetError(held, request.partitions, budget.cluster);
+};
+
+/**
+ * Creates a topic (or only validates the request with `validateOnly`), safe
+ * to retry: a topic that exists with the same settings is answered as it is
+ * (200), with other settings (or a colliding name, "a.b" vs "a_b") it is a
+ * 409. 422 when Kafka refuses the settings (too many replicas, invalid
+ * config...) or the request exceeds the per-request partition budget, 409
+ * beyond the cluster's. Never fails after creating: a topic not yet served
+ * by every broker within the wait is `pending`.
  *
  * @example
  * ```ts
- * const info = await createTopic(admin, { name: 'orders', partitions: 3, configs: {}, validateOnly: false });
+ * const outcome = await createTopic(admin, { name: 'orders', partitions: 3, configs: {}, validateOnly: false }, { perRequest: 1000, cluster: 10000 });
  * ```
  */
 export const createTopic = async (
   admin: Admin,
   request: CreateTopicRequest,
-): Promise<TopicInfo | TopicValidation> => {
+  budget: PartitionBudget,
+): Promise<CreateTopicOutcome> => {
+  if (request.partitions > budget.perRequest)
+    throw new UnprocessableEntityError([
+      {
+        path: 'partitions',
+        message: `at most ${budget.perRequest} partitions per request (XSEVEN_MAX_PARTITIONS_PER_REQUEST)`,
+      },
+    ]);
   const existing = await admin.listTopics();
-  if (existing.includes(request.name)) throw new TopicExistsError(request.name);
+  if (existing.includes(request.name)) return existingOutcome(admin, request);
   const collision = existing.find((t) => collisionKey(t) === collisionKey(request.name));
   if (collision !== undefined)
     throw new TopicExistsError(
@@ -102,6 +162,7 @@ export const createTopic = async (
     );
   const { brokers } = await admin.describeCluster();
   const replicationFactor = request.replicationFactor ?? Math.min(3, Math.max(1, brokers.length));
+  await checkPartitionBudget(admin, request, budget);
   let created: boolean;
   try {
     created = await admin.createTopics({
@@ -118,26 +179,35 @@ export const createTopic = async (
       ],
     });
   } catch (error) {
-    const refused = kafkaErrors(error).find(
-      (e) => typeof e.type === 'string' && CALLER_ERRORS.has(e.type),
-    );
+    const errors = kafkaErrors(error);
+    if (errors.some((e) => e.type === 'TOPIC_ALREADY_EXISTS'))
+      return existingOutcome(admin, request);
+    const refused = errors.find((e) => typeof e.type === 'string' && CALLER_ERRORS.has(e.type));
     if (refused)
       throw new TopicRejectedError(String(refused.type), String(refused.message ?? refused.type), {
         cause: error,
       });
     throw error;
   }
-  if (!created) throw new TopicExistsError(request.name);
+  // A concurrent request created it between the listing and ours.
+  if (!created) return existingOutcome(admin, request);
   if (request.validateOnly)
     return {
-      validateOnly: true,
-      valid: true,
-      name: request.name,
-      partitions: request.partitions,
-      replicationFactor,
-      configs: request.configs,
+      kind: 'validated',
+      validation: {
+        validateOnly: true,
+        valid: true,
+        name: request.name,
+        partitions: request.partitions,
+        replicationFactor,
+        configs: request.configs,
+      },
     };
-  return waitForTopic(admin, request.name);
+  try {
+    return { kind: 'created', topic: await waitForTopic(admin, request.name) };
+  } catch {
+    return { kind: 'pending', name: request.name };
+  }
 };
 
 /**

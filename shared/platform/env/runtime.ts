@@ -109,6 +109,16 @@ export const ManagementEnv = {
     z.coerce.number().int().min(1000).max(600_000).default(20_000),
     "How long the reset waits for an event source mapping to become Disabled (with the group wait, within API Gateway's 30 s)",
   ),
+  MaxPartitionsPerRequest: envVar(
+    'XSEVEN_MAX_PARTITIONS_PER_REQUEST',
+    z.coerce.number().int().min(1).max(100_000).default(1000),
+    'Most partitions one POST /topics may create (more is 422)',
+  ),
+  MaxClusterPartitions: envVar(
+    'XSEVEN_MAX_CLUSTER_PARTITIONS',
+    z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+    'Most partitions the cluster may hold after a POST /topics (more is 409): a broker has one log directory and file handles per partition replica',
+  ),
   GroupEmptyTimeoutMs: envVar(
     'XSEVEN_GROUP_EMPTY_TIMEOUT_MS',
     z.coerce.number().int().min(0).max(600_000).default(5000),

@@ -286,7 +286,7 @@ describe('management API: consumer groups, lag and offset reset on the real brok
     }
   });
 
-  it('answers 404 for an unknown topic and 422 for a bad reset request', async () => {
+  it('answers 404 for an unknown topic, 422 for a bad reset request (a time before 1970 too), 400 without a body', async () => {
     const unknown = await h.call('reset-offset', {
       pathParameters: { topic: `${h.prefix}missing` },
       body: { group: `${h.prefix}g`, to: 'earliest' },
@@ -303,6 +303,14 @@ describe('management API: consumer groups, lag and offset reset on the real brok
       body: { group: `${h.prefix}g`, to: 'offset' },
     });
     expect(noOffset.statusCode).toBe(422);
+    const before1970 = await h.call('reset-offset', {
+      pathParameters: { topic },
+      body: { group: `${h.prefix}g`, to: 'timestamp', timestamp: '1969-12-31T23:59:59Z' },
+    });
+    expect(before1970.statusCode).toBe(422);
+    expect(bodyOf<{ errors: { path: string }[] }>(before1970).errors[0]?.path).toBe('timestamp');
+    const noBody = await h.call('reset-offset', { pathParameters: { topic }, rawBody: '' });
+    expect(noBody.statusCode).toBe(400);
     const badPartition = await h.call('reset-offset', {
       pathParameters: { topic },
       body: { group: `${h.prefix}g`, to: 'earliest', partitions: [7] },

@@ -3,7 +3,7 @@ import { ConfigResourceTypes } from 'kafkajs';
 import { createManagementHandler } from '../../../shared/management/app';
 import { esmGroupId, Topic } from '../../../shared/platform';
 import { bodyOf, lambdaContext, managementEvent } from './events';
-import { startHarness } from './harness';
+import { TEST_TOKEN, startHarness } from './harness';
 import type { Harness } from './harness';
 import { authorizers } from '../../support/authorizers';
 
@@ -62,14 +62,24 @@ describe('management API: topics on the real broker', () => {
     expect(topics.every((t) => t.name.startsWith(h.prefix))).toBe(true);
   });
 
-  it('answers 409 when the topic already exists, or collides through "." and "_"', async () => {
+  it('is safe to retry: the same settings answer 200 with the topic, other settings or a collision through "." and "_" 409', async () => {
     const name = `${h.def.access.apiTopicPrefix}dup.topic`;
-    expect(
-      (await h.call('topics-create', { body: { name, replication_factor: 1 } })).statusCode,
-    ).toBe(201);
-    const again = await h.call('topics-create', { body: { name, replication_factor: 1 } });
-    expect(again.statusCode).toBe(409);
-    expect(again.headers?.['content-type']).toBe('application/problem+json');
+    const body = {
+      name,
+      partitions: 2,
+      replication_factor: 1,
+      configs: { 'retention.ms': 60_000 },
+    };
+    expect((await h.call('topics-create', { body })).statusCode).toBe(201);
+    const again = await h.call('topics-create', { body });
+    expect(again.statusCode).toBe(200);
+    expect(again.headers?.location).toBe(`/api/v1/kafka/topics/${name}`);
+    expect(bodyOf<TopicBody>(again)).toMatchObject({ name, configs: { 'retention.ms': '60000' } });
+    expect(bodyOf<TopicBody>(again).partitions).toHaveLength(2);
+    const other = await h.call('topics-create', { body: { ...body, partitions: 3 } });
+    expect(other.statusCode).toBe(409);
+    expect(other.headers?.['content-type']).toBe('application/problem+json');
+    expect(bodyOf<{ detail: string }>(other).detail).toContain('other settings');
     const colliding = await h.call('topics-create', {
       body: { name: `${h.def.access.apiTopicPrefix}dup_topic`, replication_factor: 1 },
     });
@@ -134,6 +144,44 @@ describe('management API: topics on the real broker', () => {
       body: { name: `${h.prefix}x`, partitons: 3 },
     });
     expect(unknownField.statusCode).toBe(422);
+  });
+
+  it('keeps a partition budget: per request (422, before Kafka) and for the cluster (409)', async () => {
+    const perRequest = await h.call('topics-create', {
+      body: { name: `${h.def.access.apiTopicPrefix}huge`, partitions: 1001, replication_factor: 1 },
+    });
+    expect(perRequest.statusCode).toBe(422);
+    expect(bodyOf<{ errors: { path: string }[] }>(perRequest).errors[0]?.path).toBe('partitions');
+
+    const { topics } = await h.admin.fetchTopicMetadata();
+    const held = topics.reduce((n, t) => n + t.partitions.length, 0);
+    const tight = createManagementHandler({
+      env: {
+        ...process.env,
+        XSEVEN_API_TOKEN: TEST_TOKEN,
+        // room for 5 more: other tests on this broker may create a few meanwhile
+        XSEVEN_MAX_CLUSTER_PARTITIONS: String(held + 5),
+      },
+      platform: h.def,
+      prefix: h.prefix,
+      kafka: h.kafka,
+      logger: new Logger({ serviceName: 'management-test', logLevel: 'SILENT' }),
+    });
+    try {
+      const name = `${h.def.access.apiTopicPrefix}over-budget`;
+      const refused = await tight.handler(
+        managementEvent('topics-create', {
+          body: { name, partitions: 50, replication_factor: 1 },
+          headers: { authorization: `Bearer ${TEST_TOKEN}` },
+        }),
+        lambdaContext(),
+      );
+      expect(refused.statusCode).toBe(409);
+      expect(bodyOf(refused)).toMatchObject({ code: 'PARTITION_BUDGET_EXCEEDED' });
+      expect(await h.admin.listTopics()).not.toContain(name);
+    } finally {
+      await tight.close();
+    }
   });
 
   it('refuses to delete a protected topic of the definition without force, deletes it with force', async () => {
