@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import type { ZodType } from 'zod';
 import { managementRequestBodies } from '../../shared/management/request-schemas';
@@ -46,6 +47,82 @@ const REQUEST_BODIES: Readonly<Record<string, { name: string; schema: ZodType }>
 
 const PROBLEM = 'application/problem+json';
 
+/** How callers authenticate: locally a bearer token, in AWS SigV4 (IAM mode) or a JWT (JWT mode). */
+const SECURITY_SCHEMES = {
+  bearer: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Locally: `Authorization: Bearer $XSEVEN_API_TOKEN`',
+  },
+  sigv4: {
+    type: 'apiKey',
+    name: 'Authorization',
+    in: 'header',
+    description: 'In AWS, IAM mode: requests signed with AWS Signature Version 4 (execute-api)',
+    'x-amazon-apigateway-authtype': 'awsSigv4',
+  },
+  jwt: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: "In AWS, JWT mode: a token of the stack's issuer holding the route's scope",
+  },
+} as const;
+
+/** `POST /events/batch` → `post_events_batch`; `DELETE /topics/{name}` → `delete_topics_by_name`. */
+const operationIdOf = (relative: string): string =>
+  relative
+    .toLowerCase()
+    .replace(/\{(\w+)\}/g, 'by_$1')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+
+/** Query parameters of the routes that take some. */
+/** A query parameter, as the document lists it. */
+type Parameter = {
+  name: string;
+  in: 'query';
+  required: boolean;
+  description?: string;
+  schema: { type: 'boolean' | 'string'; default?: boolean | string; enum?: string[] };
+};
+type Headers = NonNullable<ResponseConfig['headers']>;
+
+const QUERY_PARAMETERS: Readonly<Record<string, Parameter[]>> = {
+  'DELETE /topics/{name}': [
+    {
+      name: 'force',
+      in: 'query',
+      required: false,
+      description: 'delete a protected topic of the definition',
+      schema: { type: 'boolean', default: false },
+    },
+  ],
+  'GET /dead-letter-queue/stats': [
+    {
+      name: 'scope',
+      in: 'query',
+      required: false,
+      schema: { type: 'string', enum: ['pending', 'all'], default: 'pending' },
+    },
+  ],
+};
+
+/** Statuses some routes answer besides 200 and the common ones. */
+const EXTRA_ANSWERS: Readonly<Record<string, Readonly<Record<number, string>>>> = {
+  'POST /topics': {
+    201: 'created and served by every broker',
+    202: 'created, not yet served by every broker; a retry answers 200',
+    409: 'exists with other settings, collides, or beyond the cluster partition budget',
+  },
+  'DELETE /topics/{name}': { 409: 'a protected topic of the definition, without force' },
+  'POST /consumers/{topic}/reset-offset': {
+    409: 'the group has active members no event source mapping owns',
+  },
+  'POST /dead-letter-queue/retry': { 409: 'another DLQ-retry run is in progress' },
+  'GET /schemas/{event_type}/versions/{n}': { 404: 'unknown event type or version' },
+};
+
 /** Answers of the read routes that are not plain JSON objects (docs/schemas.md). */
 const SCHEMA_ANSWERS: Readonly<Record<string, { type: string; description: string }>> = {
   'GET /schemas': {
@@ -79,28 +156,63 @@ export const buildOpenApiDocument = (def: PlatformDefinition) => {
   const published = named('PublishedEvent', publishedResponseSchema);
   const batchResult = named('BatchResult', batchResponseSchema);
   const problemContent = { [PROBLEM]: { schema: problem } };
+  const problemAnswer = (description: string, headers?: Headers): ResponseConfig => ({
+    description,
+    content: problemContent,
+    ...(headers === undefined ? {} : { headers }),
+  });
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES))
+    registry.registerComponent('securitySchemes', name, scheme);
 
   for (const route of def.httpRoutes) {
     const relative = `${route.method} ${route.path.slice(def.apiBasePath.length)}`;
     const body = REQUEST_BODIES[relative];
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
     const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+    const query = QUERY_PARAMETERS[relative] ?? [];
     const common = {
       method,
       path: route.path,
+      operationId: operationIdOf(relative),
       summary: route.summary,
       tags: [route.function],
-      ...(parameters.length === 0
+      ...(parameters.length + query.length === 0
         ? {}
         : {
-            parameters: parameters.map((name) => ({
-              name,
-              in: 'path' as const,
-              required: true,
-              schema: { type: 'string' as const },
-            })),
+            parameters: [
+              ...parameters.map((name) => ({
+                name,
+                in: 'path' as const,
+                required: true,
+                schema: { type: 'string' as const },
+              })),
+              ...query,
+            ],
           }),
     };
+    // Every route: the caller's credentials, unknown paths and methods, Kafka down.
+    const always = {
+      401: problemAnswer('no or wrong credentials', {
+        'WWW-Authenticate': { schema: { type: 'string' } },
+      }),
+      404: problemAnswer('no such route or resource'),
+      405: problemAnswer('the path does not accept this method', {
+        Allow: { schema: { type: 'string' } },
+      }),
+      503: problemAnswer('Kafka is unreachable; retry after Retry-After seconds', {
+        'Retry-After': { schema: { type: 'integer' } },
+      }),
+    };
+    const extra = EXTRA_ANSWERS[relative] ?? {};
+    const location: Headers = { Location: { schema: { type: 'string' } } };
+    const extraAnswers = Object.fromEntries(
+      Object.entries(extra).map(([status, description]) => [
+        status,
+        Number(status) >= 400
+          ? problemAnswer(description)
+          : { description, ...(relative === 'POST /topics' ? { headers: location } : {}) },
+      ]),
+    );
     if (body === undefined) {
       const answer = SCHEMA_ANSWERS[relative];
       registry.registerPath({
@@ -113,15 +225,14 @@ export const buildOpenApiDocument = (def: PlatformDefinition) => {
                   description: answer.description,
                   content: { [answer.type]: { schema: { type: 'object' as const } } },
                 },
-          ...(parameters.length > 0 && answer !== undefined
-            ? { 404: { description: 'unknown event type or version', content: problemContent } }
-            : {}),
-          default: { description: 'Error', content: problemContent },
+          ...always,
+          ...extraAnswers,
         },
       });
       continue;
     }
     const isBatch = relative === 'POST /events/batch';
+    const correlation: Headers = { 'x-correlation-id': { schema: { type: 'string' } } };
     registry.registerPath({
       ...common,
       request: {
@@ -136,6 +247,7 @@ export const buildOpenApiDocument = (def: PlatformDefinition) => {
             ? {
                 description: isBatch ? 'every event was published' : 'published',
                 content: { 'application/json': { schema: isBatch ? batchResult : published } },
+                ...(isBatch ? {} : { headers: correlation }),
               }
             : { description: 'OK' },
         ...(isBatch
@@ -146,18 +258,12 @@ export const buildOpenApiDocument = (def: PlatformDefinition) => {
               },
             }
           : {}),
-        400: { description: 'malformed JSON', content: problemContent },
-        413: { description: 'body or event too large', content: problemContent },
-        415: { description: 'content-type is not application/json', content: problemContent },
-        422: {
-          description: 'schema violation; `errors` names the failing paths',
-          content: problemContent,
-        },
-        503: {
-          description: 'Kafka is unreachable; retry after Retry-After seconds',
-          headers: { 'Retry-After': { schema: { type: 'integer' } } },
-          content: problemContent,
-        },
+        ...extraAnswers,
+        400: problemAnswer('malformed JSON, not UTF-8, a repeated key, or no body'),
+        413: problemAnswer('body or event too large'),
+        415: problemAnswer('content-type is not application/json'),
+        422: problemAnswer('schema violation; `errors` names the failing paths'),
+        ...always,
       },
     });
   }
@@ -171,5 +277,7 @@ export const buildOpenApiDocument = (def: PlatformDefinition) => {
         'Publishing and Kafka management API of xseven-events. Errors are application/problem+json (RFC 9457).',
     },
     servers: [{ url: '/' }],
+    // Any one of them: a bearer token locally, SigV4 (IAM) or a JWT in AWS (the stack's `apiAuth`).
+    security: Object.keys(SECURITY_SCHEMES).map((name) => ({ [name]: [] })),
   });
 };
