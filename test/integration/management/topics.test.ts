@@ -3,9 +3,9 @@ import { ConfigResourceTypes } from 'kafkajs';
 import { createManagementHandler } from '../../../shared/management/app';
 import { esmGroupId, Topic } from '../../../shared/platform';
 import { bodyOf, lambdaContext, managementEvent } from './events';
-import { TEST_TOKEN, startHarness } from './harness';
-import type { Harness } from './harness';
+import { startHarness } from './harness';
 import { authorizers } from '../../support/authorizers';
+import type { Harness } from './harness';
 
 interface TopicBody {
   name: string;
@@ -158,7 +158,6 @@ describe('management API: topics on the real broker', () => {
     const tight = createManagementHandler({
       env: {
         ...process.env,
-        XSEVEN_API_TOKEN: TEST_TOKEN,
         // room for 5 more: other tests on this broker may create a few meanwhile
         XSEVEN_MAX_CLUSTER_PARTITIONS: String(held + 5),
       },
@@ -172,7 +171,7 @@ describe('management API: topics on the real broker', () => {
       const refused = await tight.handler(
         managementEvent('topics-create', {
           body: { name, partitions: 50, replication_factor: 1 },
-          headers: { authorization: `Bearer ${TEST_TOKEN}` },
+          authorizer: authorizers.operatorJwt,
         }),
         lambdaContext(),
       );
