@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Local Apache Kafka for xseven-events: start | stop | status [--brokers 1|3]
+#                                        start | stop | kill [--node N]  (one broker of a JVM cluster)
 #
 # Order of preference on start:
 #   1. KAFKA_BOOTSTRAP_SERVERS points at a reachable broker  -> use it, start nothing
@@ -16,6 +17,7 @@ LIBS="${XSEVEN_KAFKA_LIBS:-$ROOT/.xseven/kafka/libs-$KAFKA_VERSION}"
 BASE_PORT="${XSEVEN_KAFKA_PORT:-9092}"
 READY_TIMEOUT="${XSEVEN_KAFKA_READY_TIMEOUT:-90}"
 BROKERS=1
+NODE=""
 
 log() { printf '[kafka] %s\n' "$*" >&2; }
 die() { printf '[kafka] error: %s\n' "$*" >&2; exit 1; }
@@ -110,14 +112,29 @@ start_jvm() {
       java -cp "$LIBS/*" -Dlog4j.configuration="file:$HERE/log4j.properties" -Dkafka.logs.dir="$STATE/node-$i/logs" \
         kafka.tools.StorageTool format -t "$cluster_id" -c "$STATE/node-$i/server.properties" --ignore-formatted >/dev/null
     fi
-    local heap="${XSEVEN_KAFKA_HEAP:-768m}"
-    nohup java -Xms256m -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-      -Dlog4j.configuration="file:$HERE/log4j.properties" -Dkafka.logs.dir="$STATE/node-$i/logs" \
-      -cp "$LIBS/*" kafka.Kafka "$STATE/node-$i/server.properties" >"$STATE/node-$i/logs/stdout.log" 2>&1 &
-    echo $! >"$STATE/node-$i/pid"
+    launch_node "$i"
   done
   echo jvm >"$STATE/mode"
   wait_ready
+}
+
+launch_node() { # node-id: the broker's JVM, on its existing config and storage
+  local heap="${XSEVEN_KAFKA_HEAP:-768m}"
+  # A restarted node appends to its old log: remember where this run starts
+  # so readiness looks for *this* run's "Kafka Server started".
+  local lines=0
+  [ -f "$STATE/node-$1/logs/server.log" ] && lines="$(wc -l <"$STATE/node-$1/logs/server.log")"
+  echo "$lines" >"$STATE/node-$1/log-start"
+  nohup java -Xms256m -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$HERE/log4j.properties" -Dkafka.logs.dir="$STATE/node-$1/logs" \
+    -cp "$LIBS/*" kafka.Kafka "$STATE/node-$1/server.properties" >"$STATE/node-$1/logs/stdout.log" 2>&1 &
+  echo $! >"$STATE/node-$1/pid"
+}
+
+node_started() { # node-id: this run of the node logged "Kafka Server started"
+  local from
+  from="$(cat "$STATE/node-$1/log-start" 2>/dev/null || echo 0)"
+  tail -n +"$((from + 1))" "$STATE/node-$1/logs/server.log" 2>/dev/null | grep -q "Kafka Server started"
 }
 
 wait_ready() {
@@ -131,7 +148,7 @@ wait_ready() {
         die "broker $i exited during start-up (log: $STATE/node-$i/logs/server.log)"
       fi
       if port_open 127.0.0.1 "$(broker_port "$i")" &&
-        { [ "$(running_mode)" != jvm ] || grep -q "Kafka Server started" "$STATE/node-$i/logs/server.log" 2>/dev/null; }; then
+        { [ "$(running_mode)" != jvm ] || node_started "$i"; }; then
         ready=$((ready + 1))
       fi
     done
@@ -210,6 +227,55 @@ cmd_stop() {
   log "stopped"
 }
 
+# One broker of a running JVM cluster (--node N): for fault tests and for
+# trying what the platform does when a broker goes away.
+require_node() {
+  [ "$(running_mode)" = jvm ] || die "--node works on a JVM cluster started by this script (none is running in $STATE)"
+  [ -f "$STATE/brokers" ] && BROKERS="$(cat "$STATE/brokers")"
+  case "$NODE" in '' | *[!0-9]*) die "--node must be a number" ;; esac
+  [ "$NODE" -ge 1 ] && [ "$NODE" -le "$BROKERS" ] || die "--node must be between 1 and $BROKERS"
+  [ -f "$STATE/node-$NODE/server.properties" ] || die "node $NODE has no configuration in $STATE"
+}
+
+cmd_node_stop() { # signal: TERM (controlled shutdown) or KILL (a crash)
+  require_node
+  local pidfile="$STATE/node-$NODE/pid" pid waited=0
+  if ! pid_alive "$pidfile"; then
+    rm -f "$pidfile"
+    log "broker $NODE is not running"
+    return 0
+  fi
+  pid="$(cat "$pidfile")"
+  log "broker $NODE (pid $pid): SIG$1"
+  kill -s "$1" "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ $waited -lt 120 ]; do sleep 0.5; waited=$((waited + 1)); done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "forcing pid $pid"
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+  log "broker $NODE stopped"
+}
+
+cmd_node_start() {
+  require_node
+  if pid_alive "$STATE/node-$NODE/pid"; then
+    log "broker $NODE is already running (pid $(cat "$STATE/node-$NODE/pid"))"
+    return 0
+  fi
+  port_open 127.0.0.1 "$(broker_port "$NODE")" && die "port $(broker_port "$NODE") is taken by another process"
+  resolve_jars
+  log "starting broker $NODE at 127.0.0.1:$(broker_port "$NODE")..."
+  launch_node "$NODE"
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  until port_open 127.0.0.1 "$(broker_port "$NODE")" && node_started "$NODE"; do
+    pid_alive "$STATE/node-$NODE/pid" || die "broker $NODE exited during start-up (log: $STATE/node-$NODE/logs/server.log)"
+    [ $SECONDS -ge $deadline ] && die "broker $NODE not ready after ${READY_TIMEOUT}s"
+    sleep 0.5
+  done
+  log "broker $NODE ready"
+}
+
 cmd_status() {
   if external_reachable; then echo "external broker at $KAFKA_BOOTSTRAP_SERVERS: reachable"; return 0; fi
   if is_running; then
@@ -225,13 +291,24 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --brokers) BROKERS="$2"; shift 2 ;;
     --brokers=*) BROKERS="${1#*=}"; shift ;;
+    --node) NODE="$2"; shift 2 ;;
+    --node=*) NODE="${1#*=}"; shift ;;
     *) die "unknown option $1" ;;
   esac
 done
 case "$BROKERS" in 1 | 3) ;; *) die "--brokers must be 1 or 3" ;; esac
+if [ -n "$NODE" ]; then
+  case "$cmd" in
+    start) cmd_node_start ;;
+    stop) cmd_node_stop TERM ;;
+    kill) cmd_node_stop KILL ;;
+    *) die "usage: kafka.sh start|stop|kill --node N" ;;
+  esac
+  exit 0
+fi
 case "$cmd" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) die "usage: kafka.sh start|stop|status [--brokers 1|3]" ;;
+  *) die "usage: kafka.sh start|stop|status [--brokers 1|3], or start|stop|kill --node N" ;;
 esac

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,9 +89,11 @@ describe('three-broker mode (fault tests)', () => {
     });
     expect(replicas).toEqual([3, 3, 3]);
 
-    // Kill broker 3 hard: leadership moves to the survivors, and with
-    // min.insync.replicas=2 acks=all writes still succeed.
-    process.kill(Number(readFileSync(join(home, 'node-3', 'pid'), 'utf8')), 'SIGKILL');
+    // Kill broker 3 hard (the script's SIGKILL of one node): leadership moves
+    // to the survivors, and with min.insync.replicas=2 acks=all writes still succeed.
+    const killed = await run('bash', [script, 'kill', '--node', '3'], { env });
+    expect(killed.stderr).toContain('broker 3 stopped');
+    expect(existsSync(join(home, 'node-3', 'pid'))).toBe(false);
     await eventually(async () => {
       const metadata = await admin.fetchTopicMetadata({ topics: ['fault'] });
       expect(metadata.topics[0]?.partitions.map((p) => p.leader)).not.toContain(3);
@@ -106,6 +108,16 @@ describe('three-broker mode (fault tests)', () => {
     });
     expect(sent.map((r) => r.errorCode)).toEqual(sent.map(() => 0));
     expect(sent).toHaveLength(3);
+
+    // The same node comes back on its own storage and catches up.
+    await run('bash', [script, 'start', '--node', '3'], { env });
+    await eventually(async () => {
+      const metadata = await admin.fetchTopicMetadata({ topics: ['fault'] });
+      expect(metadata.topics[0]?.partitions.map((p) => p.isr.length)).toEqual([3, 3, 3]);
+    }, 60_000);
+    await expect(run('bash', [script, 'stop', '--node', '4'], { env })).rejects.toMatchObject({
+      stderr: expect.stringContaining('--node must be between 1 and 3') as unknown,
+    });
     await producer.disconnect();
   }, 180_000);
 });
