@@ -16,9 +16,20 @@ export const gatewayEnvSchema = z
       LocalEnv.ApiToken,
       LocalEnv.ApiPublishToken,
       LocalEnv.AllowUnauthenticatedMutations,
+      LocalEnv.ApiHeadersTimeoutMs,
+      LocalEnv.ApiRequestTimeoutMs,
+      LocalEnv.ApiKeepAliveTimeoutMs,
+      LocalEnv.ApiMaxConnections,
     ),
   )
   .superRefine((env, ctx) => {
+    // node:http refuses a headers timeout above the request timeout.
+    if (env.XSEVEN_API_HEADERS_TIMEOUT_MS > env.XSEVEN_API_REQUEST_TIMEOUT_MS)
+      ctx.addIssue({
+        code: 'custom',
+        path: [LocalEnv.ApiHeadersTimeoutMs.name],
+        message: `must not exceed ${LocalEnv.ApiRequestTimeoutMs.name}`,
+      });
     if (env.XSEVEN_API_PUBLISH_TOKEN === undefined) return;
     if (env.XSEVEN_API_TOKEN === undefined)
       ctx.addIssue({
@@ -44,6 +55,12 @@ export const gatewayEnvSchema = z
         ? {}
         : { publishToken: env.XSEVEN_API_PUBLISH_TOKEN }),
     } satisfies GatewayAuth,
+    limits: {
+      headersTimeoutMs: env.XSEVEN_API_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.XSEVEN_API_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.XSEVEN_API_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: env.XSEVEN_API_MAX_CONNECTIONS,
+    },
   }));
 
 export type GatewayConfig = z.output<typeof gatewayEnvSchema>;
@@ -60,3 +77,9 @@ export type GatewayConfig = z.output<typeof gatewayEnvSchema>;
 export const loadGatewayConfig = (
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): GatewayConfig => parseEnv(gatewayEnvSchema, env);
+
+/** The gateway's defences against slow and greedy clients. */
+export type ConnectionLimits = GatewayConfig['limits'];
+
+/** The defaults of {@link ConnectionLimits}, as the environment contract sets them. */
+export const defaultConnectionLimits = (): ConnectionLimits => loadGatewayConfig({}).limits;

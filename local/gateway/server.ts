@@ -11,7 +11,12 @@ import { ApiAuthMode, DEFAULT_ROUTE_FUNCTION, FunctionEntry } from '../../shared
 import type { HttpFunction, PlatformDefinition } from '../../shared/platform';
 import { OPEN_LOCAL_AUTH, authorizerContext, iamPolicyAllows, localPrincipal } from './auth';
 import type { GatewayAuth } from './auth';
-import { API_GATEWAY_MAX_BODY_BYTES, API_GATEWAY_TIMEOUT_MS } from './config';
+import {
+  API_GATEWAY_MAX_BODY_BYTES,
+  API_GATEWAY_TIMEOUT_MS,
+  defaultConnectionLimits,
+} from './config';
+import type { ConnectionLimits } from './config';
 import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './event';
 import type { GatewayResponse } from './event';
 
@@ -42,6 +47,8 @@ export interface GatewayOptions {
   readonly timeoutMs?: number;
   /** Local credentials and the authorizer context built. @default no tokens, IAM, a developer who publishes and reads */
   readonly auth?: GatewayAuth;
+  /** Header, request and keep-alive timeouts and the connection limit. @default the environment contract's defaults */
+  readonly limits?: ConnectionLimits;
 }
 
 /** A running gateway. */
@@ -239,23 +246,35 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     }
   };
 
-  const server = createServer((request, response) => {
-    const started = Date.now();
-    invoke(request)
-      .catch((error: unknown) => {
-        logger.error('gateway failed', { error });
-        return gatewayError(500, 'Internal Server Error');
-      })
-      .then((result) => {
-        write(response, result, logger);
-        logger.debug('request', {
-          method: request.method,
-          path: request.url,
-          status: result.statusCode,
-          ms: Date.now() - started,
+  const limits = options.limits ?? defaultConnectionLimits();
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // node checks the two timeouts above on this interval (default 30 s):
+      // a stalled socket would outlive its timeout by up to that much.
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    (request, response) => {
+      const started = Date.now();
+      invoke(request)
+        .catch((error: unknown) => {
+          logger.error('gateway failed', { error });
+          return gatewayError(500, 'Internal Server Error');
+        })
+        .then((result) => {
+          write(response, result, logger);
+          logger.debug('request', {
+            method: request.method,
+            path: request.url,
+            status: result.statusCode,
+            ms: Date.now() - started,
+          });
         });
-      });
-  });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

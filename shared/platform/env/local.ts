@@ -39,6 +39,26 @@ export const LocalEnv = {
     booleanFlagSchema.default(false),
     '`1`: without XSEVEN_API_TOKEN, the local developer principal may also operate (create/delete topics, reset offsets, retry the DLQ)',
   ),
+  ApiHeadersTimeoutMs: envVar(
+    'XSEVEN_API_HEADERS_TIMEOUT_MS',
+    z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+    "Time a client has to send a request's headers; a slower socket (slowloris) gets 408 and is closed",
+  ),
+  ApiRequestTimeoutMs: envVar(
+    'XSEVEN_API_REQUEST_TIMEOUT_MS',
+    z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    'Time a client has to send a whole request, body included (at least the headers timeout)',
+  ),
+  ApiKeepAliveTimeoutMs: envVar(
+    'XSEVEN_API_KEEP_ALIVE_TIMEOUT_MS',
+    z.coerce.number().int().min(0).max(600_000).default(5_000),
+    'How long an idle keep-alive connection stays open between requests',
+  ),
+  ApiMaxConnections: envVar(
+    'XSEVEN_API_MAX_CONNECTIONS',
+    z.coerce.number().int().min(1).max(1_000_000).default(1_024),
+    'Open connections the gateway accepts at once; a connection above the limit is closed at once',
+  ),
   DlqRetryIntervalSeconds: envVar(
     'XSEVEN_DLQ_RETRY_INTERVAL_SECONDS',
     z.coerce.number().positive().max(86_400).optional(),

@@ -119,4 +119,32 @@ describe('payload 2.0 events and results', () => {
     expect(() => loadGatewayConfig({ XSEVEN_API_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadGatewayConfig({ XSEVEN_API_PORT: '70000' })).toThrow(/XSEVEN_API_PORT/);
   });
+
+  it('reads its timeouts and connection limit, with defaults, refusing a headers timeout above the request timeout', () => {
+    expect(loadGatewayConfig({}).limits).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 1_024,
+    });
+    expect(
+      loadGatewayConfig({
+        XSEVEN_API_HEADERS_TIMEOUT_MS: '2000',
+        XSEVEN_API_REQUEST_TIMEOUT_MS: '4000',
+        XSEVEN_API_KEEP_ALIVE_TIMEOUT_MS: '0',
+        XSEVEN_API_MAX_CONNECTIONS: '16',
+      }).limits,
+    ).toEqual({
+      headersTimeoutMs: 2_000,
+      requestTimeoutMs: 4_000,
+      keepAliveTimeoutMs: 0,
+      maxConnections: 16,
+    });
+    expect(() => loadGatewayConfig({ XSEVEN_API_HEADERS_TIMEOUT_MS: '40000' })).toThrow(
+      /XSEVEN_API_HEADERS_TIMEOUT_MS/,
+    );
+    expect(() => loadGatewayConfig({ XSEVEN_API_MAX_CONNECTIONS: '0' })).toThrow(
+      /XSEVEN_API_MAX_CONNECTIONS/,
+    );
+  });
 });
