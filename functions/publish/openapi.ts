@@ -195,6 +195,7 @@ export const buildOpenApiDocument = (def: PlatformDefinition) => {
       401: problemAnswer('no or wrong credentials', {
         'WWW-Authenticate': { schema: { type: 'string' } },
       }),
+      403: problemAnswer("the caller's principal lacks the route's scope"),
       404: problemAnswer('no such route or resource'),
       405: problemAnswer('the path does not accept this method', {
         Allow: { schema: { type: 'string' } },

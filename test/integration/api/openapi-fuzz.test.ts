@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import type { Admin } from 'kafkajs';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { authorizerContext, localPrincipal } from '../../../local/gateway/auth';
+import type { GatewayAuth } from '../../../local/gateway/auth';
 import { lambdaContext, toHttpApiEvent } from '../../../local/gateway/event';
-import { routeMatcher } from '../../../local/gateway/routes';
+import { routeMatcher } from '../../../shared/http/router';
 import { importHandler } from '../../../local/gateway/server';
 import type { LoadedFunction } from '../../../local/gateway/server';
 import { provisionTopics } from '../../../local/provision';
-import { platform, withNamespace } from '../../../shared/platform';
+import { ApiAuthMode, platform, withNamespace } from '../../../shared/platform';
 import type { HttpFunction } from '../../../shared/platform';
 import { testKafka, uniquePrefix } from '../../support/kafka';
 import { arbitraryOf, documentedAs, operationsOf } from './openapi-arbitraries';
@@ -25,7 +27,13 @@ import type { OpenApiDocument, Operation } from './openapi-arbitraries';
  */
 const TOKEN = 'fuzz-token-0123456789';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
-const match = routeMatcher(platform);
+const match = routeMatcher(platform.httpRoutes);
+/** The local gateway's authorizer context (IAM mode) with the operator's token: a wrong or missing token has no principal. */
+const AUTH: GatewayAuth = {
+  mode: ApiAuthMode.Iam,
+  allowUnauthenticatedMutations: false,
+  operatorToken: TOKEN,
+};
 
 describe('the API against requests generated from its OpenAPI document', () => {
   let admin: Admin;
@@ -42,7 +50,12 @@ describe('the API against requests generated from its OpenAPI document', () => {
     // The handlers read their environment on first use, as in Lambda.
     process.env.XSEVEN_TOPIC_PREFIX = prefix;
     process.env.XSEVEN_API_TOKEN = TOKEN;
-    const served = await invoke('GET', '/api/v1/kafka/openapi.json', {}, Buffer.alloc(0));
+    const served = await invoke(
+      'GET',
+      '/api/v1/kafka/openapi.json',
+      { authorization: `Bearer ${TOKEN}` },
+      Buffer.alloc(0),
+    );
     expect(served.statusCode).toBe(200);
     doc = JSON.parse(String(served.body)) as OpenApiDocument;
   }, 120_000);
@@ -68,6 +81,8 @@ describe('the API against requests generated from its OpenAPI document', () => {
       loaded = await importHandler(fn);
       handlers.set(fn, loaded);
     }
+    const now = new Date();
+    const principal = localPrincipal(headers.authorization, AUTH);
     const event = toHttpApiEvent({
       method,
       url,
@@ -75,6 +90,10 @@ describe('the API against requests generated from its OpenAPI document', () => {
       body,
       routeKey: matched.routeKey,
       pathParameters: matched.pathParameters,
+      now,
+      ...(principal === undefined
+        ? {}
+        : { authorizer: authorizerContext(principal, AUTH.mode, platform.access, now) }),
     });
     return (await loaded.handler(
       event,
