@@ -226,6 +226,10 @@ export const buildOpenApiDocument = (def: PlatformDefinition) => {
                   description: answer.description,
                   content: { [answer.type]: { schema: { type: 'object' as const } } },
                 },
+          // A path or query parameter the route refuses (found by test/integration/api/openapi-fuzz.test.ts).
+          ...(parameters.length + query.length === 0
+            ? {}
+            : { 422: problemAnswer('a path or query parameter is invalid; `errors` names it') }),
           ...always,
           ...extraAnswers,
         },
