@@ -31,6 +31,28 @@ export class TransactionAbortedError extends XsevenError {
   }
 }
 
+/**
+ * Kafka answered a send without an offset for some of its records: kafkajs'
+ * in-session retry of `sendBatch` re-sends only to brokers that have not
+ * answered yet, so the records of a partition whose new leader (after a
+ * broker loss) had already answered are never sent, yet the call resolves
+ * (kafkajs 2.2.4, src/producer/sendMessages.js `brokersWithoutResponse`).
+ * Retriable: a new attempt writes them; nothing is reported as written.
+ *
+ * @example
+ * ```ts
+ * throw new UnacknowledgedRecordsError(3);
+ * ```
+ */
+export class UnacknowledgedRecordsError extends Error {
+  public readonly retriable = true;
+
+  public constructor(count: number) {
+    super(`Kafka acknowledged no offset for ${count} record(s) of the send`);
+    this.name = 'UnacknowledgedRecordsError';
+  }
+}
+
 const TRANSIENT_NAMES = new Set(['KafkaJSTimeout', 'KafkaJSLockTimeout']);
 
 /**

@@ -8,7 +8,11 @@ import { retry, systemClock } from '../retry';
 import type { RetryClock } from '../retry';
 import { COMPRESSION_CODEC } from './producer-config';
 import type { ProducerConfig } from './producer-config';
-import { isTransientKafkaError, toProducerError } from './producer-errors';
+import {
+  UnacknowledgedRecordsError,
+  isTransientKafkaError,
+  toProducerError,
+} from './producer-errors';
 import { LingerQueue } from './producer-linger';
 import { positionsOf, toTopicMessages, trackingPartitioner } from './producer-records';
 import type { PartitionLog } from './producer-records';
@@ -168,7 +172,11 @@ export class KafkaProducer {
       timeout: config.timeoutMs,
       compression: COMPRESSION_CODEC[config.compression],
     });
-    return positionsOf(records, messages, metadata, this.partitions);
+    const positions = positionsOf(records, messages, metadata, this.partitions);
+    // acks=0 gets no offsets by design; otherwise a record without one was not written.
+    const missing = positions.filter(({ offset }) => offset === '-1').length;
+    if (config.acks !== 0 && missing > 0) throw new UnacknowledgedRecordsError(missing);
+    return positions;
   }
 
   /** Sends with the retry policy, without lingering. */
