@@ -53,6 +53,34 @@ export class UnacknowledgedRecordsError extends Error {
   }
 }
 
+/**
+ * Kafka errors refusing the idempotent producer's session (producer id,
+ * epoch, per-partition sequence numbers): the batch was not written, and
+ * every later batch of this session would be refused too. Only a new
+ * producer id (a new kafkajs producer) recovers; kafkajs asks for one only
+ * at connect (src/producer/eosManager `initProducerId`).
+ */
+const SESSION_ERROR_TYPES = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'PRODUCER_FENCED',
+]);
+
+/**
+ * Whether Kafka refused the producer's session (see
+ * {@link SESSION_ERROR_TYPES}): a re-send on a new producer writes the batch.
+ *
+ * @example
+ * ```ts
+ * refusedProducerSession(outOfOrderSequenceError); // true
+ * refusedProducerSession(new KafkaJSConnectionError('refused')); // false
+ * ```
+ */
+export const refusedProducerSession = (error: unknown): boolean =>
+  SESSION_ERROR_TYPES.has(kafkaErrorType(error) ?? '');
+
 const TRANSIENT_NAMES = new Set(['KafkaJSTimeout', 'KafkaJSLockTimeout']);
 
 /**

@@ -11,6 +11,7 @@ import type { ProducerConfig } from './producer-config';
 import {
   UnacknowledgedRecordsError,
   isTransientKafkaError,
+  refusedProducerSession,
   toProducerError,
 } from './producer-errors';
 import { LingerQueue } from './producer-linger';
@@ -191,8 +192,10 @@ export class KafkaProducer {
       clock: this.clock,
       ...(this.options.random ? { random: this.options.random } : {}),
       // A failed connect already went through kafkajs' own connection backoff.
+      // A refused session left the batch unwritten: the new producer of the retry writes it.
       shouldRetry: (error) =>
-        !(error instanceof KafkaUnavailableError) && isTransientKafkaError(error),
+        !(error instanceof KafkaUnavailableError) &&
+        (isTransientKafkaError(error) || refusedProducerSession(error)),
       onRetry: async (error, attempt, delayMs) => {
         logger?.warn('send failed, reconnecting and retrying', {
           attempt,
