@@ -90,8 +90,13 @@ export const evaluateAlerts = (inputs: AlertInputs): Alert[] => {
       (v) => `consumer group "${g.groupId}" lags ${v} records`,
     );
 
-  const sent = totalOf(inputs.counters, MetricName.ProducerMessagesSent).sum;
-  const failed = totalOf(inputs.counters, MetricName.ProducerMessagesFailed).sum;
+  // Locally the counters are cumulative: rates are taken over the alert window.
+  const windowed = inputs.counters.alertWindow;
+  const counters: CounterReport = windowed
+    ? { ...inputs.counters, window: windowed.window, series: windowed.series }
+    : inputs.counters;
+  const sent = totalOf(counters, MetricName.ProducerMessagesSent).sum;
+  const failed = totalOf(counters, MetricName.ProducerMessagesFailed).sum;
   if (sent + failed > 0)
     check(
       AlertMetric.ErrorRate,
@@ -100,8 +105,8 @@ export const evaluateAlerts = (inputs: AlertInputs): Alert[] => {
       { component: 'producer' },
       (v) => `producer error rate is ${v}`,
     );
-  const consumed = totalOf(inputs.counters, MetricName.ConsumerMessagesConsumed).sum;
-  const deadLettered = totalOf(inputs.counters, MetricName.DlqMessagesSent).sum;
+  const consumed = totalOf(counters, MetricName.ConsumerMessagesConsumed).sum;
+  const deadLettered = totalOf(counters, MetricName.DlqMessagesSent).sum;
   if (consumed > 0)
     check(
       AlertMetric.ErrorRate,
@@ -111,7 +116,7 @@ export const evaluateAlerts = (inputs: AlertInputs): Alert[] => {
       (v) => `consumer error rate (records sent to the DLQ per record consumed) is ${v}`,
     );
 
-  const processing = totalOf(inputs.counters, MetricName.ConsumerProcessingDurationSeconds);
+  const processing = totalOf(counters, MetricName.ConsumerProcessingDurationSeconds);
   if (processing.count > 0)
     check(
       AlertMetric.ProcessingTime,

@@ -2,6 +2,7 @@ import { emfMetricName, MetricName } from '../platform/metrics';
 import { metricSnapshot } from '../observability/metrics';
 import type { MetricLabels } from '../observability/metrics';
 import { CounterSourceError } from './errors';
+import { ALERT_WINDOW, windowedSeries } from './window';
 
 /** Where the producer/consumer counters come from. */
 export const CounterOrigin = {
@@ -27,6 +28,13 @@ export interface CounterReport {
   /** `since process start` locally, `last N minutes` from CloudWatch. */
   readonly window: string;
   readonly series: readonly CounterSeries[];
+  /**
+   * Locally: the increase of each series over the alert window (the
+   * Prometheus rules' 5 minutes), on which alerts are evaluated; `series`
+   * stay cumulative, as Prometheus counters must. Absent in AWS, where
+   * `series` are already window sums.
+   */
+  readonly alertWindow?: { readonly window: string; readonly series: readonly CounterSeries[] };
   /** Set when the source could not be read: why (the series are then empty). */
   readonly unavailable?: string;
 }
@@ -93,17 +101,27 @@ export const totalOf = (
  * const report = await inProcessCounters().read();
  * ```
  */
-export const inProcessCounters = (): CounterSource => {
-  const readInProcess = async (): Promise<CounterReport> => ({
-    origin: CounterOrigin.InProcess,
-    window: 'since process start',
-    series: metricSnapshot().map((s) => ({
+export const inProcessCounters = (options: { readonly now?: () => number } = {}): CounterSource => {
+  const cumulative = (): CounterSeries[] =>
+    metricSnapshot().map((s) => ({
       name: s.name,
       labels: s.labels,
       sum: s.sum,
       count: s.count,
       max: s.max,
-    })),
+    }));
+  const window = windowedSeries({ now: options.now, read: cumulative });
+  // Sampled once per bucket so that the window's start is known to the bucket;
+  // unref'd: the sampler never keeps the process alive.
+  setInterval(window.sample, ALERT_WINDOW.bucketMs).unref();
+  const readInProcess = async (): Promise<CounterReport> => ({
+    origin: CounterOrigin.InProcess,
+    window: 'since process start',
+    series: cumulative(),
+    alertWindow: {
+      window: `last ${(ALERT_WINDOW.bucketMs * ALERT_WINDOW.buckets) / 60_000} minutes`,
+      series: window.read(),
+    },
   });
   return { origin: CounterOrigin.InProcess, read: readInProcess };
 };
