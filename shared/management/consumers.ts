@@ -123,19 +123,28 @@ export const groupLag = async (
   for (const m of members)
     for (const [topic, parts] of Object.entries(m.assignment))
       for (const p of parts) owner.set(`${topic}|${p}`, m);
+  // Every partition of a topic the group committed to or is assigned, with a
+  // null offset and lag where it never committed (as kafka-consumer-groups' "-"):
+  // without topics, the broker answers only the committed partitions.
+  const offsets = new Map<string, string>();
+  for (const { topic, partitions } of committed)
+    for (const { partition, offset } of partitions) offsets.set(`${topic}|${partition}`, offset);
+  const names = new Set([
+    ...committed.map((t) => t.topic),
+    ...(topics === undefined ? members.flatMap((m) => Object.keys(m.assignment)) : []),
+  ]);
   const result: PartitionLag[] = [];
-  for (const { topic, partitions } of committed) {
+  for (const topic of names) {
     let marks: Watermarks[];
     try {
       marks = await cachedWatermarks(admin, cache, topic);
     } catch {
       continue; // the topic was deleted since the group committed to it
     }
-    const byPartition = new Map(marks.map((m) => [m.partition, m]));
-    for (const { partition, offset } of partitions) {
-      const mark = byPartition.get(partition);
-      if (!mark) continue;
-      const current = Number(offset) >= 0 ? Number(offset) : null;
+    for (const mark of marks) {
+      const { partition } = mark;
+      const offset = Number(offsets.get(`${topic}|${partition}`) ?? -1);
+      const current = offset >= 0 ? offset : null;
       const m = owner.get(`${topic}|${partition}`);
       result.push({
         topic,

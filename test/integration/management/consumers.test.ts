@@ -127,6 +127,13 @@ describe('management API: consumer groups, lag and offset reset on the real brok
     const committed = await h.admin.fetchOffsets({ groupId: group, topics: [topic] });
     expect(committed[0]?.partitions.find((p) => p.partition === 0)?.offset).toBe('2');
     expect(committed[0]?.partitions.find((p) => p.partition === 1)?.offset).toBe('-1');
+    // The partition the group never committed to is listed, with null offset and lag.
+    const partial = (await groupsOf(h)).find((g) => g.consumer_group_id === group);
+    expect(partial?.partitions.map((p) => [p.partition, p.current_offset, p.lag])).toEqual([
+      [0, '2', 4],
+      [1, null, null],
+    ]);
+    expect(partial?.lag_summary).toMatchObject({ total_lag: 4, max_lag: 4 });
 
     const beyond = await h.call('reset-offset', {
       pathParameters: { topic },
