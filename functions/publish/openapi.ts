@@ -89,6 +89,16 @@ type Parameter = {
 type Headers = NonNullable<ResponseConfig['headers']>;
 
 const QUERY_PARAMETERS: Readonly<Record<string, Parameter[]>> = {
+  'GET /health': [
+    {
+      name: 'deep',
+      in: 'query',
+      required: false,
+      description:
+        "readiness: 200 when every partition of the definition's topics has a leader and at least min.insync.replicas in sync, else 503 naming them in `errors` (answer reused for 2 s)",
+      schema: { type: 'boolean', default: false },
+    },
+  ],
   'DELETE /topics/{name}': [
     {
       name: 'force',

@@ -1,5 +1,5 @@
 import { XsevenError } from '../errors';
-import type { XsevenErrorOptions } from '../errors';
+import type { FieldIssue, XsevenErrorOptions } from '../errors';
 import { HttpError } from '../http/errors';
 
 /**
@@ -116,6 +116,29 @@ export class TopicRejectedError extends HttpError {
       issues: [
         { path: REJECTED_FIELD[kafkaCode] ?? '(body)', message: `${kafkaCode}: ${message}` },
       ],
+    });
+  }
+}
+
+/** Retry-After of a not-ready answer: a couple of cache windows (READINESS_CACHE_MS). */
+const NOT_READY_RETRY_AFTER_S = 5;
+
+/**
+ * 503 of `GET /health?deep=true`: writes to the definition's topics cannot
+ * succeed now; `errors` names each topic (`orders`) or partition
+ * (`orders/3`) that cannot take them.
+ *
+ * @example
+ * ```ts
+ * throw new NotReadyError('1 partition(s) cannot take writes', [{ path: 'orders/0', message: 'no_leader' }]);
+ * ```
+ */
+export class NotReadyError extends HttpError {
+  public constructor(message: string, issues: readonly FieldIssue[] = []) {
+    super(503, 'NOT_READY', message, {
+      retriable: true,
+      issues,
+      headers: { 'retry-after': String(NOT_READY_RETRY_AFTER_S) },
     });
   }
 }

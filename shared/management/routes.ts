@@ -13,9 +13,17 @@ import { schemaDocumentRoute, schemaListRoute } from './schema-routes';
 import { totalOf } from './counters';
 import type { CounterReport } from './counters';
 import { dlqRetryRoute, dlqStatsRoute } from './dlq-routes';
-import { UnknownTopicError } from './errors';
+import { NotReadyError, UnknownTopicError } from './errors';
 import { resetGroupOffsets, resetOffsetRequestSchema } from './offset-reset';
 import { parseJsonBody, parseQuery } from './request';
+import {
+  cacheFor,
+  NotWritableReason,
+  READINESS_CACHE_MS,
+  readinessInputs,
+  readinessOf,
+} from './readiness';
+import type { Readiness } from './readiness';
 import { overallStatus, takeSnapshot } from './snapshot';
 import type { MonitoringSnapshot } from './snapshot';
 import { createTopic, createTopicRequestSchema, deleteTopic, topicNameSchema } from './topics';
@@ -34,32 +42,63 @@ const snapshotOf = async (context: ManagementContext): Promise<MonitoringSnapsho
 const pathParam = (request: RouteRequest, name: string): string =>
   request.pathParameters[name] ?? '';
 
-const health: RouteHandler = async (_request, context) => {
-  const started = context.now();
-  try {
-    const cluster = await withTimeout(
-      context.admin().then((admin) => describeClusterInfo(admin)),
+// One readiness cache per management context (per container in AWS).
+const readinessCaches = new WeakMap<
+  ManagementContext,
+  (load: () => Promise<Readiness>) => Promise<Readiness>
+>();
+
+const readiness = (context: ManagementContext): Promise<Readiness> => {
+  let cached = readinessCaches.get(context);
+  if (cached === undefined) {
+    cached = cacheFor<Readiness>(READINESS_CACHE_MS, context.now);
+    readinessCaches.set(context, cached);
+  }
+  return cached(() =>
+    withTimeout(
+      context
+        .admin()
+        .then((admin) => readinessInputs(admin, context.platform.topics, context.topicConfigs()))
+        .then(([expected, metadata]) => readinessOf(expected, metadata)),
       context.config.healthTimeoutMs,
       'the broker',
-    );
-    return jsonResponse(200, {
-      status: 'ok',
-      brokers: cluster.brokers.length,
-      controller: cluster.controller,
-      latencyMs: context.now() - started,
-    });
+    ),
+  );
+};
+
+/**
+ * Liveness (`GET /health`): the function answers, no Kafka round trip.
+ * Readiness (`?deep=true`): writes to every topic of the definition can
+ * succeed (docs/management-api.md), else 503 naming what cannot take them.
+ */
+const health: RouteHandler = async (request, context) => {
+  const { deep } = parseQuery(request.event, z.object({ deep: booleanFlagSchema.default(false) }));
+  if (!deep) return jsonResponse(200, { status: 'ok' });
+  let answer: Readiness;
+  try {
+    answer = await readiness(context);
   } catch (error) {
-    context.logger.warn('health check failed', { error });
-    return jsonResponse(
-      503,
-      {
-        status: 'down',
-        detail: `the broker did not answer within ${context.config.healthTimeoutMs} ms`,
-        latencyMs: context.now() - started,
-      },
-      { 'retry-after': '5' },
+    context.logger.warn('readiness: the broker did not answer', { error });
+    throw new NotReadyError(
+      `the broker did not answer metadata within ${context.config.healthTimeoutMs} ms`,
     );
   }
+  if (!answer.ready) {
+    context.logger.warn('readiness: some partitions cannot take writes', {
+      notWritable: answer.notWritable,
+    });
+    throw new NotReadyError(
+      `${answer.notWritable.length} partition(s) of the definition's topics cannot take writes`,
+      answer.notWritable.map((p) => ({
+        path: p.partition === null ? p.topic : `${p.topic}/${p.partition}`,
+        message:
+          p.reason === NotWritableReason.IsrBelowMin
+            ? `${p.reason}: ${p.isr} in sync, min.insync.replicas ${p.minInSyncReplicas}`
+            : p.reason,
+      })),
+    );
+  }
+  return jsonResponse(200, { status: 'ok', ...answer });
 };
 
 const status: RouteHandler = async (_request, context) => {

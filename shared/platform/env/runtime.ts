@@ -87,7 +87,7 @@ export const ManagementEnv = {
   HealthTimeoutMs: envVar(
     'XSEVEN_HEALTH_TIMEOUT_MS',
     z.coerce.number().int().min(100).max(29_000).default(2000),
-    'How long GET /health waits for the broker',
+    'How long GET /health?deep=true waits for the broker',
   ),
   DlqStatsMaxRecords: envVar(
     'XSEVEN_DLQ_STATS_MAX_RECORDS',

@@ -247,11 +247,25 @@ describe('management API: health and status on the real broker', () => {
     await h.close();
   });
 
-  it('GET /health answers 200 with the broker count when the broker answers', async () => {
+  it('GET /health answers 200 {status: ok} without asking Kafka', async () => {
     const result = await h.call('health');
     expect(result.statusCode).toBe(200);
-    const brokers = (await h.admin.describeCluster()).brokers.length;
-    expect(bodyOf(result)).toMatchObject({ status: 'ok', brokers });
+    expect(bodyOf(result)).toEqual({ status: 'ok' });
+  });
+
+  it('GET /health?deep=true answers 200 ready with every topic of the definition on the healthy broker', async () => {
+    const result = await h.call('health', { query: { deep: 'true' } });
+    expect(result.statusCode).toBe(200);
+    const partitions = (
+      await h.admin.fetchTopicMetadata({ topics: h.def.topics.map((t) => t.name) })
+    ).topics.reduce((n, t) => n + t.partitions.length, 0);
+    expect(bodyOf(result)).toEqual({
+      status: 'ok',
+      ready: true,
+      topics: h.def.topics.length,
+      partitions,
+      not_writable: [],
+    });
   });
 
   it('GET /status reports brokers, controller, the definition’s topics and consumers, and ok', async () => {
@@ -286,7 +300,7 @@ describe('management API: health and status on the real broker', () => {
     expect(body.health_score).toBe(1);
   });
 
-  it('GET /health and GET /status answer 503 "down" when no broker answers within the bound', async () => {
+  it('GET /health?deep=true answers 503 problem+json and GET /status 503 "down" when no broker answers within the bound; GET /health stays 200', async () => {
     const unreachable = createManagementHandler({
       env: {
         ...process.env,
@@ -300,9 +314,15 @@ describe('management API: health and status on the real broker', () => {
     });
     try {
       const auth = { authorizer: authorizers.operatorIam };
-      const health = await unreachable.handler(managementEvent('health', auth), lambdaContext());
+      const live = await unreachable.handler(managementEvent('health', auth), lambdaContext());
+      expect(live.statusCode).toBe(200);
+      const health = await unreachable.handler(
+        managementEvent('health', { ...auth, query: { deep: 'true' } }),
+        lambdaContext(),
+      );
       expect(health.statusCode).toBe(503);
-      expect(bodyOf(health)).toMatchObject({ status: 'down' });
+      expect(health.headers?.['content-type']).toBe('application/problem+json');
+      expect(bodyOf(health)).toMatchObject({ status: 503, code: 'NOT_READY' });
       expect(health.headers?.['retry-after']).toBe('5');
       const status = await unreachable.handler(managementEvent('status', auth), lambdaContext());
       expect(status.statusCode).toBe(503);
