@@ -51,7 +51,7 @@ const seriesKey = (name: MetricName, labels: MetricLabels): string => {
  * @example
  * ```ts
  * recordMetric(MetricName.ProducerMessagesSent, 10, { topic: 'ai.responses' });
- * recordMetric(MetricName.ProducerSendDurationSeconds, 0.012, { topic });
+ * recordMetric(MetricName.ProducerSendDurationSeconds, 0.012); // the producer's send time carries no label
  * ```
  */
 export const recordMetric = (name: MetricName, value: number, labels: MetricLabels = {}): void => {
