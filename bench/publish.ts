@@ -49,7 +49,7 @@ const WARM_UP_OPS = 50;
 /** Fixed-width numbers: every record has the same size, whatever its position. */
 const nth = (n: number): string => String(n).padStart(8, '0');
 
-const events = (n: number, offset = 0): NewEvent<EventType>[] =>
+export const events = (n: number, offset = 0): NewEvent<EventType>[] =>
   Array.from({ length: n }, (_, i) => ({
     type: 'conversation.message' as const,
     data: {
@@ -62,7 +62,7 @@ const events = (n: number, offset = 0): NewEvent<EventType>[] =>
   }));
 
 /** The bare baseline's messages: the same records, serialized once beforehand. */
-const bareMessages = (n: number): Message[] =>
+export const bareMessages = (n: number): Message[] =>
   events(n).map((e) => {
     const record = toEventRecord(validateEvent(createEnvelope(e)), 'unused');
     return { key: record.key, value: record.value, headers: { ...record.headers } };

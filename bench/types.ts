@@ -12,6 +12,11 @@ export interface BenchResult {
   readonly higherIsBetter: boolean;
   /** The target ratio value/baseline (>= for higherIsBetter, <= otherwise). */
   readonly target: number;
+  /**
+   * A reference line (e.g. the broker's ceiling): its ratio shows a distance,
+   * not a goal; printed as `ref`, never counted as missed, `target` unused.
+   */
+  readonly reference?: boolean;
 }
 
 /** A group of benchmarks; `npm run bench` runs every suite of bench/main.ts. */

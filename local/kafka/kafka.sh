@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local Apache Kafka for xseven-events: start | stop | status [--brokers 1|3]
 #                                        start | stop | kill [--node N]  (one broker of a JVM cluster)
+#                                        tools  (prints the directory of Kafka's tools jars, fetched once)
 #
 # Order of preference on start:
 #   1. KAFKA_BOOTSTRAP_SERVERS points at a reachable broker  -> use it, start nothing
@@ -14,6 +15,10 @@ HERE="$ROOT/local/kafka"
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$HERE/pom.xml")"
 STATE="${XSEVEN_KAFKA_HOME:-$ROOT/.xseven/kafka}"
 LIBS="${XSEVEN_KAFKA_LIBS:-$ROOT/.xseven/kafka/libs-$KAFKA_VERSION}"
+# Kafka's command-line tools (kafka-tools and its dependencies), for the bench's
+# ProducerPerformance line; may point at any directory holding kafka-tools-*.jar
+# (e.g. the libs/ of a Kafka distribution).
+TOOLS="${XSEVEN_KAFKA_TOOLS:-$ROOT/.xseven/kafka/tools-$KAFKA_VERSION}"
 BASE_PORT="${XSEVEN_KAFKA_PORT:-9092}"
 READY_TIMEOUT="${XSEVEN_KAFKA_READY_TIMEOUT:-90}"
 BROKERS=1
@@ -56,6 +61,26 @@ resolve_jars() {
   ls "$LIBS"/kafka_2.13-*.jar >/dev/null 2>&1 || die "Maven could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION (see output above)"
   touch "$LIBS/.complete"
   log "jars cached in $LIBS"
+}
+
+# Kafka's own tools (org.apache.kafka:kafka-tools), resolved like the broker's jars.
+resolve_tools() {
+  if [ -f "$TOOLS/.complete" ] || ls "$TOOLS"/kafka-tools-*.jar >/dev/null 2>&1; then return 0; fi
+  command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is required to fetch Apache Kafka's tools $KAFKA_VERSION from Maven Central (or set XSEVEN_KAFKA_TOOLS to a directory holding kafka-tools-*.jar)"
+  log "downloading Apache Kafka's tools $KAFKA_VERSION from Maven Central (first run only)..."
+  rm -rf "$TOOLS"; mkdir -p "$TOOLS"
+  mvn -B -Dstyle.color=never -Dkafka.version="$KAFKA_VERSION" -f "$HERE/tools-pom.xml" \
+    dependency:copy-dependencies -DoutputDirectory="$TOOLS" \
+    | awk -v total="$(sed -n 's:.*<jar.count>\(.*\)</jar.count>.*:\1:p' "$HERE/tools-pom.xml")" -f "$HERE/mvn-progress.awk" >&2 || true
+  ls "$TOOLS"/kafka-tools-*.jar >/dev/null 2>&1 || die "Maven could not resolve org.apache.kafka:kafka-tools:$KAFKA_VERSION (see output above)"
+  touch "$TOOLS/.complete"
+  log "tools cached in $TOOLS"
+}
+
+cmd_tools() { # stdout: the directory (java -cp "DIR/*" org.apache.kafka.tools.ProducerPerformance ...)
+  command -v java >/dev/null 2>&1 || die "Java 17+ is required to run Kafka's tools"
+  resolve_tools
+  echo "$TOOLS"
 }
 
 write_config() { # node-id
@@ -310,5 +335,6 @@ case "$cmd" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) die "usage: kafka.sh start|stop|status [--brokers 1|3], or start|stop|kill --node N" ;;
+  tools) cmd_tools ;;
+  *) die "usage: kafka.sh start|stop|status [--brokers 1|3], start|stop|kill --node N, or tools" ;;
 esac
