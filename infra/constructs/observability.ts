@@ -17,7 +17,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { emfMetricName, MetricName } from '../../shared/platform';
+import { ALERT_WINDOW_MINUTES, emfMetricName, MetricName } from '../../shared/platform';
 
 /** A function to watch, with a short name for alarm and widget titles. */
 export interface WatchedFunction {
@@ -52,7 +52,10 @@ export const DlqMetric = {
 } as const;
 export type DlqMetric = (typeof DlqMetric)[keyof typeof DlqMetric];
 
-const FIVE_MINUTES = Duration.minutes(5);
+/** The alarms' window: the one of the management API's /alerts and of the Prometheus rules. */
+const ALERT_WINDOW = Duration.minutes(ALERT_WINDOW_MINUTES);
+/** OffsetLag is a per-minute maximum: the lag alarm wants it high for every minute of the window. */
+const ONE_MINUTE = Duration.minutes(1);
 
 /**
  * Alarms, a dashboard and the SNS topic they notify (KMS-encrypted, TLS
@@ -95,23 +98,23 @@ export class PlatformObservability extends Construct {
       const metric = offsetLagMetric(fn);
       this.alarm(`OffsetLag:${name}`, metric, {
         threshold: props.offsetLagThreshold,
-        evaluationPeriods: 5,
-        description: `consumer ${name} is more than ${props.offsetLagThreshold} records behind for 5 minutes`,
+        evaluationPeriods: ALERT_WINDOW_MINUTES,
+        description: `consumer ${name} is more than ${props.offsetLagThreshold} records behind for ${ALERT_WINDOW_MINUTES} minutes`,
       });
       return metric.with({ label: name });
     });
 
     for (const { name, fn } of props.functions) {
-      this.alarm(`Errors:${name}`, fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), {
+      this.alarm(`Errors:${name}`, fn.metricErrors({ period: ALERT_WINDOW, statistic: 'Sum' }), {
         threshold: 1,
-        description: `function ${name} failed at least once in 5 minutes`,
+        description: `function ${name} failed at least once in ${ALERT_WINDOW_MINUTES} minutes`,
       });
       this.alarm(
         `Throttles:${name}`,
-        fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        fn.metricThrottles({ period: ALERT_WINDOW, statistic: 'Sum' }),
         {
           threshold: 1,
-          description: `function ${name} was throttled in the last 5 minutes`,
+          description: `function ${name} was throttled in the last ${ALERT_WINDOW_MINUTES} minutes`,
         },
       );
     }
@@ -122,27 +125,27 @@ export class PlatformObservability extends Construct {
         metricName,
         dimensionsMap: { service: props.serviceName },
         statistic: 'Sum',
-        period: FIVE_MINUTES,
+        period: ALERT_WINDOW,
       });
     this.alarm('DlqGrowth', dlq(DlqMetric.Sent), {
       threshold: 1,
-      description: 'records were sent to the dead-letter queue in the last 5 minutes',
+      description: `records were sent to the dead-letter queue in the last ${ALERT_WINDOW_MINUTES} minutes`,
     });
     this.alarm('DlqArchived', dlq(DlqMetric.Archived), {
       threshold: 1,
-      description: 'records ran out of retries and were archived in the last 5 minutes',
+      description: `records ran out of retries and were archived in the last ${ALERT_WINDOW_MINUTES} minutes`,
     });
 
-    const api5xx = props.api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' });
-    const latency = props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' });
+    const api5xx = props.api.metricServerError({ period: ALERT_WINDOW, statistic: 'Sum' });
+    const latency = props.api.metricLatency({ period: ALERT_WINDOW, statistic: 'p99' });
     this.alarm('Api5xx', api5xx, {
       threshold: 5,
-      description: 'the HTTP API answered 5 or more 5xx in 5 minutes',
+      description: `the HTTP API answered 5 or more 5xx in ${ALERT_WINDOW_MINUTES} minutes`,
     });
     this.alarm('ApiLatencyP99', latency, {
       threshold: props.apiLatencyP99Ms,
       evaluationPeriods: 3,
-      description: `HTTP API p99 latency above ${props.apiLatencyP99Ms} ms for 15 minutes`,
+      description: `HTTP API p99 latency above ${props.apiLatencyP99Ms} ms for ${3 * ALERT_WINDOW_MINUTES} minutes`,
     });
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
@@ -157,8 +160,8 @@ export class PlatformObservability extends Construct {
     );
     this.dashboard.addWidgets(
       graph('HTTP API requests and errors', [
-        props.api.metricCount({ period: FIVE_MINUTES }),
-        props.api.metricClientError({ period: FIVE_MINUTES }),
+        props.api.metricCount({ period: ALERT_WINDOW }),
+        props.api.metricClientError({ period: ALERT_WINDOW }),
         api5xx,
       ]),
       graph('HTTP API latency p99 (ms)', [latency]),
@@ -171,13 +174,13 @@ export class PlatformObservability extends Construct {
       graph(
         'Function errors',
         props.functions.map(({ name, fn }) =>
-          fn.metricErrors({ period: FIVE_MINUTES, label: name }),
+          fn.metricErrors({ period: ALERT_WINDOW, label: name }),
         ),
       ),
       graph(
         'Function duration p99',
         props.functions.map(({ name, fn }) =>
-          fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p99', label: name }),
+          fn.metricDuration({ period: ALERT_WINDOW, statistic: 'p99', label: name }),
         ),
       ),
     );
@@ -217,7 +220,7 @@ export const offsetLagMetric = (fn: IFunction): Metric =>
     metricName: 'OffsetLag',
     dimensionsMap: { FunctionName: fn.functionName },
     statistic: 'Maximum',
-    period: Duration.minutes(1),
+    period: ONE_MINUTE,
   });
 
 const graph = (title: string, left: IMetric[]): GraphWidget =>

@@ -90,7 +90,7 @@ export const evaluateAlerts = (inputs: AlertInputs): Alert[] => {
       (v) => `consumer group "${g.groupId}" lags ${v} records`,
     );
 
-  // Locally the counters are cumulative: rates are taken over the alert window.
+  // Rates are taken over the alert window (ALERT_WINDOW_MINUTES), locally and from CloudWatch alike.
   const windowed = inputs.counters.alertWindow;
   const counters: CounterReport = windowed
     ? { ...inputs.counters, window: windowed.window, series: windowed.series }

@@ -13,7 +13,8 @@ import { loadProducerConfig } from '../kafka/producer-config';
 import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
 import { loadManagementConfig } from './config';
 import type { ManagementContext } from './context';
-import { cloudWatchApi, cloudWatchCounters, inProcessCounters } from './counters';
+import { cloudWatchApi, cloudWatchCounters } from './cloudwatch-counters';
+import { inProcessCounters } from './counters';
 import type { CounterSource } from './counters';
 import { awsEsmGate, lambdaEsmApi, localEsmGate } from './esm-gate';
 import type { EsmGate } from './esm-gate';
@@ -111,6 +112,7 @@ export const createManagementHandler = (
             cloudWatchCounters({
               api,
               namespace: config.metricsNamespace,
+              serviceName: config.serviceName,
               windowMinutes: config.metricsWindowMinutes,
             }),
           )

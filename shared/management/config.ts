@@ -28,6 +28,9 @@ export interface Thresholds {
   readonly critical?: number;
 }
 
+/** The `service` Powertools Metrics writes when POWERTOOLS_SERVICE_NAME is unset (its Utility's defaultServiceName). */
+const POWERTOOLS_DEFAULT_SERVICE = 'service_undefined';
+
 /** Default thresholds (warning, critical); info is off unless set. */
 const DEFAULTS: Readonly<Record<AlertMetric, Thresholds>> = {
   consumer_lag: { warning: 1000, critical: 10_000 },
@@ -52,6 +55,7 @@ export const managementEnvSchema = z.object({
     ManagementEnv.MaxPartitionsPerRequest,
     ManagementEnv.MaxClusterPartitions,
     PlatformEnv.MetricsNamespace,
+    PlatformEnv.ServiceName,
     PlatformEnv.MskClusterArn,
     PlatformEnv.LambdaFunctionName,
   ),
@@ -75,6 +79,8 @@ export interface ManagementConfig {
   /** Partition budget of POST /topics: per request (422) and for the whole cluster (409). */
   readonly partitionBudget: PartitionBudget;
   readonly metricsNamespace: string;
+  /** The EMF `service` dimension of the functions' metrics (Powertools' default when unset). */
+  readonly serviceName: string;
   readonly mskClusterArn?: string;
   /** Running inside AWS Lambda. */
   readonly inAws: boolean;
@@ -128,6 +134,7 @@ export const loadManagementConfig = (
       cluster: parsed.XSEVEN_MAX_CLUSTER_PARTITIONS,
     },
     metricsNamespace: parsed.POWERTOOLS_METRICS_NAMESPACE,
+    serviceName: parsed.POWERTOOLS_SERVICE_NAME ?? POWERTOOLS_DEFAULT_SERVICE,
     ...(parsed.XSEVEN_MSK_CLUSTER_ARN === undefined
       ? {}
       : { mskClusterArn: parsed.XSEVEN_MSK_CLUSTER_ARN }),

@@ -1,7 +1,7 @@
-import { emfMetricName, MetricName } from '../platform/metrics';
+import { ALERT_WINDOW_MINUTES } from '../platform/metrics';
+import type { MetricName } from '../platform/metrics';
 import { metricSnapshot } from '../observability/metrics';
 import type { MetricLabels } from '../observability/metrics';
-import { CounterSourceError } from './errors';
 import { ALERT_WINDOW, windowedSeries } from './window';
 
 /** Where the producer/consumer counters come from. */
@@ -25,14 +25,15 @@ export interface CounterSeries {
 /** The counters as one source sees them. */
 export interface CounterReport {
   readonly origin: CounterOrigin;
-  /** `since process start` locally, `last N minutes` from CloudWatch. */
+  /** `since process start` locally, `last N minutes` from CloudWatch (XSEVEN_METRICS_WINDOW_MINUTES). */
   readonly window: string;
   readonly series: readonly CounterSeries[];
   /**
-   * Locally: the increase of each series over the alert window (the
-   * Prometheus rules' 5 minutes), on which alerts are evaluated; `series`
-   * stay cumulative, as Prometheus counters must. Absent in AWS, where
-   * `series` are already window sums.
+   * The series over the alert window (ALERT_WINDOW_MINUTES, the Prometheus
+   * rules' 5 minutes), on which alerts are evaluated. Locally the increase
+   * of each series over the window (`series` stay cumulative, as Prometheus
+   * counters must); in AWS the CloudWatch sums of its last minutes
+   * (shared/management/cloudwatch-counters.ts).
    */
   readonly alertWindow?: { readonly window: string; readonly series: readonly CounterSeries[] };
   /** Set when the source could not be read: why (the series are then empty). */
@@ -119,120 +120,9 @@ export const inProcessCounters = (options: { readonly now?: () => number } = {})
     window: 'since process start',
     series: cumulative(),
     alertWindow: {
-      window: `last ${(ALERT_WINDOW.bucketMs * ALERT_WINDOW.buckets) / 60_000} minutes`,
+      window: `last ${ALERT_WINDOW_MINUTES} minutes`,
       series: window.read(),
     },
   });
   return { origin: CounterOrigin.InProcess, read: readInProcess };
-};
-
-/** One GetMetricData query (the subset used here). */
-export interface MetricQuery {
-  readonly Id: string;
-  readonly Expression: string;
-  readonly Period: number;
-}
-
-/** The GetMetricData call (an adapter over CloudWatchClient, or a test double). */
-export interface CloudWatchApi {
-  readonly getMetricData: (input: {
-    readonly MetricDataQueries: readonly MetricQuery[];
-    readonly StartTime: Date;
-    readonly EndTime: Date;
-    readonly NextToken?: string;
-  }) => Promise<{
-    MetricDataResults?: readonly { Id?: string; Values?: readonly number[] }[];
-    NextToken?: string;
-  }>;
-}
-
-/** Options of {@link cloudWatchCounters}. */
-export interface CloudWatchCountersOptions {
-  readonly api: CloudWatchApi;
-  readonly namespace: string;
-  readonly windowMinutes: number;
-  readonly now?: () => number;
-}
-
-const STATS = { sum: 'SUM', count: 'COUNT', max: 'MAX' } as const;
-
-/**
- * The counters of every Lambda container, summed by CloudWatch over the last
- * `windowMinutes` with Metrics Insights (`SELECT SUM(X) FROM "namespace"`
- * spans every dimension set, i.e. every function). EMF metrics carry no
- * topic labels, so the series come without labels.
- *
- * @example
- * ```ts
- * const source = cloudWatchCounters({ api: await cloudWatchApi(), namespace: platform.metricsNamespace, windowMinutes: 60 });
- * ```
- */
-export const cloudWatchCounters = (options: CloudWatchCountersOptions): CounterSource => {
-  const now = options.now ?? Date.now;
-  const names = Object.values(MetricName);
-  const queries: MetricQuery[] = names.flatMap((name, i) =>
-    Object.entries(STATS).map(([key, stat]) => ({
-      Id: `m${i}_${key}`,
-      Expression: `SELECT ${stat}(${emfMetricName(name)}) FROM "${options.namespace}"`,
-      Period: 300,
-    })),
-  );
-  const readCloudWatch = async (): Promise<CounterReport> => {
-    const end = new Date(now());
-    const start = new Date(end.getTime() - options.windowMinutes * 60_000);
-    const values = new Map<string, readonly number[]>();
-    let token: string | undefined;
-    try {
-      do {
-        const page = await options.api.getMetricData({
-          MetricDataQueries: queries,
-          StartTime: start,
-          EndTime: end,
-          ...(token === undefined ? {} : { NextToken: token }),
-        });
-        for (const r of page.MetricDataResults ?? [])
-          if (r.Id !== undefined)
-            values.set(r.Id, [...(values.get(r.Id) ?? []), ...(r.Values ?? [])]);
-        token = page.NextToken;
-      } while (token !== undefined && token !== '');
-    } catch (error) {
-      throw new CounterSourceError('CloudWatch GetMetricData failed', { cause: error });
-    }
-    const series: CounterSeries[] = [];
-    names.forEach((name, i) => {
-      const sum = (values.get(`m${i}_sum`) ?? []).reduce((a, b) => a + b, 0);
-      const count = (values.get(`m${i}_count`) ?? []).reduce((a, b) => a + b, 0);
-      const max = Math.max(0, ...(values.get(`m${i}_max`) ?? []));
-      if (count > 0) series.push({ name, labels: {}, sum, count, max });
-    });
-    return {
-      origin: CounterOrigin.CloudWatch,
-      window: `last ${options.windowMinutes} minutes`,
-      series,
-    };
-  };
-  return { origin: CounterOrigin.CloudWatch, read: readCloudWatch };
-};
-
-/**
- * Adapts an @aws-sdk/client-cloudwatch client to {@link CloudWatchApi},
- * loaded lazily.
- *
- * @example
- * ```ts
- * const api = await cloudWatchApi();
- * ```
- */
-export const cloudWatchApi = async (): Promise<CloudWatchApi> => {
-  const sdk = await import('@aws-sdk/client-cloudwatch');
-  const client = new sdk.CloudWatchClient({});
-  return {
-    getMetricData: (input) =>
-      client.send(
-        new sdk.GetMetricDataCommand({
-          ...input,
-          MetricDataQueries: input.MetricDataQueries.map((q) => ({ ...q })),
-        }),
-      ),
-  };
 };

@@ -329,9 +329,16 @@ const resetOffset: RouteHandler = async (request, context) => {
 
 const alerts: RouteHandler = async (_request, context) => {
   const s = await snapshotOf(context);
+  const c = s.counters;
   return jsonResponse(200, {
     takenAt: s.takenAt,
     alerts: s.alerts,
+    // The rates were taken over the alert window (ALERT_WINDOW_MINUTES), not /metrics' window.
+    counters: {
+      origin: c.origin,
+      window: c.alertWindow?.window ?? c.window,
+      ...(c.unavailable === undefined ? {} : { unavailable: c.unavailable }),
+    },
     counts: Object.fromEntries(
       Object.values(Severity).map((sev) => [
         sev,

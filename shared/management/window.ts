@@ -1,7 +1,16 @@
+import { ALERT_WINDOW_MINUTES } from '../platform/metrics';
 import type { CounterSeries } from './counters';
 
-/** The alert window of the in-process counters, as the Prometheus rules' `[5m]` rates. */
-export const ALERT_WINDOW = { bucketMs: 30_000, buckets: 10 } as const;
+const BUCKET_MS = 30_000;
+
+/**
+ * The alert window of the in-process counters, as the Prometheus rules' `[5m]`
+ * rates: {@link ALERT_WINDOW_MINUTES} in 30 s buckets.
+ */
+export const ALERT_WINDOW = {
+  bucketMs: BUCKET_MS,
+  buckets: (ALERT_WINDOW_MINUTES * 60_000) / BUCKET_MS,
+} as const;
 
 /** Options of {@link windowedSeries}. */
 export interface WindowOptions {

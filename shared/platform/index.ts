@@ -34,7 +34,13 @@ export {
 } from '../events/schema-ref';
 export type { SchemaRef } from '../events/schema-ref';
 export { MAX_RECORD_BYTES } from './limits';
-export { DlqGaugeName, emfMetricName, MetricName, METRICS_NAMESPACE } from './metrics';
+export {
+  ALERT_WINDOW_MINUTES,
+  DlqGaugeName,
+  emfMetricName,
+  MetricName,
+  METRICS_NAMESPACE,
+} from './metrics';
 export {
   CleanupPolicy,
   StartingPosition,

@@ -4,6 +4,15 @@
  * CloudWatch reader and the CDK stack's alarms and dashboard all read.
  */
 
+/**
+ * The window of every rate-based alert, in minutes: the management API's
+ * `/alerts` (in-process counters locally, CloudWatch in AWS), the stack's
+ * CloudWatch alarms and the Prometheus rules' `rate(...[5m])`
+ * (monitoring/prometheus/xseven-alerts.yml, checked by a test) all use it,
+ * so an alert clears at the same time wherever it is evaluated.
+ */
+export const ALERT_WINDOW_MINUTES = 5;
+
 /** CloudWatch namespace of the platform's EMF metrics (the definition's `metricsNamespace`). */
 export const METRICS_NAMESPACE = 'XsevenEvents';
 

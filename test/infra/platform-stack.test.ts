@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { esmGroupId } from '../../shared/platform';
+import { ALERT_WINDOW_MINUTES, esmGroupId } from '../../shared/platform';
 import { dlqTransactionalIds, ON_FAILURE_RETRY_CAP, platform } from '../../shared/platform';
 import { nagViolations, resourcesOf, synthPlatform } from './support/synth';
 import type { Synthesized } from './support/synth';
@@ -325,6 +325,52 @@ describe('the default stack (provisioned MSK)', () => {
       expect(JSON.stringify(a.Properties.AlarmActions)).toMatch(/ObservabilityAlarmTopic/);
     synth.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('evaluates every alarm over the alert window of /alerts and the Prometheus rules', () => {
+    const alarms = Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Alarm'));
+    const windowSeconds = ALERT_WINDOW_MINUTES * 60;
+    for (const a of alarms) {
+      const { MetricName, Period, EvaluationPeriods } = a.Properties as {
+        MetricName: string;
+        Period: number;
+        EvaluationPeriods: number;
+      };
+      if (MetricName === 'OffsetLag') expect(Period * EvaluationPeriods).toBe(windowSeconds);
+      else if (MetricName === 'Latency') expect(Period).toBe(windowSeconds);
+      else
+        expect({ MetricName, Period, EvaluationPeriods }).toEqual({
+          MetricName,
+          Period: windowSeconds,
+          EvaluationPeriods: 1,
+        });
+    }
+  });
+
+  it('lets the management function read the counters of /alerts from CloudWatch, for its EMF service', () => {
+    synth.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: Match.arrayWith(['cloudwatch:GetMetricData']),
+            // GetMetricData has no resource-level permissions.
+            Resource: '*',
+          }),
+        ]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('^ManagementServiceRole') }],
+    });
+    const management = Object.entries(platformFunctions()).find(([id]) =>
+      id.startsWith('Management'),
+    )?.[1];
+    const env = (management?.Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    // The dimension the CloudWatch reader queries is the one the alarms and the EMF metrics carry.
+    expect(env).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: platform.name,
+      POWERTOOLS_METRICS_NAMESPACE: 'XsevenEvents',
+    });
   });
 
   it('keeps ESM failures in a private, TLS-only, retained bucket', () => {

@@ -102,7 +102,7 @@ export const ManagementEnv = {
   MetricsWindowMinutes: envVar(
     'XSEVEN_METRICS_WINDOW_MINUTES',
     z.coerce.number().int().min(5).max(180).default(60),
-    'Window of the CloudWatch counters in AWS (Metrics Insights covers at most 3 h)',
+    'Window of the CloudWatch counters of GET /metrics and /prometheus-metrics in AWS (alerts use ALERT_WINDOW_MINUTES)',
   ),
   EsmDisableTimeoutMs: envVar(
     'XSEVEN_ESM_DISABLE_TIMEOUT_MS',

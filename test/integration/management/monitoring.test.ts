@@ -4,6 +4,8 @@ import { recordMetric, resetMetrics } from '../../../shared/observability/metric
 import { parsePrometheusText, sampleValue } from '../../unit/management/prometheus-parser';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createManagementHandler } from '../../../shared/management/app';
+import { cloudWatchCounters } from '../../../shared/management/cloudwatch-counters';
+import type { CloudWatchApi } from '../../../shared/management/cloudwatch-counters';
 import { bodyOf, lambdaContext, managementEvent } from './events';
 import { authorizers } from '../../support/authorizers';
 import { createScratchTopic, produce, startHarness } from './harness';
@@ -241,5 +243,60 @@ describe('management API: metrics, alerts, Prometheus and DLQ stats on the real 
     } finally {
       await failing.close();
     }
+  });
+  it('in AWS evaluates /alerts on the CloudWatch counters of the last 5 minutes only', async () => {
+    const now = Date.parse('2026-11-27T03:00:30Z');
+    const end = Date.parse('2026-11-27T03:01:00Z');
+    const id = (name: MetricName, stat: string): string =>
+      `m${Object.values(MetricName).indexOf(name)}_${stat}`;
+    // One send a minute ago; one failure `failedMinutesAgo` before the end of the window.
+    const cloudWatch = (failedMinutesAgo: number): CloudWatchApi => ({
+      getMetricData: async () => ({
+        MetricDataResults: [
+          [MetricName.ProducerMessagesSent, 1],
+          [MetricName.ProducerMessagesFailed, failedMinutesAgo],
+        ].flatMap(([name, ago]) =>
+          ['sum', 'count', 'max'].map((stat) => ({
+            Id: id(name as MetricName, stat),
+            Timestamps: [new Date(end - Number(ago) * 60_000)],
+            Values: [1],
+          })),
+        ),
+      }),
+    });
+    const alertsWith = async (failedMinutesAgo: number) => {
+      const aws = createManagementHandler({
+        env: process.env,
+        platform: h.def,
+        prefix: h.prefix,
+        kafka: h.kafka,
+        logger: new Logger({ serviceName: 'management-test', logLevel: 'SILENT' }),
+        counters: cloudWatchCounters({
+          api: cloudWatch(failedMinutesAgo),
+          namespace: 'XsevenEvents',
+          serviceName: 'xseven-events',
+          windowMinutes: 60,
+          now: () => now,
+        }),
+      });
+      try {
+        const result = await aws.handler(
+          managementEvent('alerts', { authorizer: authorizers.operatorIam }),
+          lambdaContext(),
+        );
+        expect(result.statusCode).toBe(200);
+        return bodyOf<{ alerts: AlertBody[]; counters: Record<string, string> }>(result);
+      } finally {
+        await aws.close();
+      }
+    };
+    const recent = await alertsWith(2);
+    expect(recent.counters).toEqual({ origin: 'cloudwatch', window: 'last 5 minutes' });
+    expect(recent.alerts.find((a) => a.id === 'error_rate:producer')).toMatchObject({
+      severity: 'critical',
+      value: 0.5,
+    });
+    const old = await alertsWith(6);
+    expect(old.alerts.find((a) => a.id === 'error_rate:producer')).toBeUndefined();
   });
 });

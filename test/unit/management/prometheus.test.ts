@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { PROMETHEUS_METRIC_NAMES, renderPrometheus } from '../../../shared/management/prometheus';
 import type { MonitoringSnapshot } from '../../../shared/management/snapshot';
-import { MetricName } from '../../../shared/platform/metrics';
+import { ALERT_WINDOW_MINUTES, MetricName } from '../../../shared/platform/metrics';
 import { parsePrometheusText, sampleValue } from './prometheus-parser';
 
 const root = join(__dirname, '..', '..', '..');
@@ -199,6 +199,14 @@ describe('monitoring assets', () => {
     expect(severities.length).toBe([...rules.matchAll(/- alert: /g)].length);
     expect(new Set(severities).size).toBeGreaterThan(1);
     for (const s of severities) expect(['info', 'warning', 'critical']).toContain(s);
+  });
+
+  it('the rate-based rules use the alert window of /alerts and the CloudWatch alarms', () => {
+    const rates = [...rules.matchAll(/rate\(\w+\[(\w+)\]\)/g)].map((m) => m[1]);
+    expect(rates.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(rates)).toEqual(new Set([`${ALERT_WINDOW_MINUTES}m`]));
+    // A range written any other way would escape the check above.
+    expect([...rules.matchAll(/\[[^\]]*\]/g)].length).toBe(rates.length);
   });
 
   it('the Grafana dashboard is valid JSON and its queries use only exposed metric names', () => {
