@@ -212,9 +212,10 @@ cmd_start() {
   BROKERS=$wanted
   if docker_available; then
     [ "$BROKERS" = 1 ] || die "three-broker mode runs on the JVM only; set XSEVEN_KAFKA_NO_DOCKER=1"
-    log "starting docker compose (Kafka $KAFKA_VERSION + Kafka UI on http://localhost:8080)..."
+    log "starting docker compose (Kafka $KAFKA_VERSION on $BASE_PORT + Kafka UI on http://localhost:${XSEVEN_KAFKA_UI_PORT:-8080})..."
     echo 1 >"$STATE/brokers"
-    (cd "$ROOT" && docker compose up -d kafka kafka-ui) >&2
+    # docker-compose.yml publishes and advertises the broker on XSEVEN_KAFKA_PORT, the port wait_ready polls.
+    (cd "$ROOT" && XSEVEN_KAFKA_PORT="$BASE_PORT" docker compose up -d kafka kafka-ui) >&2
     echo docker >"$STATE/mode"
     wait_ready
     return 0
