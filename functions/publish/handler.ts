@@ -49,9 +49,9 @@ export const createPublishHandler = (options: PublishHandlerOptions = {}): HttpA
   };
   const deps = { context, logger, openApi };
   const table: Record<string, HttpRouteHandler> = Object.fromEntries(
-    Object.entries(PUBLISH_ROUTES).map(([key, route]) => [
+    Object.entries(PUBLISH_ROUTES).map(([key, route]): [string, HttpRouteHandler] => [
       key,
-      (event: Parameters<HttpRouteHandler>[0]) => route(event, deps),
+      (event, matched) => route.handle(event, matched.pathParameters, deps),
     ]),
   );
   return createHttpHandler({

@@ -1,6 +1,5 @@
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { NewEvent } from '../../shared/events/envelope';
 import type { EventType } from '../../shared/events/event-types';
 import {
@@ -10,6 +9,8 @@ import {
 } from '../../shared/http/errors';
 import type { HttpError } from '../../shared/http/errors';
 import { jsonResponse, problemOf, problemResponse, toHttpError } from '../../shared/http/problem';
+import { issuesOf, serveRoutes } from '../../shared/http/serve-route';
+import type { ContractHandler, ServedRoute } from '../../shared/http/serve-route';
 import { publishEvents, traceAttributes } from '../../shared/publish/publish';
 import { requestTrace } from '../../shared/http/request-log-context';
 import { startTrace } from '../../shared/tracing/trace-context';
@@ -18,20 +19,15 @@ import type { PublishContext } from '../../shared/publish/context';
 import type { HttpRouteKey } from '../../shared/platform';
 import { EventTooLargeError } from '../../shared/publish/errors';
 import { KafkaUnavailableError } from '../../shared/errors';
-import type { FieldIssue, XsevenError } from '../../shared/errors';
+import type { XsevenError } from '../../shared/errors';
 import type { JsonBodyEvent } from '../../shared/http/json-body';
+import { publishContracts } from './contracts';
+import type { BatchItemResponse, PublishedResponse } from './contracts';
 import {
-  aiResponseRequestSchema,
-  aiResponseSeedRequestSchema,
-  batchRequestSchema,
-  businessAnalyticsRequestSchema,
   CONVERSATION_EVENT_TYPE,
-  conversationRequestSchema,
   flattenAiResponse,
   genericEventRequestSchema,
-  isSeedAiResponse,
 } from './request-schemas';
-import type { BatchItemResponse, PublishedResponse } from './request-schemas';
 
 /** What the routes need. */
 export interface RouteDependencies {
@@ -41,22 +37,8 @@ export interface RouteDependencies {
   readonly openApi: () => Promise<unknown>;
 }
 
-type RouteHandler = (
-  event: JsonBodyEvent,
-  deps: RouteDependencies,
-) => Promise<APIGatewayProxyStructuredResultV2>;
-
-const issuesOf = (error: z.ZodError, prefix = ''): FieldIssue[] =>
-  error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.') || '(root)',
-    message: issue.message,
-  }));
-
-const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new UnprocessableEntityError(issuesOf(parsed.error));
-  return parsed.data;
-};
+type Contracts = typeof publishContracts;
+type RouteHandler<K extends keyof Contracts> = ContractHandler<Contracts[K], RouteDependencies>;
 
 const correlationIdOf = (event: JsonBodyEvent, fromBody: string | undefined): string => {
   if (fromBody !== undefined) return fromBody;
@@ -148,11 +130,8 @@ const publishOne = async (
   });
 };
 
-const conversation: RouteHandler = (event, deps) => {
-  const { action, correlation_id, source, event_id, ...data } = parseBody(
-    conversationRequestSchema,
-    event.jsonBody,
-  );
+const conversation: RouteHandler<'POST /events/conversation'> = ({ body, event }, deps) => {
+  const { action, correlation_id, source, event_id, ...data } = body;
   return publishOne(
     newEvent(event, CONVERSATION_EVENT_TYPE[action], data, { correlation_id, source, event_id }),
     deps,
@@ -160,10 +139,9 @@ const conversation: RouteHandler = (event, deps) => {
   );
 };
 
-const aiResponse: RouteHandler = (event, deps) => {
-  const { correlation_id, source, event_id, ...data } = isSeedAiResponse(event.jsonBody)
-    ? flattenAiResponse(parseBody(aiResponseSeedRequestSchema, event.jsonBody))
-    : parseBody(aiResponseRequestSchema, event.jsonBody);
+const aiResponse: RouteHandler<'POST /events/ai-response'> = ({ body, event }, deps) => {
+  const { correlation_id, source, event_id, ...data } =
+    'response_data' in body ? flattenAiResponse(body) : body;
   return publishOne(
     newEvent(event, 'ai.response.generated', data, { correlation_id, source, event_id }),
     deps,
@@ -171,11 +149,11 @@ const aiResponse: RouteHandler = (event, deps) => {
   );
 };
 
-const businessAnalytics: RouteHandler = (event, deps) => {
-  const { correlation_id, source, event_id, ...data } = parseBody(
-    businessAnalyticsRequestSchema,
-    event.jsonBody,
-  );
+const businessAnalytics: RouteHandler<'POST /events/business-analytics'> = (
+  { body, event },
+  deps,
+) => {
+  const { correlation_id, source, event_id, ...data } = body;
   return publishOne(
     newEvent(event, 'business.analytics.update', data, { correlation_id, source, event_id }),
     deps,
@@ -183,8 +161,8 @@ const businessAnalytics: RouteHandler = (event, deps) => {
   );
 };
 
-const generic: RouteHandler = (event, deps) => {
-  const { event_type, data, ...options } = parseBody(genericEventRequestSchema, event.jsonBody);
+const generic: RouteHandler<'POST /events/generic'> = ({ body, event }, deps) => {
+  const { event_type, data, ...options } = body;
   return publishOne(newEvent(event, event_type, data, options), deps, false);
 };
 
@@ -203,8 +181,8 @@ const failedItem = (index: number, error: HttpError): BatchItemResponse => {
  * Confluent's REST Proxy does; 200 when all were published, 207 when some
  * failed, 503 when none was published because Kafka is unavailable.
  */
-const batch: RouteHandler = async (event, deps) => {
-  const { events } = parseBody(batchRequestSchema, event.jsonBody);
+const batch: RouteHandler<'POST /events/batch'> = async ({ body, event }, deps) => {
+  const { events } = body;
   const responses: BatchItemResponse[] = new Array(events.length);
   const valid: { index: number; input: NewEvent<EventType> }[] = [];
   events.forEach((item, index) => {
@@ -245,17 +223,23 @@ const batch: RouteHandler = async (event, deps) => {
   return jsonResponse(failed === 0 ? 200 : 207, { published, failed, results: responses });
 };
 
-const openApi: RouteHandler = async (_event, deps) => jsonResponse(200, await deps.openApi());
+const openApi: RouteHandler<'GET /openapi.json'> = async (_input, deps) =>
+  jsonResponse(200, await deps.openApi());
 
-/** The publish function's routes, by method and path below the API base path (exactly the definition's). */
-export const PUBLISH_ROUTES: { readonly [K in HttpRouteKey<'publish'>]: RouteHandler } = {
+/**
+ * The publish function's routes, by method and path below the API base path
+ * (exactly the definition's), each served from its contract (contracts.ts).
+ */
+export const PUBLISH_ROUTES: {
+  readonly [K in HttpRouteKey<'publish'>]: ServedRoute<RouteDependencies>;
+} = serveRoutes<typeof publishContracts, RouteDependencies>(publishContracts, {
   'POST /events/conversation': conversation,
   'POST /events/ai-response': aiResponse,
   'POST /events/business-analytics': businessAnalytics,
   'POST /events/generic': generic,
   'POST /events/batch': batch,
   'GET /openapi.json': openApi,
-};
+});
 
 /** The route key of a batch request, whose body may be larger. */
 export const BATCH_ROUTE: HttpRouteKey<'publish'> = 'POST /events/batch';

@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import {
   DEFAULT_ROUTE_FUNCTION,
   RouteAccess,
+  RouteAuth,
   routeAccess,
   routeScopes,
 } from '../../shared/platform';
@@ -147,13 +148,23 @@ export class PlatformHttpApi extends Construct {
     } as const;
     const jwt = props.config.apiAuth === 'jwt';
     for (const route of props.definition.httpRoutes) {
-      this.api.addRoutes({
+      const open = route.auth === RouteAuth.None;
+      const added = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrations[route.function],
+        // An open route (liveness: a probe carries no credentials) has no authorizer.
+        ...(open ? { authorizer: new HttpNoneAuthorizer() } : {}),
         // API Gateway accepts a token holding at least one of the route's scopes.
-        ...(jwt ? { authorizationScopes: routeScopes(props.definition, route) } : {}),
+        ...(jwt && !open ? { authorizationScopes: routeScopes(props.definition, route) } : {}),
       });
+      if (open)
+        accept(added, [
+          {
+            id: 'AwsSolutions-APIG4',
+            reason: `${route.method} ${route.path} is open by the definition (auth: none): a liveness probe carries no credentials, and the answer names no data`,
+          },
+        ]);
     }
     // Requests no route matches (unknown path, or a known path with another
     // method) reach the platform's own 404/405 problem+json instead of API
@@ -180,7 +191,10 @@ export class PlatformHttpApi extends Construct {
 
   private invokePolicies(routes: readonly HttpRouteDefinition[]): Record<ApiRole, ManagedPolicy> {
     const policy = (role: ApiRole, description: string): ManagedPolicy => {
-      const arns = routes.filter((r) => apiRoleOf(r) === role).map((r) => routeArn(this.api, r));
+      // Open routes need no invoke permission: API Gateway evaluates no policy on them.
+      const arns = routes
+        .filter((r) => r.auth !== RouteAuth.None && apiRoleOf(r) === role)
+        .map((r) => routeArn(this.api, r));
       const created = new ManagedPolicy(this, `${role}Policy`, {
         description,
         statements: [new PolicyStatement({ actions: ['execute-api:Invoke'], resources: arns })],

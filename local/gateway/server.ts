@@ -7,7 +7,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { ForbiddenError } from '../../shared/http/errors';
 import { problemResponse } from '../../shared/http/problem';
 import { DEFAULT_ROUTE_KEY, routeMatcher } from '../../shared/http/router';
-import { ApiAuthMode, DEFAULT_ROUTE_FUNCTION, FunctionEntry } from '../../shared/platform';
+import {
+  ApiAuthMode,
+  DEFAULT_ROUTE_FUNCTION,
+  FunctionEntry,
+  RouteAuth,
+} from '../../shared/platform';
 import type { HttpFunction, PlatformDefinition } from '../../shared/platform';
 import { OPEN_LOCAL_AUTH, authorizerContext, iamPolicyAllows, localPrincipal } from './auth';
 import type { GatewayAuth } from './auth';
@@ -194,11 +199,13 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     const principal = localPrincipal(request.headers.authorization, auth);
     // In IAM mode API Gateway refuses a principal whose policy does not allow
     // the route before any function runs (AWS answers {"message":"Forbidden"};
-    // locally problem+json, the API's one error format).
+    // locally problem+json, the API's one error format). An open route
+    // (`auth: 'none'`) has no authorizer there: any caller passes.
     if (
       principal &&
       auth.mode === ApiAuthMode.Iam &&
       !('status' in found) &&
+      found.route.auth !== RouteAuth.None &&
       !iamPolicyAllows(principal, found.route)
     )
       return fromHttpApiResult(

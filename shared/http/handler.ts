@@ -9,7 +9,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { flushMetricsAfter } from '../observability/metrics-middleware';
-import { routeScopes } from '../platform';
+import { RouteAuth, routeScopes } from '../platform';
 import type { HttpFunction, PlatformDefinition } from '../platform';
 import { authorize } from './authorization';
 import { NotFoundError } from './errors';
@@ -86,10 +86,13 @@ export const createHttpHandler = (options: HttpHandlerOptions): HttpApiHandler =
     if (event.route === undefined) throw new NotFoundError(`no route for ${event.rawPath}`);
     return event.route;
   };
-  // The one authorization check (authorization.ts): the request's authorizer context against the route's scopes.
+  // The one authorization check (authorization.ts): the request's authorizer context against the
+  // route's scopes; an open route (`auth: 'none'`, liveness) asks for none.
   const authorization: Middleware = {
     before: (request) => {
-      authorize(request.event, routeScopes(options.platform(), routeOf(request.event).route));
+      const { route } = routeOf(request.event);
+      if (route.auth === RouteAuth.None) return;
+      authorize(request.event, routeScopes(options.platform(), route));
     },
   };
   const dispatch = (event: RoutedEvent): Promise<APIGatewayProxyStructuredResultV2> => {

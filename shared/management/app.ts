@@ -154,9 +154,7 @@ export const createManagementHandler = (
       key,
       async (event: Parameters<HttpRouteHandler>[0], matched: Parameters<HttpRouteHandler>[1]) => {
         try {
-          return wireAnswer(
-            await route({ event, pathParameters: matched.pathParameters }, context),
-          );
+          return wireAnswer(await route.handle(event, matched.pathParameters, context));
         } catch (error) {
           throw asPlatformError(error);
         }

@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { JsonBodyEvent } from '../http/json-body';
 import type { Admin, Kafka } from 'kafkajs';
+import type { ContractHandler } from '../http/serve-route';
 import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
 import type { ManagementConfig } from './config';
+import type { managementContracts } from './contracts';
 import type { CounterSource } from './counters';
 import type { EsmGate } from './esm-gate';
 
@@ -31,15 +31,14 @@ export interface ManagementContext {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-/** What a route handler receives. */
-export interface RouteRequest {
-  /** The request, its JSON body parsed by the HTTP layer. */
-  readonly event: JsonBodyEvent;
-  readonly pathParameters: Readonly<Record<string, string>>;
-}
+/** A management route's key below the API base path (`'DELETE /topics/{name}'`). */
+export type ManagementRouteKey = keyof typeof managementContracts;
 
-/** One management route's implementation. */
-export type RouteHandler = (
-  request: RouteRequest,
-  context: ManagementContext,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+/**
+ * One management route's implementation: its input parsed with its contract
+ * (contracts.ts; shared/http/serve-route.ts), and the context.
+ */
+export type RouteHandler<K extends ManagementRouteKey> = ContractHandler<
+  (typeof managementContracts)[K],
+  ManagementContext
+>;

@@ -3,16 +3,14 @@
  * themselves live in shared/dlq; these handlers validate the request, call
  * them and answer.
  */
-import * as z from 'zod';
 import { archiveStats } from '../dlq/archive-stats';
-import { manualRetry, manualRetryRequestSchema } from '../dlq/manual-retry';
-import { DlqScope, dlqStats } from '../dlq/stats';
+import { manualRetry } from '../dlq/manual-retry';
+import { dlqStats } from '../dlq/stats';
 import { ConflictError } from '../http/errors';
 import { kafkaErrorType } from '../kafka/producer-errors';
 import { jsonResponse } from '../http/problem';
 import type { RouteHandler } from './context';
 import { UnknownTopicError } from './errors';
-import { parseJsonBody, parseQuery } from './request';
 
 /**
  * GET /dead-letter-queue/stats: the DLQ's depth and analysis (scope
@@ -23,13 +21,10 @@ import { parseJsonBody, parseQuery } from './request';
  * const routes = { 'GET /dead-letter-queue/stats': dlqStatsRoute };
  * ```
  */
-export const dlqStatsRoute: RouteHandler = async (request, context) => {
-  const { scope } = parseQuery(
-    request.event,
-    z.object({
-      scope: z.enum([DlqScope.Pending, DlqScope.All]).default(DlqScope.Pending),
-    }),
-  );
+export const dlqStatsRoute: RouteHandler<'GET /dead-letter-queue/stats'> = async (
+  { query: { scope } },
+  context,
+) => {
   const admin = await context.admin();
   const topics = await admin.listTopics();
   if (!topics.includes(context.platform.dlq.topic))
@@ -69,31 +64,31 @@ const isFenced = (error: unknown): boolean =>
  * const routes = { 'POST /dead-letter-queue/retry': dlqRetryRoute };
  * ```
  */
-export const dlqRetryRoute: RouteHandler = async function dlqRetryRoute(request, context) {
-  const body = parseJsonBody(request.event, manualRetryRequestSchema);
-  try {
-    const result = await manualRetry(
-      {
-        kafka: context.kafka(),
-        admin: await context.admin(),
-        dlq: context.platform.dlq,
-        logger: context.logger,
-        now: () => new Date(context.now()),
-      },
-      body,
-    );
-    context.logger.info('manual dlq retry done', {
-      source: result.source,
-      dryRun: result.dryRun,
-      matched: result.matched,
-      moved: result.moved,
-    });
-    return jsonResponse(200, result);
-  } catch (error) {
-    if (isFenced(error))
-      throw new ConflictError('another dead-letter retry run is in progress; try again', {
-        cause: error,
+export const dlqRetryRoute: RouteHandler<'POST /dead-letter-queue/retry'> =
+  async function dlqRetryRoute({ body }, context) {
+    try {
+      const result = await manualRetry(
+        {
+          kafka: context.kafka(),
+          admin: await context.admin(),
+          dlq: context.platform.dlq,
+          logger: context.logger,
+          now: () => new Date(context.now()),
+        },
+        body,
+      );
+      context.logger.info('manual dlq retry done', {
+        source: result.source,
+        dryRun: result.dryRun,
+        matched: result.matched,
+        moved: result.moved,
       });
-    throw error;
-  }
-};
+      return jsonResponse(200, result);
+    } catch (error) {
+      if (isFenced(error))
+        throw new ConflictError('another dead-letter retry run is in progress; try again', {
+          cause: error,
+        });
+      throw error;
+    }
+  };

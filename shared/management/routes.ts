@@ -1,5 +1,3 @@
-import * as z from 'zod';
-import { booleanFlagSchema } from '../platform/env';
 import { UnprocessableEntityError } from '../http/errors';
 import { jsonResponse } from '../http/problem';
 import { MetricName } from '../platform/metrics';
@@ -8,14 +6,16 @@ import { esmGroupId } from '../platform/queries';
 import { describeClusterInfo, describeScopedTopics, inScope, withTimeout } from './cluster';
 import { Severity } from './config';
 import { describeConsumerGroups } from './consumers';
-import type { ManagementContext, RouteHandler, RouteRequest } from './context';
+import type { ManagementContext, RouteHandler } from './context';
+import { managementContracts } from './contracts';
+import { serveRoutes } from '../http/serve-route';
+import type { ServedRoute } from '../http/serve-route';
 import { schemaDocumentRoute, schemaListRoute } from './schema-routes';
 import { totalOf } from './counters';
 import type { CounterReport } from './counters';
 import { dlqRetryRoute, dlqStatsRoute } from './dlq-routes';
 import { NotReadyError, UnknownTopicError } from './errors';
-import { resetGroupOffsets, resetOffsetRequestSchema } from './offset-reset';
-import { parseJsonBody, parseQuery } from './request';
+import { resetGroupOffsets } from './offset-reset';
 import {
   cacheFor,
   NotWritableReason,
@@ -26,7 +26,7 @@ import {
 import type { Readiness } from './readiness';
 import { overallStatus, takeSnapshot } from './snapshot';
 import type { MonitoringSnapshot } from './snapshot';
-import { createTopic, createTopicRequestSchema, deleteTopic, topicNameSchema } from './topics';
+import { createTopic, deleteTopic, topicNameSchema } from './topics';
 
 const snapshotOf = async (context: ManagementContext): Promise<MonitoringSnapshot> =>
   takeSnapshot({
@@ -38,9 +38,6 @@ const snapshotOf = async (context: ManagementContext): Promise<MonitoringSnapsho
     topicConfigs: context.topicConfigs(),
     now: context.now,
   });
-
-const pathParam = (request: RouteRequest, name: string): string =>
-  request.pathParameters[name] ?? '';
 
 // One readiness cache per management context (per container in AWS).
 const readinessCaches = new WeakMap<
@@ -71,8 +68,7 @@ const readiness = (context: ManagementContext): Promise<Readiness> => {
  * Readiness (`?deep=true`): writes to every topic of the definition can
  * succeed (docs/management-api.md), else 503 naming what cannot take them.
  */
-const health: RouteHandler = async (request, context) => {
-  const { deep } = parseQuery(request.event, z.object({ deep: booleanFlagSchema.default(false) }));
+const health: RouteHandler<'GET /health'> = async ({ query: { deep } }, context) => {
   if (!deep) return jsonResponse(200, { status: 'ok' });
   let answer: Readiness;
   try {
@@ -101,7 +97,7 @@ const health: RouteHandler = async (request, context) => {
   return jsonResponse(200, { status: 'ok', ...answer });
 };
 
-const status: RouteHandler = async (_request, context) => {
+const status: RouteHandler<'GET /status'> = async (_input, context) => {
   let snapshot: MonitoringSnapshot;
   try {
     // Down is decided within the health bound; the full snapshot may then take longer.
@@ -173,7 +169,7 @@ const timing = (report: CounterReport, name: MetricName): Record<string, number>
   return { count: t.count, sum: t.sum, avg: t.count > 0 ? t.sum / t.count : 0, max: t.max };
 };
 
-const metrics: RouteHandler = async (_request, context) => {
+const metrics: RouteHandler<'GET /metrics'> = async (_input, context) => {
   const s = await snapshotOf(context);
   const c = s.counters;
   return jsonResponse(200, {
@@ -228,7 +224,7 @@ const metrics: RouteHandler = async (_request, context) => {
   });
 };
 
-const listTopics: RouteHandler = async (_request, context) => {
+const listTopics: RouteHandler<'GET /topics'> = async (_input, context) => {
   const admin = await context.admin();
   const topics = await describeScopedTopics(admin, context.prefix);
   const defined = new Map(context.platform.topics.map((t) => [t.name, t]));
@@ -241,8 +237,7 @@ const listTopics: RouteHandler = async (_request, context) => {
   });
 };
 
-const postTopic: RouteHandler = async (request, context) => {
-  const body = parseJsonBody(request.event, createTopicRequestSchema);
+const postTopic: RouteHandler<'POST /topics'> = async ({ body }, context) => {
   if (!inScope(body.name, context.prefix))
     throw new UnprocessableEntityError([
       { path: 'name', message: `must start with this environment's prefix "${context.prefix}"` },
@@ -279,13 +274,11 @@ const postTopic: RouteHandler = async (request, context) => {
   }
 };
 
-const removeTopic: RouteHandler = async (request, context) => {
-  const name = topicNameSchema.safeParse(pathParam(request, 'name'));
-  if (!name.success) throw new UnknownTopicError(pathParam(request, 'name'));
-  const { force } = parseQuery(
-    request.event,
-    z.object({ force: booleanFlagSchema.default(false) }),
-  );
+const removeTopic: RouteHandler<'DELETE /topics/{name}'> = async ({ path, query }, context) => {
+  // A name Kafka could not hold names no topic: 404, as an unknown one.
+  const name = topicNameSchema.safeParse(path.name);
+  if (!name.success) throw new UnknownTopicError(path.name);
+  const { force } = query;
   const result = await deleteTopic(
     await context.admin(),
     context.platform,
@@ -297,14 +290,15 @@ const removeTopic: RouteHandler = async (request, context) => {
   return jsonResponse(200, result);
 };
 
-const consumers: RouteHandler = async (_request, context) => {
+const consumers: RouteHandler<'GET /consumers'> = async (_input, context) => {
   const groups = await describeConsumerGroups(await context.admin(), context.prefix);
   return jsonResponse(200, { groups });
 };
 
-const resetOffset: RouteHandler = async (request, context) => {
-  const topic = pathParam(request, 'topic');
-  const body = parseJsonBody(request.event, resetOffsetRequestSchema);
+const resetOffset: RouteHandler<'POST /consumers/{topic}/reset-offset'> = async (
+  { path: { topic }, body },
+  context,
+) => {
   if (!inScope(topic, context.prefix)) throw new UnknownTopicError(topic);
   const result = await resetGroupOffsets(
     {
@@ -327,7 +321,7 @@ const resetOffset: RouteHandler = async (request, context) => {
   return jsonResponse(200, result);
 };
 
-const alerts: RouteHandler = async (_request, context) => {
+const alerts: RouteHandler<'GET /alerts'> = async (_input, context) => {
   const s = await snapshotOf(context);
   const c = s.counters;
   return jsonResponse(200, {
@@ -351,7 +345,7 @@ const alerts: RouteHandler = async (_request, context) => {
 
 // prom-client (~11 ms of a cold start) loads on the first scrape, not at init:
 // esbuild keeps a dynamically imported module's init lazy in the bundle.
-const prometheus: RouteHandler = async (_request, context) => {
+const prometheus: RouteHandler<'GET /prometheus-metrics'> = async (_input, context) => {
   const { PROMETHEUS_CONTENT_TYPE, renderPrometheus } = await import('./prometheus');
   return {
     statusCode: 200,
@@ -362,10 +356,14 @@ const prometheus: RouteHandler = async (_request, context) => {
 
 /**
  * The management routes, keyed by method and path relative to the API base
- * path (`GET /topics/{name}`). Adding a route is one entry here plus its
- * definition route (shared/platform/definition.ts, function 'management').
+ * path (`DELETE /topics/{name}`), each served from its contract
+ * (contracts.ts). Adding a route is its definition route
+ * (shared/platform/definition.ts, function 'management'), its contract and
+ * its handler here: the compiler refuses any of the three missing.
  */
-export const managementRoutes: { readonly [K in HttpRouteKey<'management'>]: RouteHandler } = {
+export const managementRoutes: {
+  readonly [K in HttpRouteKey<'management'>]: ServedRoute<ManagementContext>;
+} = serveRoutes<typeof managementContracts, ManagementContext>(managementContracts, {
   'GET /health': health,
   'GET /status': status,
   'GET /metrics': metrics,
@@ -380,15 +378,4 @@ export const managementRoutes: { readonly [K in HttpRouteKey<'management'>]: Rou
   'POST /dead-letter-queue/retry': dlqRetryRoute,
   'GET /schemas': schemaListRoute,
   'GET /schemas/{event_type}/versions/{n}': schemaDocumentRoute,
-};
-
-/**
- * The management route of a key (method and path below the API base path), if any.
- *
- * @example
- * ```ts
- * managementRoute('GET /health'); // the health route
- * ```
- */
-export const managementRoute = (key: string): RouteHandler | undefined =>
-  (managementRoutes as Readonly<Record<string, RouteHandler>>)[key];
+});

@@ -20,7 +20,7 @@ export const SCHEMA_CONTENT_TYPE = 'application/schema+json';
  * const routes = { 'GET /schemas': schemaListRoute };
  * ```
  */
-export const schemaListRoute: RouteHandler = async () =>
+export const schemaListRoute: RouteHandler<'GET /schemas'> = async () =>
   jsonResponse(200, { schemas: listSchemas() });
 
 /**
@@ -33,9 +33,9 @@ export const schemaListRoute: RouteHandler = async () =>
  * const routes = { 'GET /schemas/{event_type}/versions/{n}': schemaDocumentRoute };
  * ```
  */
-export const schemaDocumentRoute: RouteHandler = async (request) =>
-  jsonResponse(
-    200,
-    getSchemaDocument(request.pathParameters.event_type ?? '', request.pathParameters.n ?? ''),
-    { 'content-type': SCHEMA_CONTENT_TYPE },
-  );
+export const schemaDocumentRoute: RouteHandler<'GET /schemas/{event_type}/versions/{n}'> = async ({
+  path,
+}) =>
+  jsonResponse(200, getSchemaDocument(path.event_type, path.n), {
+    'content-type': SCHEMA_CONTENT_TYPE,
+  });

@@ -191,7 +191,9 @@ export const platformDefinitionInput = {
       method: 'GET',
       path: `${API}/health`,
       function: 'management',
-      summary: 'liveness: the broker answers',
+      // A liveness probe carries no credentials; ?deep=true (readiness) names no data either.
+      auth: 'none',
+      summary: 'liveness; readiness with ?deep=true',
     },
     {
       method: 'GET',

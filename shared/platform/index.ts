@@ -49,6 +49,7 @@ export {
   ON_FAILURE_RETRY_CAP,
   ApiAuthMode,
   RouteAccess,
+  RouteAuth,
   TOPIC_NAME_PATTERN,
 } from './schema';
 export type {

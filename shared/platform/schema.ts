@@ -168,6 +168,15 @@ export const dlqSchema = z.object({
 export const HttpFunction = { Publish: 'publish', Management: 'management' } as const;
 export type HttpFunction = (typeof HttpFunction)[keyof typeof HttpFunction];
 
+/**
+ * Whether a route needs a caller's credentials: `none` only for what a
+ * probe without any calls (liveness, `GET /health`). An open route has no
+ * authorizer in AWS, gets no token check locally, and `security: []` in
+ * the OpenAPI document.
+ */
+export const RouteAuth = { Required: 'required', None: 'none' } as const;
+export type RouteAuth = (typeof RouteAuth)[keyof typeof RouteAuth];
+
 export const httpRouteSchema = z.object({
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
   /** API Gateway route path, with `{param}` placeholders. */
@@ -176,6 +185,7 @@ export const httpRouteSchema = z.object({
   /** Mutating management routes need a token locally even without one configured. */
   mutating: z.boolean().default(false),
   summary: z.string().default(''),
+  auth: z.enum([RouteAuth.Required, RouteAuth.None]).default(RouteAuth.Required),
 });
 
 /**

@@ -3,6 +3,7 @@ import {
   esmGroupId,
   platform,
   routeAccess,
+  RouteAuth,
   routeScopes,
   withNamespace,
 } from '../../shared/platform';
@@ -19,6 +20,12 @@ const arnTail = (r: HttpRouteDefinition): string =>
   `/*/${r.method}${r.path.replace(/\{[^}]+\}/g, '*')}`;
 const publishRoutes = platform.httpRoutes.filter((r) => r.function === 'publish');
 const managementRoutes = platform.httpRoutes.filter((r) => r.function === 'management');
+/** Open routes (liveness): no authorizer, no invoke permission needed. */
+const openRoutes = new Set(
+  platform.httpRoutes.filter((r) => r.auth === RouteAuth.None).map(routeKey),
+);
+const guarded = (routes: readonly HttpRouteDefinition[]): HttpRouteDefinition[] =>
+  routes.filter((r) => !openRoutes.has(routeKey(r)));
 const { scopes } = platform.access;
 
 describe('who may do what: routes', () => {
@@ -68,10 +75,10 @@ describe('IAM mode (the default)', () => {
   };
 
   it.each([
-    ['publisher', publishRoutes],
-    ['operator', managementRoutes],
+    ['publisher', guarded(publishRoutes)],
+    ['operator', guarded(managementRoutes)],
   ] as const)(
-    'has a "%s" managed policy allowing execute-api:Invoke on exactly its routes',
+    'has a "%s" managed policy allowing execute-api:Invoke on exactly its guarded routes',
     (role, routes) => {
       const [, policy] = policyOf(role);
       const statements = statementsOf(policy);
@@ -110,11 +117,14 @@ describe('IAM mode (the default)', () => {
     }
   });
 
-  it('puts every route behind IAM, without scopes', () => {
+  it('puts every route behind IAM, without scopes, but the open ones (liveness)', () => {
+    expect([...openRoutes]).toEqual(['GET /api/v1/kafka/health']);
     for (const route of Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Route'))) {
-      expect(route.Properties.AuthorizationType).toBe(
-        route.Properties.RouteKey === '$default' ? 'NONE' : 'AWS_IAM',
-      );
+      const key = String(route.Properties.RouteKey);
+      expect([key, route.Properties.AuthorizationType]).toEqual([
+        key,
+        key === '$default' || openRoutes.has(key) ? 'NONE' : 'AWS_IAM',
+      ]);
       expect(route.Properties.AuthorizationScopes).toBeUndefined();
     }
   });
@@ -171,6 +181,11 @@ describe('JWT mode', () => {
     for (const route of routes) {
       const def = platform.httpRoutes.find((r) => routeKey(r) === route.Properties.RouteKey);
       expect(def).toBeDefined();
+      if (openRoutes.has(routeKey(def!))) {
+        expect(route.Properties.AuthorizationType).toBe('NONE');
+        expect(route.Properties.AuthorizationScopes).toBeUndefined();
+        continue;
+      }
       expect(route.Properties).toMatchObject({
         AuthorizationType: 'JWT',
         AuthorizationScopes: routeScopes(platform, def!),

@@ -128,4 +128,20 @@ describe('authorization through the local gateway (real handlers, real broker)',
         }
     },
   );
+
+  it.each(Object.values(ApiAuthMode))(
+    '%s: /health (liveness and readiness) is open: no token, an unknown one, or the publish-only principal',
+    async (mode) => {
+      for (const authorization of [undefined, 'Bearer not-a-configured-token', PUBLISHER, OPERATOR])
+        for (const path of ['/health', '/health?deep=true']) {
+          const answer = await call(mode, 'GET', path, authorization);
+          expect({ path, authorization, status: answer.status }).toEqual({
+            path,
+            authorization,
+            status: 200,
+          });
+          expect(answer.body).toMatchObject({ status: 'ok' });
+        }
+    },
+  );
 });

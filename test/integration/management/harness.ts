@@ -8,6 +8,7 @@ import { provisionTopics, topicConfigs } from '../../../local/provision';
 import type { PlatformDefinition } from '../../../shared/platform';
 import { platform, withNamespace } from '../../../shared/platform';
 import { authorizers } from '../../support/authorizers';
+import { documented } from '../../support/openapi-contract';
 import { testKafka, uniquePrefix } from '../../support/kafka';
 import { lambdaContext, managementEvent } from './events';
 import type { EventChanges, ManagementFixture } from './events';
@@ -72,11 +73,11 @@ export const startHarness = async (
   const call = async (
     fixture: ManagementFixture,
     changes: EventChanges = {},
-  ): Promise<APIGatewayProxyStructuredResultV2> =>
-    management.handler(
-      managementEvent(fixture, { authorizer: authorizers.operatorJwt, ...changes }),
-      lambdaContext(),
-    );
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const event = managementEvent(fixture, { authorizer: authorizers.operatorJwt, ...changes });
+    // Every answer a test receives is one the OpenAPI document describes.
+    return documented(event, await management.handler(event, lambdaContext()));
+  };
   const close = async (): Promise<void> => {
     await management.close();
     const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));

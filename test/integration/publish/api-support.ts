@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { authorizers } from '../../support/authorizers';
+import { documented } from '../../support/openapi-contract';
 import { toHttpApiEvent } from '../../../local/gateway/event';
 import { lambdaContext } from '../../../local/gateway/event';
 import type { createPublishHandler } from '../../../functions/publish/handler';
@@ -45,10 +46,11 @@ export const call = async (
       ? {}
       : { authorizer: options.authorizer ?? authorizers.publisherJwt }),
   });
-  const result = (await handler(
+  // Every answer a test receives is one the OpenAPI document describes.
+  const result = documented(
     event,
-    lambdaContext('publish', 30_000),
-  )) as APIGatewayProxyStructuredResultV2;
+    (await handler(event, lambdaContext('publish', 30_000))) as APIGatewayProxyStructuredResultV2,
+  );
   const headers = Object.fromEntries(
     Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
   );

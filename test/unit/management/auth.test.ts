@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Kafka, logLevel } from 'kafkajs';
 import { createManagementHandler } from '../../../shared/management/app';
-import { platform } from '../../../shared/platform';
+import { platform, RouteAuth } from '../../../shared/platform';
 import { authorizers } from '../../support/authorizers';
 import { bodyOf, lambdaContext, managementEvent } from '../../integration/management/events';
 import type { ManagementFixture } from '../../integration/management/events';
@@ -29,6 +29,14 @@ const FIXTURES: Readonly<Record<string, ManagementFixture>> = {
 // No broker is needed: authorization runs before any Kafka call. Port 1 refuses at once.
 const unreachable = { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1' };
 
+/** The routes that need a principal: all but the open ones (`auth: 'none'`, liveness). */
+const OPEN = new Set(
+  platform.httpRoutes.filter((r) => r.auth === RouteAuth.None).map((r) => `${r.method} ${r.path}`),
+);
+const GUARDED = Object.entries(FIXTURES)
+  .filter(([route]) => !OPEN.has(route))
+  .map(([, fixture]) => fixture);
+
 describe('management auth', () => {
   it('has a fixture for every management route of the definition', () => {
     const routes = platform.httpRoutes
@@ -37,10 +45,11 @@ describe('management auth', () => {
     expect(Object.keys(FIXTURES).sort()).toEqual(routes.sort());
   });
 
-  it('answers 401 problem+json on every management route without a principal ({"lambda": null} too)', async () => {
+  it('answers 401 problem+json on every guarded management route without a principal ({"lambda": null} too)', async () => {
     const { handler, close } = createManagementHandler({ env: unreachable, logger: silent });
+    expect(GUARDED).toHaveLength(Object.keys(FIXTURES).length - 1);
     for (const authorizer of [undefined, { lambda: null }, {}])
-      for (const fixture of Object.values(FIXTURES)) {
+      for (const fixture of GUARDED) {
         const result = await handler(
           managementEvent(fixture, authorizer === undefined ? {} : { authorizer }),
           lambdaContext(),
@@ -57,9 +66,30 @@ describe('management auth', () => {
     await close();
   });
 
-  it('answers 403 problem+json on every management route to a publish-only JWT, and on operate routes to a reader', async () => {
+  it('answers liveness to anyone: no principal, a publish-only JWT or IAM principal', async () => {
     const { handler, close } = createManagementHandler({ env: unreachable, logger: silent });
-    for (const fixture of Object.values(FIXTURES)) {
+    for (const authorizer of [
+      undefined,
+      { lambda: null },
+      authorizers.publisherJwt,
+      authorizers.operatorIam,
+    ]) {
+      const result = await handler(
+        managementEvent('health', authorizer === undefined ? {} : { authorizer }),
+        lambdaContext(),
+      );
+      expect({ authorizer, status: result.statusCode, body: bodyOf(result) }).toEqual({
+        authorizer,
+        status: 200,
+        body: { status: 'ok' },
+      });
+    }
+    await close();
+  });
+
+  it('answers 403 problem+json on every guarded management route to a publish-only JWT, and on operate routes to a reader', async () => {
+    const { handler, close } = createManagementHandler({ env: unreachable, logger: silent });
+    for (const fixture of GUARDED) {
       const result = await handler(
         managementEvent(fixture, { authorizer: authorizers.publisherJwt }),
         lambdaContext(),

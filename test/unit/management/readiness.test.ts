@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { ManagementContext, RouteRequest } from '../../../shared/management/context';
+import type { ManagementContext } from '../../../shared/management/context';
+import type { JsonBodyEvent } from '../../../shared/http/json-body';
 import { NotReadyError } from '../../../shared/management/errors';
 import {
   NotWritableReason,
@@ -139,12 +140,10 @@ describe('GET /health?deep=true over a cluster whose partition has no leader', (
     topicConfigs: () => definitionTopicConfigs,
     now: () => clock,
   } as unknown as ManagementContext;
-  const event = (query: Record<string, string>): RouteRequest =>
-    ({
-      event: { queryStringParameters: query },
-      pathParameters: {},
-    }) as unknown as RouteRequest;
-  const health = managementRoutes['GET /health'];
+  const event = (query: Record<string, string>): JsonBodyEvent =>
+    ({ queryStringParameters: query }) as unknown as JsonBodyEvent;
+  const health = (request: JsonBodyEvent, ctx: ManagementContext) =>
+    managementRoutes['GET /health'].handle(request, {}, ctx);
 
   it('answers 503 with Retry-After naming the partition, and reuses the answer for the cache window', async () => {
     const deep = (): Promise<unknown> =>

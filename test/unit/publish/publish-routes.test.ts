@@ -27,11 +27,15 @@ const publishThrough = async (
   } as unknown as KafkaProducer;
   const route = PUBLISH_ROUTES[routeKey];
   const event = { headers: {}, requestContext: { requestId: 'r1' }, jsonBody: body };
-  const result = await route(event as unknown as APIGatewayProxyEventV2 & { jsonBody: unknown }, {
-    context: () => ({ platform, producer }),
-    logger: createLogger('publish-routes-test'),
-    openApi: async () => ({}),
-  });
+  const result = await route.handle(
+    event as unknown as APIGatewayProxyEventV2 & { jsonBody: unknown },
+    {},
+    {
+      context: () => ({ platform, producer }),
+      logger: createLogger('publish-routes-test'),
+      openApi: async () => ({}),
+    },
+  );
   expect(result.statusCode).toBe(200);
   return sent;
 };

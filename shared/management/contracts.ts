@@ -1,0 +1,177 @@
+import * as z from 'zod';
+import { manualRetryRequestSchema } from '../dlq/manual-retry-request';
+import { header, routeContract } from '../http/contract';
+import type { AnswerContract, ContractTable } from '../http/contract';
+import { booleanFlagSchema } from '../platform/env';
+import * as answer from './answer-schemas';
+import { resetOffsetRequestSchema } from './offset-reset';
+import { createTopicRequestSchema } from './topics';
+
+/**
+ * The contracts of the management function's routes (shared/http/contract.ts):
+ * the schemas routes.ts serves them with, and their answers (answer-schemas.ts).
+ */
+
+/** A boolean query flag, off by default; its default is documented as the caller writes it ("false"). */
+const flag = (description: string) =>
+  booleanFlagSchema.in
+    .default('false')
+    .pipe(booleanFlagSchema.out)
+    .meta({ description: `${description} (true, 1, yes)` });
+
+const json = (description: string, body: z.ZodType): AnswerContract => ({ description, body });
+
+const location = { Location: header('the topic, `{base}/topics/{name}`') };
+
+/** The management routes' contracts, by route key below the API base path. */
+export const managementContracts = {
+  'GET /health': routeContract({
+    operationId: 'get_health',
+    description:
+      "Liveness: the function answers, without a Kafka round trip. With `deep=true`, readiness: every partition of the definition's topics has a leader and at least min.insync.replicas in sync (answer reused for 2 s). Open: no credentials.",
+    query: z.object({
+      deep: flag('readiness instead of liveness: 503 naming what cannot take writes'),
+    }),
+    answers: () => ({
+      200: json(
+        'alive; with deep=true, ready',
+        z.union([answer.livenessSchema(), answer.readinessSchema()]),
+      ),
+      503: {
+        description:
+          '(deep=true) not ready: `errors` names each partition that cannot take writes, or the broker did not answer',
+        headers: { 'Retry-After': header('seconds to wait', 'integer') },
+      },
+    }),
+  }),
+  'GET /status': routeContract({
+    operationId: 'get_status',
+    answers: () => ({
+      200: json('the cluster, topics, consumers, DLQ and alerts', answer.statusSchema()),
+      503: {
+        description: 'the broker is unreachable',
+        body: answer.statusDownSchema(),
+        headers: { 'Retry-After': header('seconds to wait', 'integer') },
+      },
+    }),
+  }),
+  'GET /metrics': routeContract({
+    operationId: 'get_metrics',
+    answers: () => ({ 200: json('counters, lag, offsets and sizes', answer.metricsSchema()) }),
+  }),
+  'GET /topics': routeContract({
+    operationId: 'list_topics',
+    answers: () => ({ 200: json('the topics of this environment', answer.topicListSchema()) }),
+  }),
+  'POST /topics': routeContract({
+    operationId: 'create_topic',
+    description:
+      'Safe to retry: the same settings again answer 200 with the topic, other settings 409.',
+    body: createTopicRequestSchema.meta({ id: 'CreateTopicRequest' }),
+    answers: () => ({
+      200: {
+        description: 'the topic exists with these settings (a retry), or validate_only passed',
+        body: z.union([answer.topicSchema(), answer.topicValidationSchema()]),
+        headers: { Location: header('the topic (not for validate_only)', 'string', false) },
+      },
+      201: {
+        description: 'created and served by every broker',
+        body: answer.topicSchema(),
+        headers: location,
+      },
+      202: {
+        description: 'created, not yet served by every broker; a retry answers 200',
+        body: answer.topicPendingSchema(),
+        headers: location,
+      },
+      409: {
+        description:
+          'exists with other settings, collides with a topic ("." vs "_"), or beyond the cluster partition budget',
+      },
+      422: {
+        description:
+          'the body is invalid, Kafka refused the settings, or beyond the per-request partition budget; `errors` names each field',
+      },
+    }),
+  }),
+  'DELETE /topics/{name}': routeContract({
+    operationId: 'delete_topic',
+    path: z.object({ name: z.string() }),
+    query: z.object({ force: flag('delete a protected topic of the definition') }),
+    answers: () => ({
+      200: json('deleted', answer.topicDeletedSchema()),
+      404: { description: 'no such topic in this environment' },
+      409: { description: 'a protected topic of the definition, without force' },
+    }),
+  }),
+  'GET /consumers': routeContract({
+    operationId: 'list_consumer_groups',
+    answers: () => ({
+      200: json('the consumer groups of this environment, with lag', answer.consumerGroupsSchema()),
+    }),
+  }),
+  'POST /consumers/{topic}/reset-offset': routeContract({
+    operationId: 'reset_consumer_group_offsets',
+    path: z.object({ topic: z.string() }),
+    body: resetOffsetRequestSchema.meta({ id: 'ResetOffsetRequest' }),
+    answers: () => ({
+      200: json('the offsets before and after', answer.offsetResetSchema()),
+      404: { description: 'no such topic in this environment' },
+      409: { description: 'the group has active members no event source mapping owns' },
+    }),
+  }),
+  'GET /alerts': routeContract({
+    operationId: 'list_alerts',
+    answers: () => ({ 200: json('the active alerts', answer.alertsSchema()) }),
+  }),
+  'GET /prometheus-metrics': routeContract({
+    operationId: 'get_prometheus_metrics',
+    answers: () => ({
+      200: {
+        description: 'Prometheus text exposition format 0.0.4',
+        contentType: 'text/plain',
+        body: z.string(),
+      },
+    }),
+  }),
+  'GET /dead-letter-queue/stats': routeContract({
+    operationId: 'get_dlq_stats',
+    query: z.object({
+      scope: z
+        .enum(['pending', 'all'])
+        .default('pending')
+        .meta({ description: 'records not yet retried, or every record the DLQ retains' }),
+    }),
+    answers: () => ({
+      200: json('the DLQ analysis and the archive counts', answer.dlqStatsSchema()),
+      404: { description: 'the DLQ topic does not exist' },
+    }),
+  }),
+  'POST /dead-letter-queue/retry': routeContract({
+    operationId: 'retry_dead_letters',
+    body: manualRetryRequestSchema.meta({ id: 'ManualRetryRequest' }),
+    answers: () => ({
+      200: json('what moved, or with dry_run what would', answer.manualRetryResultSchema()),
+      409: { description: 'another DLQ-retry run is in progress; try again' },
+    }),
+  }),
+  'GET /schemas': routeContract({
+    operationId: 'list_event_schemas',
+    answers: () => ({ 200: json('every version of every event type', answer.schemaListSchema()) }),
+  }),
+  'GET /schemas/{event_type}/versions/{n}': routeContract({
+    operationId: 'get_event_schema',
+    path: z.object({
+      event_type: z.string(),
+      n: z.string().meta({ description: '`<major>.<version>` or `latest`' }),
+    }),
+    answers: () => ({
+      200: {
+        description: "the version's JSON Schema (draft 2020-12); its `$id` is the `dataschema` URI",
+        contentType: 'application/schema+json',
+        body: answer.jsonSchemaDocumentSchema(),
+      },
+      404: { description: 'unknown event type or version' },
+    }),
+  }),
+} as const satisfies ContractTable<'management'>;
