@@ -166,23 +166,24 @@ export const alertSchema = lazySchema(() =>
     .meta({ id: 'Alert' }),
 );
 
-export const alertsSchema = lazySchema(() =>
-  z
-    .strictObject({
-      taken_at: z.string(),
-      alerts: z.array(alertSchema()),
-      counts: counts().describe('active alerts by severity'),
-      thresholds: z.record(z.string(), thresholdsSchema()),
-    })
-    .meta({ id: 'Alerts' }),
-);
-
 const countersSchema = () =>
   z.strictObject({
     origin: z.string(),
     window: z.string(),
     unavailable: z.string().optional(),
   });
+
+export const alertsSchema = lazySchema(() =>
+  z
+    .strictObject({
+      taken_at: z.string(),
+      alerts: z.array(alertSchema()),
+      counters: countersSchema().describe('where the rates come from: the alert window'),
+      counts: counts().describe('active alerts by severity'),
+      thresholds: z.record(z.string(), thresholdsSchema()),
+    })
+    .meta({ id: 'Alerts' }),
+);
 
 export const statusSchema = lazySchema(() =>
   z

@@ -1,7 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { platform } from '../../shared/platform';
+import { platform, RouteAuth } from '../../shared/platform';
 import { EXISTING_CLUSTER_ARN, nagViolations, resourcesOf, synthPlatform } from './support/synth';
 import type { Synthesized } from './support/synth';
+
+/** The definition's open routes (liveness): no authorizer in any mode. */
+const OPEN = new Set(
+  platform.httpRoutes.filter((r) => r.auth === RouteAuth.None).map((r) => `${r.method} ${r.path}`),
+);
 
 type Statement = { Action: string | string[]; Resource: unknown };
 const kafkaStatements = (s: Synthesized): Statement[] =>
@@ -176,7 +181,9 @@ describe('cluster mode "provisioned" options', () => {
     });
     for (const route of Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Route')))
       expect(route.Properties.AuthorizationType).toBe(
-        route.Properties.RouteKey === '$default' ? 'NONE' : 'JWT',
+        route.Properties.RouteKey === '$default' || OPEN.has(String(route.Properties.RouteKey))
+          ? 'NONE'
+          : 'JWT',
       );
   });
 

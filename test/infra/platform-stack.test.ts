@@ -2,7 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ALERT_WINDOW_MINUTES, esmGroupId } from '../../shared/platform';
-import { dlqTransactionalIds, ON_FAILURE_RETRY_CAP, platform } from '../../shared/platform';
+import {
+  dlqTransactionalIds,
+  ON_FAILURE_RETRY_CAP,
+  platform,
+  RouteAuth,
+} from '../../shared/platform';
 import { nagViolations, resourcesOf, synthPlatform } from './support/synth';
 import type { Synthesized } from './support/synth';
 import { actionsOf, statementsOf } from './support/cfn';
@@ -258,13 +263,21 @@ describe('the default stack (provisioned MSK)', () => {
     });
   });
 
-  it('exposes exactly the definition routes on the HTTP API, IAM-authorized, throttled and logged', () => {
+  it('exposes exactly the definition routes on the HTTP API, IAM-authorized (but the open ones), throttled and logged', () => {
     const all = Object.values(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Route'));
     expect(all.map((r) => r.Properties.RouteKey).sort()).toEqual(
       [...platform.httpRoutes.map((r) => `${r.method} ${r.path}`), '$default'].sort(),
     );
     const routes = all.filter((r) => r.Properties.RouteKey !== '$default');
-    for (const route of routes) expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
+    const open = new Set(
+      platform.httpRoutes
+        .filter((r) => r.auth === RouteAuth.None)
+        .map((r) => `${r.method} ${r.path}`),
+    );
+    for (const route of routes)
+      expect(route.Properties.AuthorizationType).toBe(
+        open.has(String(route.Properties.RouteKey)) ? 'NONE' : 'AWS_IAM',
+      );
     const integrations = resourcesOf(synth.template, 'AWS::ApiGatewayV2::Integration');
     for (const def of platform.httpRoutes) {
       const route = routes.find((r) => r.Properties.RouteKey === `${def.method} ${def.path}`);
