@@ -152,3 +152,20 @@ export const documented = <R extends APIGatewayProxyStructuredResultV2>(
   );
   return result;
 };
+
+/**
+ * Invokes an HTTP handler and asserts its answer is documented ({@link documented}).
+ *
+ * @example
+ * ```ts
+ * const result = await invokeDocumented(handler, managementEvent('status'), lambdaContext());
+ * ```
+ */
+export const invokeDocumented = async <
+  E extends Pick<APIGatewayProxyEventV2, 'rawPath' | 'requestContext'>,
+  C,
+>(
+  handler: (event: E, context: C) => Promise<APIGatewayProxyStructuredResultV2>,
+  event: E,
+  context: C,
+): Promise<APIGatewayProxyStructuredResultV2> => documented(event, await handler(event, context));

@@ -11,6 +11,7 @@ import { provisionTopics } from '../../../local/provision';
 import { ApiAuthMode, platform, withNamespace } from '../../../shared/platform';
 import type { HttpFunction } from '../../../shared/platform';
 import { testKafka, uniquePrefix } from '../../support/kafka';
+import { expectDocumented } from '../../support/openapi-contract';
 import { arbitraryOf, documentedAs, operationsOf } from './openapi-arbitraries';
 import type { OpenApiDocument, Operation } from './openapi-arbitraries';
 
@@ -125,12 +126,13 @@ describe('the API against requests generated from its OpenAPI document', () => {
     return [`named: ${named.join(',')}`, ...offsets].join('\n');
   };
 
-  it('answers every generated request below 500, with a documented status, and refusals change nothing', async () => {
+  it('answers every generated request below 500, documented (status, headers, body), and refusals change nothing', async () => {
     const operations = operationsOf(doc);
     expect(operations.length).toBeGreaterThanOrEqual(10);
     const seen = new Map<string, Set<number>>();
     const byDefault = new Set<string>();
     const undocumented = new Set<string>();
+    const misshapen = new Set<string>();
     for (const operation of operations) {
       await fc.assert(
         fc.asyncProperty(requestOf(operation, doc), async (request) => {
@@ -143,6 +145,21 @@ describe('the API against requests generated from its OpenAPI document', () => {
           const documented = documentedAs(operation, status);
           if (documented === undefined) undocumented.add(`${key} -> ${status}`);
           if (documented === 'default') byDefault.add(`${key} -> ${status}`);
+          // Its headers, media type and body too (test/support/openapi-contract.ts).
+          try {
+            expectDocumented(
+              operation.method,
+              new URL(request.url, 'http://localhost').pathname,
+              status,
+              answer.headers,
+              answer.body,
+            );
+          } catch (error) {
+            if (documented !== undefined)
+              misshapen.add(
+                `${key} -> ${status}: ${String((error as Error).message).split('\n')[0]}`,
+              );
+          }
           if (status >= 400) expect(await clusterState(request)).toBe(before);
         }),
         { numRuns: RUNS, seed: SEED },
@@ -150,6 +167,8 @@ describe('the API against requests generated from its OpenAPI document', () => {
     }
     // Every answer's status is in the document (all operations run first: the failure lists them all).
     expect([...undocumented].sort()).toEqual([]);
+    // ... and every answer is shaped as its schema says.
+    expect([...misshapen].sort()).toEqual([]);
     // Not all refusals: the generator reaches the handlers' success paths too.
     const accepted = [...seen.values()].filter((statuses) => [...statuses].some((s) => s < 300));
     expect(accepted.length).toBeGreaterThan(operations.length / 2);

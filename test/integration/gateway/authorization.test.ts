@@ -6,6 +6,7 @@ import { createLogger } from '../../../shared/observability/logger';
 import { ApiAuthMode, platform, withNamespace } from '../../../shared/platform';
 import type { PlatformDefinition } from '../../../shared/platform';
 import { testKafka, uniquePrefix } from '../../support/kafka';
+import { expectDocumented } from '../../support/openapi-contract';
 
 const OPERATOR = 'Bearer operator-token-0123456789';
 const PUBLISHER = 'Bearer publisher-token-0123456789';
@@ -72,10 +73,19 @@ describe('authorization through the local gateway (real handlers, real broker)',
       },
       ...(method === 'POST' ? { body: EVENT } : {}),
     });
+    const text = await response.text();
+    // Every answer through the gateway is one the OpenAPI document describes.
+    expectDocumented(
+      method,
+      `${def.apiBasePath}${path}`,
+      response.status,
+      Object.fromEntries(response.headers.entries()),
+      text,
+    );
     return {
       status: response.status,
       type: response.headers.get('content-type'),
-      body: (await response.json()) as Record<string, unknown>,
+      body: JSON.parse(text) as Record<string, unknown>,
     };
   };
 

@@ -6,6 +6,7 @@ import { awsEsmGate } from '../../../shared/management/esm-gate';
 import type { EsmApi } from '../../../shared/management/esm-gate';
 import { bodyOf, lambdaContext, managementEvent } from './events';
 import { authorizers } from '../../support/authorizers';
+import { invokeDocumented } from '../../support/openapi-contract';
 import { createScratchTopic, produce, startHarness } from './harness';
 import type { Harness } from './harness';
 
@@ -273,7 +274,8 @@ describe('management API: consumer groups, lag and offset reset on the real brok
       esmGate: awsEsmGate({ api, timeoutMs: 30_000, pollIntervalMs: 100 }),
     });
     try {
-      const reset = await aws.handler(
+      const reset = await invokeDocumented(
+        aws.handler,
         managementEvent('reset-offset', {
           pathParameters: { topic },
           body: { group, to: 'offset', offset: 3 },

@@ -8,6 +8,7 @@ import { cloudWatchCounters } from '../../../shared/management/cloudwatch-counte
 import type { CloudWatchApi } from '../../../shared/management/cloudwatch-counters';
 import { bodyOf, lambdaContext, managementEvent } from './events';
 import { authorizers } from '../../support/authorizers';
+import { invokeDocumented } from '../../support/openapi-contract';
 import { createScratchTopic, produce, startHarness } from './harness';
 import type { Harness } from './harness';
 
@@ -220,17 +221,26 @@ describe('management API: metrics, alerts, Prometheus and DLQ stats on the real 
     });
     const auth = { authorizer: authorizers.operatorIam };
     try {
-      const status = await failing.handler(managementEvent('status', auth), lambdaContext());
+      const status = await invokeDocumented(
+        failing.handler,
+        managementEvent('status', auth),
+        lambdaContext(),
+      );
       expect(status.statusCode).toBe(200);
       expect(bodyOf(status)).toMatchObject({
         counters: { origin: 'cloudwatch', unavailable: 'AccessDenied: cloudwatch:GetMetricData' },
       });
-      const metrics = await failing.handler(managementEvent('metrics', auth), lambdaContext());
+      const metrics = await invokeDocumented(
+        failing.handler,
+        managementEvent('metrics', auth),
+        lambdaContext(),
+      );
       expect(metrics.statusCode).toBe(200);
       expect(bodyOf<{ topics: { topic: string }[] }>(metrics).topics.map((t) => t.topic)).toContain(
         h.def.dlq.topic,
       );
-      const prometheus = await failing.handler(
+      const prometheus = await invokeDocumented(
+        failing.handler,
         managementEvent('prometheus-metrics', auth),
         lambdaContext(),
       );
@@ -280,7 +290,8 @@ describe('management API: metrics, alerts, Prometheus and DLQ stats on the real 
         }),
       });
       try {
-        const result = await aws.handler(
+        const result = await invokeDocumented(
+          aws.handler,
           managementEvent('alerts', { authorizer: authorizers.operatorIam }),
           lambdaContext(),
         );

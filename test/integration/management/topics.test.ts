@@ -5,6 +5,7 @@ import { esmGroupId, Topic } from '../../../shared/platform';
 import { bodyOf, lambdaContext, managementEvent } from './events';
 import { startHarness } from './harness';
 import { authorizers } from '../../support/authorizers';
+import { invokeDocumented } from '../../support/openapi-contract';
 import type { Harness } from './harness';
 
 interface TopicBody {
@@ -168,7 +169,8 @@ describe('management API: topics on the real broker', () => {
     });
     try {
       const name = `${h.def.access.apiTopicPrefix}over-budget`;
-      const refused = await tight.handler(
+      const refused = await invokeDocumented(
+        tight.handler,
         managementEvent('topics-create', {
           body: { name, partitions: 50, replication_factor: 1 },
           authorizer: authorizers.operatorJwt,
@@ -314,9 +316,14 @@ describe('management API: health and status on the real broker', () => {
     });
     try {
       const auth = { authorizer: authorizers.operatorIam };
-      const live = await unreachable.handler(managementEvent('health', auth), lambdaContext());
+      const live = await invokeDocumented(
+        unreachable.handler,
+        managementEvent('health', auth),
+        lambdaContext(),
+      );
       expect(live.statusCode).toBe(200);
-      const health = await unreachable.handler(
+      const health = await invokeDocumented(
+        unreachable.handler,
         managementEvent('health', { ...auth, query: { deep: 'true' } }),
         lambdaContext(),
       );
@@ -324,7 +331,11 @@ describe('management API: health and status on the real broker', () => {
       expect(health.headers?.['content-type']).toBe('application/problem+json');
       expect(bodyOf(health)).toMatchObject({ status: 503, code: 'NOT_READY' });
       expect(health.headers?.['retry-after']).toBe('5');
-      const status = await unreachable.handler(managementEvent('status', auth), lambdaContext());
+      const status = await invokeDocumented(
+        unreachable.handler,
+        managementEvent('status', auth),
+        lambdaContext(),
+      );
       expect(status.statusCode).toBe(503);
       expect(bodyOf(status)).toMatchObject({ status: 'down' });
     } finally {
