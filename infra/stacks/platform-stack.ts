@@ -6,6 +6,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
+  BROWSE_GROUP_PREFIX,
   DLQ_SCAN_GROUP_PREFIX,
   dlqTransactionalIds,
   esmGroupId,
@@ -77,7 +78,9 @@ const capitalize = (word: string): string => `${word.charAt(0).toUpperCase()}${w
  * What the management function may do on the Kafka data plane: administer
  * the definition's topics and the topics created through the API (under
  * `access.apiTopicPrefix`), the definition's consumer groups (offset resets)
- * and the DLQ statistics' throw-away groups, write every topic of the
+ * and the throw-away groups of the DLQ statistics and of message browsing
+ * (`GET /topics/{name}/messages` reads the administered topics: `ReadData`
+ * comes with them), write every topic of the
  * definition and move DLQ records in the DLQ's transactions (manual retry).
  * Nothing else on the cluster.
  *
@@ -91,7 +94,11 @@ export const managementKafkaAccess = (def: PlatformDefinition): KafkaAccess => {
   const groups = def.consumers.flatMap((c) => c.topics.map((t) => esmGroupId(c, t)));
   return {
     adminTopics: [...topics, `${def.access.apiTopicPrefix}*`],
-    adminGroups: [...new Set([...groups, def.dlq.consumerGroupId]), `${DLQ_SCAN_GROUP_PREFIX}*`],
+    adminGroups: [
+      ...new Set([...groups, def.dlq.consumerGroupId]),
+      `${DLQ_SCAN_GROUP_PREFIX}*`,
+      `${BROWSE_GROUP_PREFIX}*`,
+    ],
     write: topics,
     transactionalIds: Object.values(dlqTransactionalIds(def.dlq)),
   };
@@ -292,6 +299,11 @@ export class PlatformStack extends Stack {
       fn,
       this.kafka.arns.group(`${DLQ_SCAN_GROUP_PREFIX}*`),
       'the DLQ statistics scan reads the DLQ with a throw-away group per request (random suffix), deleted after',
+    );
+    acceptWildcardResource(
+      fn,
+      this.kafka.arns.group(`${BROWSE_GROUP_PREFIX}*`),
+      'GET /topics/{name}/messages reads a partition with a throw-away group per request (random suffix), deleted after',
     );
   }
 }

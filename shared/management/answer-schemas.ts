@@ -132,17 +132,122 @@ export const offsetResetSchema = lazySchema(() =>
     .strictObject({
       group: z.string(),
       topic: z.string(),
-      to: z.string(),
+      to: z.enum(['earliest', 'latest', 'timestamp', 'offset', 'shift', 'duration']),
+      dry_run: z
+        .boolean()
+        .describe(
+          'true: nothing was stopped nor committed; these are the offsets a reset would set',
+        ),
+      from_time: z
+        .string()
+        .optional()
+        .describe('timestamp and duration: the time searched from (ISO-8601)'),
       partitions: z.array(
         z.strictObject({
           partition: count(),
-          previous_offset: offset().nullable(),
+          previous_offset: offset().nullable().describe('null when the group never committed'),
           new_offset: offset(),
+          clamped: z
+            .boolean()
+            .describe(
+              "the offset asked for lay outside the partition's retained range: moved to its nearest end",
+            ),
         }),
       ),
       event_source_mapping_paused: z.boolean(),
     })
     .meta({ id: 'OffsetReset' }),
+);
+
+/** Where a topic config's value comes from: Kafka's `ConfigEntry.ConfigSource`, lower-cased (topic-detail.ts). */
+const configSource = () =>
+  z.enum([
+    'unknown',
+    'dynamic_topic_config',
+    'dynamic_broker_config',
+    'dynamic_default_broker_config',
+    'static_broker_config',
+    'default_config',
+    'dynamic_broker_logger_config',
+  ]);
+
+/** GET /topics/{name} (and PATCH's answer): the topic with every config and its source. */
+export const topicDetailSchema = lazySchema(() =>
+  topicSchema()
+    .extend({
+      config_entries: z
+        .array(
+          z.strictObject({
+            name: z.string(),
+            value: z.string().nullable().describe('null when the broker marks it sensitive'),
+            source: configSource(),
+            is_default: z.boolean(),
+            read_only: z.boolean(),
+            sensitive: z.boolean(),
+          }),
+        )
+        .describe('every config of the topic with its source (DescribeConfigs)'),
+      size_bytes: z.null().describe('not available: see size_unavailable'),
+      size_unavailable: z.string(),
+      defined: z.boolean().describe('a topic of the platform definition'),
+      protected: z.boolean().describe('deleting it needs ?force=true'),
+    })
+    .meta({ id: 'TopicDetail' }),
+);
+
+/** PATCH /topics/{name} with validate_only: the topic as it would be. */
+export const topicPatchValidationSchema = lazySchema(() =>
+  z
+    .strictObject({
+      validate_only: z.literal(true),
+      valid: z.literal(true),
+      name: z.string(),
+      partitions_count: count(),
+      configs: z
+        .record(z.string(), z.string())
+        .describe('the configs set on the topic after the change'),
+    })
+    .meta({ id: 'TopicPatchValidation' }),
+);
+
+const encoding = () => z.enum(['json', 'utf8', 'base64']);
+
+/** GET /topics/{name}/messages: one page of a partition's records (messages.ts). */
+export const messagePageSchema = lazySchema(() =>
+  z
+    .strictObject({
+      topic: z.string(),
+      partition: count(),
+      from_offset: offset().describe(
+        'the first offset read (the oldest retained when asked before it)',
+      ),
+      next_offset: offset().describe('`offset` of the next page'),
+      low_offset: offset(),
+      high_offset: offset(),
+      truncated: z
+        .enum(['limit', 'bytes', 'time'])
+        .nullable()
+        .describe('why the page stopped before the high watermark; null when it reached it'),
+      records: z.array(
+        z.strictObject({
+          partition: count(),
+          offset: offset(),
+          timestamp: z.string().describe("the record's Kafka timestamp, ISO-8601"),
+          key: z.string().nullable(),
+          key_encoding: encoding().nullable().describe('utf8 or base64; null for a null key'),
+          headers: z.array(
+            z.strictObject({ name: z.string(), value: z.string(), encoding: encoding() }),
+          ),
+          value: z
+            .unknown()
+            .describe(
+              'the JSON value when it is UTF-8 JSON whose integers JSON keeps exactly, else base64 of the bytes; null for a null value',
+            ),
+          value_encoding: encoding().nullable().describe('json or base64; null for a null value'),
+        }),
+      ),
+    })
+    .meta({ id: 'MessagePage' }),
 );
 
 const thresholdsSchema = () =>

@@ -4,7 +4,9 @@ import { header, routeContract } from '../http/contract';
 import type { AnswerContract, ContractTable } from '../http/contract';
 import { booleanFlagSchema } from '../platform/env';
 import * as answer from './answer-schemas';
+import { browseQuerySchema } from './messages';
 import { resetOffsetRequestSchema } from './offset-reset';
+import { patchTopicRequestSchema } from './topic-patch';
 import { createTopicRequestSchema } from './topics';
 
 /**
@@ -94,6 +96,55 @@ export const managementContracts = {
       },
     }),
   }),
+  'GET /topics/{name}': routeContract({
+    operationId: 'get_topic',
+    description:
+      'Partitions with leader, replicas, ISR and watermarks; every config with its source; retained records. Sizes are null: Kafka reports them only through DescribeLogDirs, which kafkajs does not implement.',
+    path: z.object({ name: z.string() }),
+    answers: () => ({
+      200: json('the topic', answer.topicDetailSchema()),
+      404: { description: 'no such topic in this environment (or an internal one)' },
+    }),
+  }),
+  'PATCH /topics/{name}': routeContract({
+    operationId: 'update_topic',
+    description:
+      "Allow-listed configs (null removes the topic's own value) and a partition increase, under the partition budget of POST /topics. The broker validates the whole change before any of it is applied; validate_only stops there. Only the definition's topics and those under access.apiTopicPrefix.",
+    path: z.object({ name: z.string() }),
+    body: patchTopicRequestSchema.meta({ id: 'PatchTopicRequest' }),
+    answers: () => ({
+      200: json(
+        'the topic once the broker shows the change; with validate_only, the topic as it would be',
+        z.union([answer.topicDetailSchema(), answer.topicPatchValidationSchema()]),
+      ),
+      403: {
+        description:
+          "not a topic of the definition nor under access.apiTopicPrefix (the management role's rights in AWS), or the caller lacks the operate access",
+      },
+      404: { description: 'no such topic in this environment' },
+      409: { description: 'the increase would take the cluster beyond its partition budget' },
+      422: {
+        description:
+          'a config outside the allow-list or a bad value, a decrease, beyond the per-request partition budget, an empty change, or Kafka refused it; `errors` names each field',
+      },
+    }),
+  }),
+  'GET /topics/{name}/messages': routeContract({
+    operationId: 'browse_topic_messages',
+    description:
+      'One page of a partition from an offset (clamped to the retained range), a time (the first record at or after it) or the oldest retained; at most `limit` records, 1 MiB of keys, values and headers, and 8 s. Page with `next_offset`.',
+    path: z.object({ name: z.string() }),
+    query: browseQuerySchema,
+    answers: () => ({
+      200: json('a page of records', answer.messagePageSchema()),
+      403: {
+        description:
+          "not a topic of the definition nor under access.apiTopicPrefix (the management role's rights in AWS), or the caller lacks the read access",
+      },
+      404: { description: 'no such topic in this environment' },
+      422: { description: 'a parameter is invalid or names no partition of the topic' },
+    }),
+  }),
   'DELETE /topics/{name}': routeContract({
     operationId: 'delete_topic',
     path: z.object({ name: z.string() }),
@@ -115,9 +166,16 @@ export const managementContracts = {
     path: z.object({ topic: z.string() }),
     body: resetOffsetRequestSchema.meta({ id: 'ResetOffsetRequest' }),
     answers: () => ({
-      200: json('the offsets before and after', answer.offsetResetSchema()),
+      200: json(
+        'the offsets before and after; with dry_run, the offsets a reset would set (nothing committed)',
+        answer.offsetResetSchema(),
+      ),
       404: { description: 'no such topic in this environment' },
       409: { description: 'the group has active members no event source mapping owns' },
+      422: {
+        description:
+          'the body is invalid, names unknown partitions, shifts where the group has no committed offset, or reaches before 1970; `errors` names each field',
+      },
     }),
   }),
   'GET /alerts': routeContract({

@@ -5,6 +5,7 @@ import { topicWatermarks } from '../kafka/offsets';
 import { describeGroupStates } from './consumers';
 import type { EsmGate } from './esm-gate';
 import { GroupActiveError, UnknownTopicError } from './errors';
+import { parseIsoDuration } from './iso-duration';
 
 /** Where a reset moves the group. */
 export const ResetTarget = {
@@ -12,6 +13,10 @@ export const ResetTarget = {
   Latest: 'latest',
   Timestamp: 'timestamp',
   Offset: 'offset',
+  /** The committed offset moved by `shift_by` records (kafka-consumer-groups --shift-by). */
+  Shift: 'shift',
+  /** The first offset at or after now minus `by_duration` (kafka-consumer-groups --by-duration). */
+  Duration: 'duration',
 } as const;
 export type ResetTarget = (typeof ResetTarget)[keyof typeof ResetTarget];
 
@@ -23,7 +28,12 @@ const common = {
     .min(1)
     .refine((p) => new Set(p).size === p.length, 'partitions must be unique')
     .optional(),
+  /** Answer the offsets the reset would commit, without committing or stopping anything. */
+  dry_run: z.boolean().default(false),
 };
+
+/** Kafka offsets fit in an int64; a shift beyond what a JSON number holds exactly is a mistake. */
+const MAX_SHIFT = Number.MAX_SAFE_INTEGER;
 
 /** Body of POST /consumers/{topic}/reset-offset. */
 export const resetOffsetRequestSchema = z.discriminatedUnion('to', [
@@ -54,6 +64,21 @@ export const resetOffsetRequestSchema = z.discriminatedUnion('to', [
         .transform(Number),
     ]),
   }),
+  z.strictObject({
+    ...common,
+    to: z.literal(ResetTarget.Shift),
+    /** Records to move each partition's committed offset by: negative goes back, positive forward. */
+    shift_by: z.number().int().min(-MAX_SHIFT).max(MAX_SHIFT),
+  }),
+  z.strictObject({
+    ...common,
+    to: z.literal(ResetTarget.Duration),
+    /** ISO-8601 duration back from now, e.g. PT1H, P1D (shared/management/iso-duration.ts). */
+    by_duration: z.string().superRefine((text, ctx) => {
+      const parsed = parseIsoDuration(text);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+    }),
+  }),
 ]);
 export type ResetOffsetRequest = z.output<typeof resetOffsetRequestSchema>;
 
@@ -62,6 +87,8 @@ export interface PartitionReset {
   readonly partition: number;
   readonly previousOffset: number | null;
   readonly newOffset: number;
+  /** The offset asked for lay outside the partition's retained range and was moved to its nearest end. */
+  readonly clamped: boolean;
 }
 
 /** Result of {@link resetGroupOffsets}. */
@@ -69,6 +96,10 @@ export interface ResetResult {
   readonly group: string;
   readonly topic: string;
   readonly to: ResetTarget;
+  /** Nothing was committed: the offsets a reset would set. */
+  readonly dryRun: boolean;
+  /** For `timestamp` and `duration`: the time searched from, ISO-8601. */
+  readonly fromTime?: string;
   readonly partitions: readonly PartitionReset[];
   /** Whether an event source mapping was stopped and restarted around the reset. */
   readonly eventSourceMappingPaused: boolean;
@@ -88,29 +119,79 @@ export interface ResetDependencies {
 const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
+interface Target {
+  readonly offset: number;
+  readonly clamped: boolean;
+}
+
+const clampTo = (offset: number, m: { low: number; high: number }): Target => {
+  const clamped = Math.min(Math.max(offset, m.low), m.high);
+  return { offset: clamped, clamped: clamped !== offset };
+};
+
+/** Epoch ms a time-based reset searches from; 422 before 1970 (Kafka reads -1/-2 as latest/earliest). */
+const searchTime = (request: ResetOffsetRequest, now: number): number | undefined => {
+  if (request.to === 'timestamp') return request.timestamp;
+  if (request.to !== 'duration') return undefined;
+  const parsed = parseIsoDuration(request.by_duration);
+  const at = parsed.ok ? now - parsed.ms : -1;
+  if (at < 0)
+    throw new UnprocessableEntityError([
+      { path: 'by_duration', message: 'reaches back before 1970-01-01T00:00:00Z' },
+    ]);
+  return at;
+};
+
 const targetOffsets = async (
   admin: Admin,
   topic: string,
   request: ResetOffsetRequest,
   marks: readonly { partition: number; low: number; high: number }[],
-): Promise<Map<number, number>> => {
+  previous: ReadonlyMap<number, number>,
+  at: number | undefined,
+): Promise<Map<number, Target>> => {
   switch (request.to) {
     case 'earliest':
-      return new Map(marks.map((m) => [m.partition, m.low]));
+      return new Map(marks.map((m) => [m.partition, { offset: m.low, clamped: false }]));
     case 'latest':
-      return new Map(marks.map((m) => [m.partition, m.high]));
+      return new Map(marks.map((m) => [m.partition, { offset: m.high, clamped: false }]));
     case 'offset':
       // As kafka-consumer-groups --to-offset: clamped to the retained range.
+      return new Map(marks.map((m) => [m.partition, clampTo(request.offset, m)]));
+    case 'shift': {
+      // As kafka-consumer-groups --shift-by: from the committed offset, which must exist.
+      const without = marks.filter((m) => (previous.get(m.partition) ?? -1) < 0);
+      if (without.length > 0)
+        throw new UnprocessableEntityError(
+          [
+            {
+              path: 'shift_by',
+              message: `group "${request.group}" has no committed offset to shift on partition ${without.map((m) => m.partition).join(', ')}; choose partitions or reset to earliest, latest, an offset or a time`,
+            },
+          ],
+          'nothing to shift from',
+        );
       return new Map(
-        marks.map((m) => [m.partition, Math.min(Math.max(request.offset, m.low), m.high)]),
+        marks.map((m) => [
+          m.partition,
+          clampTo((previous.get(m.partition) ?? 0) + request.shift_by, m),
+        ]),
       );
-    case 'timestamp': {
-      const found = await admin.fetchTopicOffsetsByTimestamp(topic, request.timestamp);
+    }
+    case 'timestamp':
+    case 'duration': {
+      const found = await admin.fetchTopicOffsetsByTimestamp(topic, at);
       const byPartition = new Map(found.map((f) => [f.partition, Number(f.offset)]));
       return new Map(
         marks.map((m) => {
           const offset = byPartition.get(m.partition);
-          return [m.partition, offset === undefined || offset < 0 ? m.high : offset];
+          // No record at or after the time: the end of the partition.
+          return [
+            m.partition,
+            offset === undefined || offset < 0
+              ? { offset: m.high, clamped: false }
+              : clampTo(offset, m),
+          ];
         }),
       );
     }
@@ -183,11 +264,13 @@ export const commitGroupOffsets = async (
  * source mapping is handled for the caller: the ESM is stopped (paused
  * locally, disabled in AWS), the offsets are set, and it is started again
  * (also when the reset fails). Any other group with active members is
- * refused with 409.
+ * refused with 409. Targets out of a partition's retained range are
+ * clamped to it (`clamped`); `dry_run` answers the plan from the group's
+ * current offsets and touches nothing.
  *
  * @example
  * ```ts
- * await resetGroupOffsets(deps, 'ai.responses', { group: 'xseven-ai-responses', to: 'earliest' });
+ * await resetGroupOffsets(deps, 'ai.responses', { group: 'xseven-ai-responses', to: 'shift', shift_by: -10, dry_run: true });
  * ```
  */
 export const resetGroupOffsets = async (
@@ -195,6 +278,7 @@ export const resetGroupOffsets = async (
   topic: string,
   request: ResetOffsetRequest,
 ): Promise<ResetResult> => {
+  const at = searchTime(request, (deps.now ?? Date.now)());
   const topics = await deps.admin.listTopics();
   if (!topics.includes(topic)) throw new UnknownTopicError(topic);
   const marks = await topicWatermarks(deps.admin, topic);
@@ -208,29 +292,53 @@ export const resetGroupOffsets = async (
   const wanted = new Set(request.partitions ?? [...known]);
   const selected = marks.filter((m) => wanted.has(m.partition));
 
-  const resume = await deps.gate.stop(request.group);
-  try {
-    await ensureGroupEmpty(deps, request.group, resume !== undefined);
+  const plan = async (): Promise<{
+    previous: Map<number, number>;
+    targets: Map<number, Target>;
+  }> => {
     const [before] = await deps.admin.fetchOffsets({ groupId: request.group, topics: [topic] });
     const previous = new Map(
       (before?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
     );
-    const targets = await targetOffsets(deps.admin, topic, request, selected);
-    await commitGroupOffsets(deps.kafka, request.group, topic, targets);
     return {
-      group: request.group,
-      topic,
-      to: request.to,
-      partitions: [...targets].map(([partition, newOffset]) => {
-        const prev = previous.get(partition);
-        return {
-          partition,
-          previousOffset: prev === undefined || prev < 0 ? null : prev,
-          newOffset,
-        };
-      }),
-      eventSourceMappingPaused: resume !== undefined,
+      previous,
+      targets: await targetOffsets(deps.admin, topic, request, selected, previous, at),
     };
+  };
+  const answer = (
+    { previous, targets }: Awaited<ReturnType<typeof plan>>,
+    paused: boolean,
+  ): ResetResult => ({
+    group: request.group,
+    topic,
+    to: request.to,
+    dryRun: request.dry_run,
+    ...(at === undefined ? {} : { fromTime: new Date(at).toISOString() }),
+    partitions: [...targets].map(([partition, target]) => {
+      const prev = previous.get(partition);
+      return {
+        partition,
+        previousOffset: prev === undefined || prev < 0 ? null : prev,
+        newOffset: target.offset,
+        clamped: target.clamped,
+      };
+    }),
+    eventSourceMappingPaused: paused,
+  });
+  // A dry run reads the group's offsets as they are: nothing is stopped nor committed.
+  if (request.dry_run) return answer(await plan(), false);
+
+  const resume = await deps.gate.stop(request.group);
+  try {
+    await ensureGroupEmpty(deps, request.group, resume !== undefined);
+    const planned = await plan();
+    await commitGroupOffsets(
+      deps.kafka,
+      request.group,
+      topic,
+      new Map([...planned.targets].map(([p, t]) => [p, t.offset])),
+    );
+    return answer(planned, resume !== undefined);
   } finally {
     if (resume) await resume();
   }

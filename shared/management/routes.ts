@@ -26,6 +26,7 @@ import {
 import type { Readiness } from './readiness';
 import { overallStatus, takeSnapshot } from './snapshot';
 import type { MonitoringSnapshot } from './snapshot';
+import { topicDetailRoute, topicMessagesRoute, topicPatchRoute } from './topic-routes';
 import { createTopic, deleteTopic, topicNameSchema } from './topics';
 
 const snapshotOf = async (context: ManagementContext): Promise<MonitoringSnapshot> =>
@@ -312,12 +313,13 @@ const resetOffset: RouteHandler<'POST /consumers/{topic}/reset-offset'> = async 
     topic,
     body,
   );
-  context.logger.info('offsets reset', {
-    group: result.group,
-    topic: result.topic,
-    to: result.to,
-    eventSourceMappingPaused: result.eventSourceMappingPaused,
-  });
+  if (!result.dryRun)
+    context.logger.info('offsets reset', {
+      group: result.group,
+      topic: result.topic,
+      to: result.to,
+      eventSourceMappingPaused: result.eventSourceMappingPaused,
+    });
   return jsonResponse(200, result);
 };
 
@@ -369,6 +371,9 @@ export const managementRoutes: {
   'GET /metrics': metrics,
   'GET /topics': listTopics,
   'POST /topics': postTopic,
+  'GET /topics/{name}': topicDetailRoute,
+  'PATCH /topics/{name}': topicPatchRoute,
+  'GET /topics/{name}/messages': topicMessagesRoute,
   'DELETE /topics/{name}': removeTopic,
   'GET /consumers': consumers,
   'POST /consumers/{topic}/reset-offset': resetOffset,

@@ -5,10 +5,9 @@ import { TOPIC_NAME_PATTERN } from '../platform';
 import type { PlatformDefinition } from '../platform';
 import { describeTopics, inScope } from './cluster';
 import type { TopicInfo } from './cluster';
-import { UnprocessableEntityError } from '../http/errors';
 import type { PartitionBudget } from './config';
+import { checkClusterBudget, checkRequestBudget } from './partition-budget';
 import {
-  PartitionBudgetError,
   TopicExistsError,
   TopicProtectedError,
   TopicRejectedError,
@@ -111,22 +110,6 @@ const existingOutcome = async (
 };
 
 /**
- * Refuses a creation beyond the partition budget before Kafka sees it: more
- * partitions than one request may create is the caller's mistake (422);
- * more than the cluster may hold is a conflict with its state (409).
- */
-const checkPartitionBudget = async (
-  admin: Admin,
-  request: CreateTopicRequest,
-  budget: PartitionBudget,
-): Promise<void> => {
-  const { topics } = await admin.fetchTopicMetadata();
-  const held = topics.reduce((n, t) => n + t.partitions.length, 0);
-  if (held + request.partitions > budget.cluster)
-    throw new PartitionBudgetError(held, request.partitions, budget.cluster);
-};
-
-/**
  * Creates a topic (or only validates the request with `validateOnly`), safe
  * to retry: a topic that exists with the same settings is answered as it is
  * (200), with other settings (or a colliding name, "a.b" vs "a_b") it is a
@@ -145,13 +128,7 @@ export const createTopic = async (
   request: CreateTopicRequest,
   budget: PartitionBudget,
 ): Promise<CreateTopicOutcome> => {
-  if (request.partitions > budget.perRequest)
-    throw new UnprocessableEntityError([
-      {
-        path: 'partitions',
-        message: `at most ${budget.perRequest} partitions per request (XSEVEN_MAX_PARTITIONS_PER_REQUEST)`,
-      },
-    ]);
+  checkRequestBudget(request.partitions, budget, 'partitions');
   const existing = await admin.listTopics();
   if (existing.includes(request.name)) return existingOutcome(admin, request);
   const collision = existing.find((t) => collisionKey(t) === collisionKey(request.name));
@@ -162,7 +139,7 @@ export const createTopic = async (
     );
   const { brokers } = await admin.describeCluster();
   const replicationFactor = request.replicationFactor ?? Math.min(3, Math.max(1, brokers.length));
-  await checkPartitionBudget(admin, request, budget);
+  await checkClusterBudget(admin, request.partitions, budget);
   let created: boolean;
   try {
     created = await admin.createTopics({

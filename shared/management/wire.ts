@@ -46,7 +46,16 @@ const OFFSETS = new Set([
   'newOffset',
   'low',
   'high',
+  'fromOffset',
+  'nextOffset',
 ]);
+
+/**
+ * Properties written exactly as they are: a record's value as browsed
+ * (`GET /topics/{name}/messages`) is the producer's JSON, whose keys and
+ * numbers are data, never renamed nor turned into strings.
+ */
+const VERBATIM = new Set(['value']);
 
 /**
  * A camelCase property name in snake_case (`replicationFactor` → `replication_factor`).
@@ -78,6 +87,10 @@ export const toWire = (value: unknown, keepKeys = false): unknown => {
   for (const [key, inner] of Object.entries(value)) {
     if (keepKeys) {
       out[key] = toWire(inner);
+      continue;
+    }
+    if (VERBATIM.has(key)) {
+      out[key] = inner;
       continue;
     }
     out[snakeCase(key)] = OFFSETS.has(key)

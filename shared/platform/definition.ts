@@ -211,6 +211,25 @@ export const platformDefinitionInput = {
       summary: 'create a topic',
     },
     {
+      method: 'GET',
+      path: `${API}/topics/{name}`,
+      function: 'management',
+      summary: 'a topic: partitions, leaders, replicas, ISR, offsets, configs',
+    },
+    {
+      method: 'PATCH',
+      path: `${API}/topics/{name}`,
+      function: 'management',
+      mutating: true,
+      summary: "change a topic's configs or increase its partitions",
+    },
+    {
+      method: 'GET',
+      path: `${API}/topics/{name}/messages`,
+      function: 'management',
+      summary: "browse a partition's records by offset or timestamp",
+    },
+    {
       method: 'DELETE',
       path: `${API}/topics/{name}`,
       function: 'management',

@@ -20,6 +20,7 @@ export {
   routeScopes,
   dlqTransactionalIds,
   DLQ_SCAN_GROUP_PREFIX,
+  BROWSE_GROUP_PREFIX,
 } from './queries';
 export { topicKafkaConfigs, definitionTopicConfigs } from './topic-configs';
 export type { TopicConfigPolicy } from './topic-configs';

@@ -132,3 +132,12 @@ export const dlqTransactionalIds = (dlq: Pick<DlqDefinition, 'consumerGroupId'>)
  * to groups with this prefix.
  */
 export const DLQ_SCAN_GROUP_PREFIX = 'xseven-management-dlq-scan-';
+
+/**
+ * Prefix of the throw-away consumer groups that browse a topic's records for
+ * `GET /topics/{name}/messages` (never committed, deleted after each
+ * request; shared/management/messages.ts). kafkajs has no assign-style
+ * consumer, so a read needs a group; the CDK stack grants the management
+ * function access to groups with this prefix, and nothing else uses it.
+ */
+export const BROWSE_GROUP_PREFIX = 'xseven-management-browse-';

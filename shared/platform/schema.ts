@@ -178,7 +178,7 @@ export const RouteAuth = { Required: 'required', None: 'none' } as const;
 export type RouteAuth = (typeof RouteAuth)[keyof typeof RouteAuth];
 
 export const httpRouteSchema = z.object({
-  method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
   /** API Gateway route path, with `{param}` placeholders. */
   path: z.string().regex(/^\/[A-Za-z0-9._\-/{}]*$/, 'must be an absolute path'),
   function: z.enum([HttpFunction.Publish, HttpFunction.Management]),

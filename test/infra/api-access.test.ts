@@ -151,6 +151,7 @@ describe('IAM mode (the default)', () => {
         ...platform.consumers.flatMap((c) => c.topics.map((t) => esmGroupId(c, t))),
         platform.dlq.consumerGroupId,
         'xseven-management-dlq-scan-*',
+        'xseven-management-browse-*',
       ].sort(),
     );
     const kafkaResources = statements

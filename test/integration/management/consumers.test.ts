@@ -123,7 +123,7 @@ describe('management API: consumer groups, lag and offset reset on the real brok
     });
     expect(toOffset.statusCode).toBe(200);
     expect(bodyOf<{ partitions: unknown[] }>(toOffset).partitions).toEqual([
-      { partition: 0, previous_offset: null, new_offset: '2' },
+      { partition: 0, previous_offset: null, new_offset: '2', clamped: false },
     ]);
     const committed = await h.admin.fetchOffsets({ groupId: group, topics: [topic] });
     expect(committed[0]?.partitions.find((p) => p.partition === 0)?.offset).toBe('2');
@@ -159,8 +159,8 @@ describe('management API: consumer groups, lag and offset reset on the real brok
     expect(
       bodyOf<{ partitions: { previous_offset: string; new_offset: string }[] }>(past).partitions,
     ).toEqual([
-      { partition: 0, previous_offset: '6', new_offset: '0' },
-      { partition: 1, previous_offset: '3', new_offset: '0' },
+      { partition: 0, previous_offset: '6', new_offset: '0', clamped: false },
+      { partition: 1, previous_offset: '3', new_offset: '0', clamped: false },
     ]);
   });
 

@@ -68,6 +68,7 @@ describe('the management contracts', () => {
         group: 'g',
         to: 'timestamp',
         timestamp: Date.parse('2026-11-27T00:00:00Z'),
+        dry_run: false,
       },
     );
     expect(reset.safeParse({ group: 'g', to: 'earliest', partitions: [0, 0] }).success).toBe(false);
