@@ -1,5 +1,8 @@
 import type { MSKEvent, MSKRecord } from 'aws-lambda';
 import type { IHeaders } from 'kafkajs';
+import { rememberDecoded } from '../../shared/consumer/known-records';
+import type { DecodedRecord } from '../../shared/consumer/msk-record';
+import type { RecordHeader } from '../../shared/kafka/records';
 
 /** AWS's invocation payload limit (synchronous invoke): 6 MB. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -166,10 +169,36 @@ export const partitionKey = (r: { topic: string; partition: number }): string =>
 export const eventOverheadBytes = (source: EventSourceInfo): number =>
   Buffer.byteLength(source.eventSourceArn) + Buffer.byteLength(source.bootstrapServers) + 96;
 
-const inOrder = (records: readonly MSKRecord[]): boolean => {
+const inOrder = (records: readonly PendingRecord[]): boolean => {
   for (let i = 1; i < records.length; i += 1)
-    if ((records[i] as MSKRecord).offset < (records[i - 1] as MSKRecord).offset) return false;
+    if ((records[i] as PendingRecord).offset < (records[i - 1] as PendingRecord).offset)
+      return false;
   return true;
+};
+
+/**
+ * A record as the consumer decodes its MSK form: the same bytes, taken from
+ * the record instead of decoded back from base64 and signed byte arrays
+ * (headers in the order and repetition {@link toMskRecord} writes them).
+ */
+const decodedOf = (record: PendingRecord): DecodedRecord => {
+  const headers: RecordHeader[] = [];
+  for (const name in record.headers) {
+    const value = record.headers[name];
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value])
+      headers.push({ name, value: Buffer.isBuffer(v) ? v : Buffer.from(v) });
+  }
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    timestamp: record.timestamp,
+    timestampType: record.timestampType,
+    key: record.key,
+    value: record.value,
+    headers,
+  };
 };
 
 /**
@@ -186,20 +215,27 @@ export const buildMskEvent = (
   records: readonly PendingRecord[],
   source: EventSourceInfo,
 ): MSKEvent => {
-  const groups: Record<string, MSKRecord[]> = {};
+  const pending: Record<string, PendingRecord[]> = {};
   // Records come in runs of one partition: name the group once per run.
-  let group: MSKRecord[] = [];
+  let run: PendingRecord[] = [];
   let topic: string | undefined;
   let partition = -1;
   for (const record of records) {
     if (record.partition !== partition || record.topic !== topic) {
       ({ topic, partition } = record);
-      group = groups[partitionKey(record)] ??= [];
+      run = pending[partitionKey(record)] ??= [];
     }
-    group.push(toMskRecord(record));
+    run.push(record);
   }
-  for (const group of Object.values(groups))
-    if (!inOrder(group)) group.sort((a, b) => a.offset - b.offset);
+  const groups: Record<string, MSKRecord[]> = {};
+  for (const key in pending) {
+    const sorted = pending[key] ?? [];
+    if (!inOrder(sorted)) sorted.sort((a, b) => a.offset - b.offset);
+    const group = sorted.map(toMskRecord);
+    // The consumer (shared/consumer) takes these bytes instead of decoding them back.
+    rememberDecoded(group, sorted.map(decodedOf));
+    groups[key] = group;
+  }
   return {
     eventSource: 'aws:kafka',
     eventSourceArn: source.eventSourceArn,

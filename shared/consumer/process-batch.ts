@@ -9,6 +9,7 @@ import type { EventBus } from './bus';
 import { classifyFailure } from './classify';
 import type { ClassifiedFailure } from './classify';
 import { BatchIncompleteError, RecordFailureError } from './errors';
+import { knownDecoded } from './known-records';
 import { decodeRecord, parseMskEvent } from './msk-record';
 import type { DecodedRecord } from './msk-record';
 import { eventIdOf, parseEventValue } from './parse-event';
@@ -162,8 +163,9 @@ const processRecord = (
   budget: number,
   now: () => Date,
   figuresOf: (topic: string) => Figures,
+  known: DecodedRecord | undefined,
 ): RecordOutcome | Promise<RecordOutcome> => {
-  const decoded = decodeRecord(raw);
+  const decoded = known ?? decodeRecord(raw);
   if ('error' in decoded) {
     figuresOf(decoded.record.topic).consumed += 1;
     return deadLetter(decoded.record, decoded.error, deps, now, eventIdOf(decoded.record.value));
@@ -221,6 +223,8 @@ const processPartition = async (
     if (last?.topic !== topic) last = { topic, figures: tallyOf(tally, topic) };
     return last.figures;
   };
+  // Records this process built from bytes it holds (the local ESM) are not decoded again.
+  const knownAt = knownDecoded(records);
   for (let i = 0; i < records.length; i += 1) {
     const budget = recordTimeBudget(context.getRemainingTimeInMillis(), deps.reserveMs);
     if (budget <= 0) {
@@ -228,7 +232,8 @@ const processPartition = async (
         result.unprocessed.push({ partitionKey, offset: (raw as { offset: number }).offset });
       break;
     }
-    let out = processRecord(records[i], deps, budget, now, figuresOf);
+    const raw = records[i];
+    let out = processRecord(raw, deps, budget, now, figuresOf, knownAt?.(i, raw));
     if (isThenable(out)) out = await out;
     if (typeof out === 'string') result.processed.push(out);
     else if (out !== null) result.letters.push(out);

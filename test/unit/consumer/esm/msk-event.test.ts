@@ -1,6 +1,7 @@
 import { KafkaMskEventSchema } from '@aws-lambda-powertools/parser/schemas/kafka';
 import fc from 'fast-check';
 import { buildMskEvent, signedBytes, toMskRecord } from '../../../../local/esm/msk-event';
+import { knownDecoded } from '../../../../shared/consumer/known-records';
 import { decodeRecord, headerBytes } from '../../../../shared/consumer/msk-record';
 import { pending } from './records';
 
@@ -47,6 +48,36 @@ describe('the local MSK event', () => {
   it('writes headers as one object per value, repeated headers kept', () => {
     const record = toMskRecord(pending(1, 0, { headers: { a: Buffer.from('x'), b: ['1', '2'] } }));
     expect(record.headers).toEqual([{ a: [120] }, { b: [49] }, { b: [50] }]);
+  });
+
+  it("carries each record's bytes for the consumer: exactly what decoding the event gives", () => {
+    const records = [
+      pending(2, 0, { headers: { a: Buffer.from([0xc3, 0xa9]), b: ['1', '2'] } }),
+      pending(1, 0, { key: null }),
+      pending(3, 0, { value: null }),
+      pending(7, 1),
+    ];
+    const event = buildMskEvent(records, source);
+    for (const group of Object.values(event.records)) {
+      const at = knownDecoded(group);
+      group.forEach((raw, i) => expect(at?.(i, raw)).toEqual(decodeRecord(raw)));
+    }
+    // Invisible in the event's JSON and to equality checks.
+    expect(JSON.parse(JSON.stringify(event))).toEqual(event);
+  });
+
+  it('decodes a record again once its value, key or headers were replaced', () => {
+    const event = buildMskEvent([pending(1, 0), pending(2, 0)], source);
+    const group = event.records['t-0'] ?? [];
+    const at = knownDecoded(group);
+    const [first, second] = group;
+    if (first === undefined || second === undefined) throw new Error('two records expected');
+    first.value = Buffer.from('changed').toString('base64');
+    expect(at?.(0, first)).toBeUndefined();
+    expect(at?.(1, second)).toBeDefined();
+    // Another record at that index, or a group built elsewhere (AWS): nothing known.
+    expect(at?.(1, { ...second })).toBeUndefined();
+    expect(knownDecoded([...group])).toBeUndefined();
   });
 
   it('round-trips any header bytes through signed bytes and the consumer decoder', () => {
