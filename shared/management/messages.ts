@@ -171,6 +171,8 @@ export interface BrowseDependencies {
   readonly kafka: Kafka;
   readonly admin: Admin;
   readonly timeoutMs?: number;
+  /** The throw-away group's id. @default `BROWSE_GROUP_PREFIX` + a random UUID */
+  readonly groupId?: () => string;
 }
 
 /**
@@ -209,7 +211,7 @@ export const browseMessages = async (
     from = offset < 0 ? mark.high : Math.min(Math.max(offset, mark.low), mark.high);
   }
   const to = Math.min(mark.high, from + query.limit);
-  const groupId = `${BROWSE_GROUP_PREFIX}${randomUUID()}`;
+  const groupId = deps.groupId?.() ?? `${BROWSE_GROUP_PREFIX}${randomUUID()}`;
   let read: Awaited<ReturnType<typeof readPartition>>;
   try {
     read = await readPartition(deps.kafka, {

@@ -5,7 +5,8 @@ import { authorizerContext } from '../../../local/gateway/auth';
 import * as z from 'zod';
 import * as answer from '../../../shared/management/answer-schemas';
 import { createManagementHandler } from '../../../shared/management/app';
-import { platform, RouteAccess } from '../../../shared/platform';
+import { browseMessages } from '../../../shared/management/messages';
+import { BROWSE_GROUP_PREFIX, platform, RouteAccess } from '../../../shared/platform';
 import { authorizers } from '../../support/authorizers';
 import { documented } from '../../support/openapi-contract';
 import { bodyOf, lambdaContext, managementEvent } from './events';
@@ -524,6 +525,48 @@ describe('management API: a topic in detail, changed and browsed, on the real br
         authorizer: readerJwt,
       });
       expect(reader.statusCode).toBe(200);
+    });
+  });
+});
+
+describe('browsing a partition directly (shared/management/messages.ts)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('mgmt-browse');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('leaves no consumer group behind', async () => {
+    const topic = `${h.def.access.apiTopicPrefix}browse-trace`;
+    await createScratchTopic(h.admin, topic, 1);
+    await produce(h.kafka, topic, 3, 0);
+    const groupId = `${BROWSE_GROUP_PREFIX}${h.prefix}trace`;
+    const page = await browseMessages(
+      { kafka: h.kafka, admin: h.admin, groupId: () => groupId },
+      topic,
+      { partition: 0, limit: 2 },
+    );
+    expect(page.records.map((r) => r.offset)).toEqual(['0', '1']);
+    const groups = (await h.admin.listGroups()).groups.map((g) => g.groupId);
+    expect(groups).not.toContain(groupId);
+  });
+
+  it('answers what it read when the time bound is reached: truncated "time", next_offset where it stopped', async () => {
+    const topic = `${h.def.access.apiTopicPrefix}browse-slow`;
+    await createScratchTopic(h.admin, topic, 1);
+    await produce(h.kafka, topic, 3, 0);
+    const page = await browseMessages({ kafka: h.kafka, admin: h.admin, timeoutMs: 1 }, topic, {
+      partition: 0,
+      offset: 1,
+      limit: 20,
+    });
+    expect(page).toMatchObject({
+      fromOffset: '1',
+      nextOffset: '1',
+      truncated: 'time',
+      records: [],
     });
   });
 });
