@@ -11,14 +11,28 @@ import { isRetriable } from './errors';
 export interface RetryClock {
   /** Milliseconds since an arbitrary origin. */
   readonly now: () => number;
-  /** Resolves after `ms` milliseconds. */
-  readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * Resolves after `ms` milliseconds, or at once when `signal` aborts (a
+   * deadline that is no longer needed frees its timer).
+   */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** The real clock: `Date.now` and `setTimeout`. */
 export const systemClock: RetryClock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    }),
 };
 
 /** How delays grow. */

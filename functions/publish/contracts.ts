@@ -67,6 +67,11 @@ const published = (): Record<number, AnswerContract> => ({
     headers: { 'x-correlation-id': header("the event's correlation id") },
   },
   413: { description: 'the body, or the event as a record, is too large' },
+  503: {
+    description:
+      'Kafka is unavailable (code SERVICE_UNAVAILABLE: not published) or did not confirm the write within KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS (code DELIVERY_TIMEOUT: may or may not be published); retry after Retry-After with the same event_id',
+    headers: { 'Retry-After': header('seconds to wait', 'integer') },
+  },
 });
 
 const flatAiResponse = aiResponseRequestSchema.meta({ id: 'AiResponseEventRequest' });
@@ -108,10 +113,15 @@ export const publishContracts = {
     body: batchRequestSchema.meta({ id: 'BatchEventRequest' }),
     answers: () => ({
       200: { description: 'every event was published', body: batchResultSchema() },
-      207: { description: 'some events failed; see each result', body: batchResultSchema() },
+      207: {
+        description:
+          'some events failed (invalid, or their partition not confirmed by Kafka while others were: a 503 item, code SERVICE_UNAVAILABLE or DELIVERY_TIMEOUT); see each result',
+        body: batchResultSchema(),
+      },
       413: { description: 'the body is too large' },
       503: {
-        description: 'Kafka is unavailable: no event was published; retry after Retry-After',
+        description:
+          'no event was published: Kafka is unavailable (code SERVICE_UNAVAILABLE), or did not confirm in time (code DELIVERY_TIMEOUT: some may or may not be published); retry after Retry-After',
         headers: { 'Retry-After': header('seconds to wait', 'integer') },
       },
     }),

@@ -19,6 +19,7 @@ import type { PublishContext } from '../../shared/publish/context';
 import type { HttpRouteKey } from '../../shared/platform';
 import { EventTooLargeError } from '../../shared/publish/errors';
 import { KafkaUnavailableError } from '../../shared/errors';
+import { DeliveryTimeoutError } from '../../shared/kafka/errors';
 import type { XsevenError } from '../../shared/errors';
 import type { JsonBodyEvent } from '../../shared/http/json-body';
 import { publishContracts } from './contracts';
@@ -80,12 +81,26 @@ const newEvent = (
   ...(options.subject === undefined ? {} : { subject: options.subject }),
 });
 
+/** The problem `code` of a 503 whose events may or may not be published. */
+const DELIVERY_TIMEOUT = 'DELIVERY_TIMEOUT';
+
 /** Seconds a caller should wait before retrying when Kafka is unavailable. */
 const RETRY_AFTER_SECONDS = 5;
 
-/** The HTTP error of a failed publish: too large is 413, Kafka down 503, the rest as shared/http maps them. */
+/**
+ * The HTTP error of a failed publish: too large is 413, Kafka down 503 (not
+ * published), a delivery timeout 503 too, saying the events may or may not
+ * be published (a timed-out produce request can still be committed), the
+ * rest as shared/http maps them.
+ */
 const httpErrorOf = (error: XsevenError): HttpError => {
   if (error instanceof EventTooLargeError) return new PayloadTooLargeError(error.message);
+  if (error instanceof DeliveryTimeoutError)
+    return new ServiceUnavailableError(
+      'Kafka did not confirm the write in time; the events may or may not be published: retry later with the same event_id, so consumers can deduplicate',
+      RETRY_AFTER_SECONDS,
+      { cause: error, code: DELIVERY_TIMEOUT },
+    );
   if (error instanceof KafkaUnavailableError)
     return new ServiceUnavailableError(
       'Kafka is unavailable; nothing was published, retry later',
@@ -179,7 +194,8 @@ const failedItem = (index: number, error: HttpError): BatchItemResponse => {
 /**
  * The batch route: each item is validated and answered on its own, as
  * Confluent's REST Proxy does; 200 when all were published, 207 when some
- * failed, 503 when none was published because Kafka is unavailable.
+ * failed (invalid, or their partition was not confirmed by Kafka while
+ * others were), 503 when none was published because Kafka is unavailable.
  */
 const batch: RouteHandler<'POST /events/batch'> = async ({ body, event }, deps) => {
   const { events } = body;
@@ -212,7 +228,8 @@ const batch: RouteHandler<'POST /events/batch'> = async ({ body, event }, deps) 
       return;
     }
     const httpError = httpErrorOf(result.error);
-    if (httpError.status === 503) unavailable ??= httpError;
+    // A whole-batch 503 must not say "nothing was published" when some items may be.
+    if (httpError.status === 503 && unavailable?.code !== DELIVERY_TIMEOUT) unavailable = httpError;
     responses[index] = failedItem(index, httpError);
   });
   const published = responses.filter((r) => r.http_status === 200).length;

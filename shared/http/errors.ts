@@ -106,10 +106,19 @@ export class UnprocessableEntityError extends HttpError {
   }
 }
 
-/** 503: a dependency (Kafka) is unreachable; retriable, with Retry-After. @example `throw new ServiceUnavailableError('Kafka is unreachable', 5)` */
+/**
+ * 503: a dependency (Kafka) is unreachable or did not answer in time;
+ * retriable, with Retry-After. `code` tells the kinds apart (e.g.
+ * `DELIVERY_TIMEOUT`: the write may or may not have happened).
+ * @example `throw new ServiceUnavailableError('Kafka is unreachable', 5)`
+ */
 export class ServiceUnavailableError extends HttpError {
-  public constructor(message: string, retryAfterSeconds = 5, options: XsevenErrorOptions = {}) {
-    super(503, 'SERVICE_UNAVAILABLE', message, {
+  public constructor(
+    message: string,
+    retryAfterSeconds = 5,
+    options: XsevenErrorOptions & { readonly code?: string } = {},
+  ) {
+    super(503, options.code ?? 'SERVICE_UNAVAILABLE', message, {
       ...options,
       retriable: true,
       headers: { 'retry-after': String(retryAfterSeconds) },

@@ -135,3 +135,67 @@ export const kafkaErrorType = (error: unknown, depth = 0): string | undefined =>
   if (typeof type === 'string') return type;
   return kafkaErrorType((error as { cause?: unknown }).cause, depth + 1);
 };
+
+/**
+ * Kafka protocol errors a broker answers after it may have appended the
+ * records to the partition leader's log (the request timed out waiting for
+ * the replicas, or the in-sync set shrank after the append): a later
+ * commit can still make them visible. Every other protocol error is a
+ * refusal: the records were not appended.
+ */
+const APPENDED_TYPES = new Set([
+  'REQUEST_TIMED_OUT',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'NETWORK_EXCEPTION',
+  'UNKNOWN_SERVER_ERROR',
+]);
+
+/** kafkajs failures raised before a produce request was written to a socket. */
+const NOT_SENT_NAMES = new Set(['KafkaJSMetadataNotLoaded', 'KafkaJSLockTimeout']);
+const NOT_SENT_CONNECTION = /^(Not connected|Failed to connect|Connection timeout)/;
+
+/** The error and its causes, outermost first (kafkajs wraps the failure of its last try). */
+const causeChain = (error: unknown): unknown[] => {
+  const chain: unknown[] = [];
+  let current: unknown = error;
+  while (current !== undefined && current !== null && chain.length < 8) {
+    chain.push(current);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return chain;
+};
+
+/**
+ * Whether a failed produce attempt may have written its records: false only
+ * when its innermost failure proves they were not (the broker refused
+ * them, or the request never left: connection refused, no metadata, our
+ * own connect failed). A connection lost mid-request or a request that
+ * timed out may have been appended. Known gap: kafkajs' own in-session
+ * retry reports only its last try's failure, so a request cut by a
+ * broker's death whose retry was then refused counts as not written
+ * (docs/reliability.md).
+ *
+ * @example
+ * ```ts
+ * mayHaveWritten(new KafkaJSRequestTimeoutError('timeout')); // true
+ * mayHaveWritten(notLeaderForPartitionError); // false
+ * ```
+ */
+export const mayHaveWritten = (error: unknown): boolean => {
+  const chain = causeChain(error);
+  if (
+    chain.some((e) => e instanceof UnacknowledgedRecordsError || e instanceof KafkaUnavailableError)
+  )
+    return false;
+  const innermost = chain[chain.length - 1];
+  if (!(innermost instanceof Error)) return true;
+  if (NOT_SENT_NAMES.has(innermost.name)) return false;
+  if (innermost.name === 'KafkaJSConnectionError')
+    return !(
+      NOT_SENT_CONNECTION.test(innermost.message) ||
+      (innermost as { code?: unknown }).code === 'ECONNREFUSED'
+    );
+  const type = (innermost as { type?: unknown }).type;
+  if (typeof type === 'string') return APPENDED_TYPES.has(type);
+  return true;
+};

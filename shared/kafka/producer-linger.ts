@@ -1,18 +1,18 @@
-import type { OutgoingRecord, RecordPosition } from './records';
+import type { OutgoingRecord } from './records';
 
 /** Options of {@link LingerQueue}. */
-export interface LingerQueueOptions {
+export interface LingerQueueOptions<R> {
   /** How long the first waiting record waits for company. */
   readonly lingerMs: number;
   /** Pending bytes (keys + values) that flush at once. */
   readonly batchSizeBytes: number;
-  /** Sends the coalesced records, returning their positions in order. */
-  readonly flush: (records: readonly OutgoingRecord[]) => Promise<RecordPosition[]>;
+  /** Sends the coalesced records, returning one result per record, in order. */
+  readonly flush: (records: readonly OutgoingRecord[]) => Promise<readonly R[]>;
 }
 
-interface Waiting {
+interface Waiting<R> {
   readonly records: readonly OutgoingRecord[];
-  readonly resolve: (positions: RecordPosition[]) => void;
+  readonly resolve: (results: R[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -39,31 +39,31 @@ const sizeOf = (records: readonly OutgoingRecord[]): number =>
  * const [a, b] = await Promise.all([queue.add(recordsA), queue.add(recordsB)]); // one request
  * ```
  */
-export class LingerQueue {
-  private readonly options: LingerQueueOptions;
-  private waiting: Waiting[] = [];
+export class LingerQueue<R> {
+  private readonly options: LingerQueueOptions<R>;
+  private waiting: Waiting<R>[] = [];
   private bytes = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  public constructor(options: LingerQueueOptions) {
+  public constructor(options: LingerQueueOptions<R>) {
     this.options = options;
   }
 
   /**
-   * Queues records; resolves with their positions once their batch is written.
+   * Queues records; resolves with their results (positions, outcomes) once their batch is sent.
    *
    * @example
    * ```ts
    * const positions = await queue.add([{ topic, key, value }]);
    * ```
    */
-  public add(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
+  public add(records: readonly OutgoingRecord[]): Promise<R[]> {
     const size = sizeOf(records);
     // Never let a flush grow past the batch size because of these records:
     // send what waits first (a broker refuses record batches over its limit).
     if (this.waiting.length > 0 && this.bytes + size > this.options.batchSizeBytes)
       void this.flushAll();
-    return new Promise<RecordPosition[]>((resolve, reject) => {
+    return new Promise<R[]>((resolve, reject) => {
       this.waiting.push({ records, resolve, reject });
       this.bytes += size;
       if (this.bytes >= this.options.batchSizeBytes) void this.flushAll();

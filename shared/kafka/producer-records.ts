@@ -24,6 +24,24 @@ export const trackingPartitioner = (log: PartitionLog) => () => {
 };
 
 /**
+ * The kafkajs message of a record; `partition` places it (the record's own wins).
+ *
+ * @example
+ * ```ts
+ * const message = toMessage({ topic: 't', key: 'k', value: '{}' }, 2);
+ * ```
+ */
+export const toMessage = (record: OutgoingRecord, partition?: number): Message => {
+  const message: Message = { key: record.key, value: record.value };
+  // kafkajs only reads headers: the record's own object is passed, not a copy.
+  if (record.headers) message.headers = record.headers as IHeaders;
+  const placed = record.partition ?? partition;
+  if (placed !== undefined) message.partition = placed;
+  if (record.timestamp !== undefined) message.timestamp = record.timestamp;
+  return message;
+};
+
+/**
  * Converts records to kafkajs messages grouped by topic, keeping input order.
  *
  * @example
@@ -34,11 +52,7 @@ export const trackingPartitioner = (log: PartitionLog) => () => {
 export const toTopicMessages = (records: readonly OutgoingRecord[]) => {
   const byTopic = new Map<string, Message[]>();
   const messages = records.map((record) => {
-    const message: Message = { key: record.key, value: record.value };
-    // kafkajs only reads headers: the record's own object is passed, not a copy.
-    if (record.headers) message.headers = record.headers as IHeaders;
-    if (record.partition !== undefined) message.partition = record.partition;
-    if (record.timestamp !== undefined) message.timestamp = record.timestamp;
+    const message = toMessage(record);
     const list = byTopic.get(record.topic);
     if (list) list.push(message);
     else byTopic.set(record.topic, [message]);

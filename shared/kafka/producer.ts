@@ -1,27 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, PartitionMetadata, Producer } from 'kafkajs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { KafkaUnavailableError } from '../errors';
 import { MetricName } from '../platform/metrics';
 import { recordMetric } from '../observability/metrics';
-import { retry, systemClock } from '../retry';
+import { systemClock } from '../retry';
 import type { RetryClock } from '../retry';
+import { DeliveryTimeoutError } from './errors';
 import { COMPRESSION_CODEC } from './producer-config';
 import type { ProducerConfig } from './producer-config';
-import {
-  UnacknowledgedRecordsError,
-  isTransientKafkaError,
-  refusedProducerSession,
-  toProducerError,
-} from './producer-errors';
+import { deliver } from './producer-delivery';
+import type { SendOutcome } from './producer-delivery';
+import { UnacknowledgedRecordsError } from './producer-errors';
+import { defaultPartitioner, groupByPartition, ProducerLanes } from './producer-lanes';
+import type { PartitionGroup, TopicPartitions } from './producer-lanes';
 import { LingerQueue } from './producer-linger';
-import { positionsOf, toTopicMessages, trackingPartitioner } from './producer-records';
+import { toMessage, trackingPartitioner } from './producer-records';
 import type { PartitionLog } from './producer-records';
 import type { OutgoingRecord, RecordPosition } from './records';
 import { openTransaction } from './producer-transaction';
 import type { ProducerTransaction } from './producer-transaction';
 
 export type { ProducerTransaction } from './producer-transaction';
+export type { SendOutcome } from './producer-delivery';
+
+/** How long a topic's partition metadata is reused to place records (kafkajs' metadataMaxAge is 5 min). */
+const METADATA_MAX_AGE_MS = 60_000;
 
 /** Options of {@link KafkaProducer}. */
 export interface KafkaProducerOptions {
@@ -41,21 +45,21 @@ export interface KafkaProducerOptions {
    * container (containers sharing an id would fence each other)
    */
   readonly transactionalId?: string;
+  /**
+   * The partitions of topics, to place records the way kafkajs' default
+   * partitioner would (tests). @default read with the client's admin, cached a minute
+   */
+  readonly partitionMetadata?: (topics: readonly string[]) => Promise<TopicPartitions>;
 }
-
-/** How many of the records go to each topic (one pass). */
-const countByTopic = (records: readonly OutgoingRecord[]): Map<string, number> => {
-  const counts = new Map<string, number>();
-  for (const { topic } of records) counts.set(topic, (counts.get(topic) ?? 0) + 1);
-  return counts;
-};
 
 /**
  * A Kafka producer for one Lambda container: created once (module scope),
- * connected lazily on the first send, reused by every warm invocation, and
- * reconnected after a connection failure. Idempotent with acks=all and gzip
- * by default; retries transient failures with exponential backoff and
- * jitter ({@link retry}); records the producer metrics.
+ * connected lazily on the first send, reused by every warm invocation.
+ * Idempotent with acks=all and gzip by default; sends per partition, one
+ * request in flight per partition, and re-sends only the partitions Kafka
+ * did not acknowledge, on the same session, with exponential backoff and
+ * jitter, within `KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS` ({@link deliver});
+ * records the producer metrics.
  *
  * @example
  * ```ts
@@ -67,7 +71,11 @@ export class KafkaProducer {
   private readonly options: KafkaProducerOptions;
   private readonly clock: RetryClock;
   private readonly partitions: PartitionLog = new WeakMap();
-  private readonly linger: LingerQueue | undefined;
+  private readonly linger: LingerQueue<SendOutcome> | undefined;
+  private readonly lanes = new ProducerLanes();
+  private readonly partitioner = defaultPartitioner();
+  private readonly metadata = new Map<string, { at: number; partitions: PartitionMetadata[] }>();
+  private admin: Promise<Admin> | undefined;
   private kafkaClient: Kafka | undefined;
   private connection: Promise<Producer> | undefined;
   private transactional: Promise<Producer> | undefined;
@@ -78,10 +86,10 @@ export class KafkaProducer {
     this.clock = options.clock ?? systemClock;
     this.linger =
       options.config.lingerMs > 0
-        ? new LingerQueue({
+        ? new LingerQueue<SendOutcome>({
             lingerMs: options.config.lingerMs,
             batchSizeBytes: options.config.batchSizeBytes,
-            flush: (records) => this.sendNow(records),
+            flush: (records) => this.deliverNow(records),
           })
         : undefined;
   }
@@ -163,58 +171,136 @@ export class KafkaProducer {
     await producer?.disconnect().catch(() => undefined);
   }
 
-  private async sendOnce(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
-    const producer = await this.connected();
-    const { topicMessages, messages } = toTopicMessages(records);
-    const { config } = this.options;
-    const metadata = await producer.sendBatch({
-      topicMessages,
-      acks: config.acks,
-      timeout: config.timeoutMs,
-      compression: COMPRESSION_CODEC[config.compression],
+  /** The partitions of `topics`, from the admin's metadata (cached {@link METADATA_MAX_AGE_MS}). */
+  private async topicPartitions(topics: readonly string[]): Promise<TopicPartitions> {
+    if (this.options.partitionMetadata) return this.options.partitionMetadata(topics);
+    const now = this.clock.now();
+    const stale = topics.filter((topic) => {
+      const cached = this.metadata.get(topic);
+      return cached === undefined || now - cached.at > METADATA_MAX_AGE_MS;
     });
-    const positions = positionsOf(records, messages, metadata, this.partitions);
-    // acks=0 gets no offsets by design; otherwise a record without one was not written.
-    const missing = positions.filter(({ offset }) => offset === '-1').length;
-    if (config.acks !== 0 && missing > 0) throw new UnacknowledgedRecordsError(missing);
-    return positions;
+    if (stale.length > 0) {
+      const { topics: fetched } = await (
+        await this.connectedAdmin()
+      ).fetchTopicMetadata({
+        topics: stale,
+      });
+      for (const { name, partitions } of fetched) this.metadata.set(name, { at: now, partitions });
+    }
+    return new Map(topics.map((topic) => [topic, this.metadata.get(topic)?.partitions ?? []]));
   }
 
-  /** Sends with the retry policy, without lingering. */
-  private async sendNow(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
-    const { config, logger } = this.options;
-    return retry(() => this.sendOnce(records), {
-      retries: config.retries,
-      baseDelayMs: config.retryBackoffMs,
-      maxDelayMs: config.retryMaxBackoffMs,
-      deadlineMs: config.retryDeadlineMs,
-      jitter: 0.5,
+  private connectedAdmin(): Promise<Admin> {
+    if (this.admin === undefined) {
+      const admin = this.kafka().admin();
+      const attempt = admin.connect().then(() => admin);
+      this.admin = attempt;
+      attempt.catch(() => {
+        if (this.admin === attempt) this.admin = undefined;
+      });
+    }
+    return this.admin;
+  }
+
+  /** Groups records by the partition kafkajs' default partitioner gives them. */
+  private async group(records: readonly OutgoingRecord[]): Promise<PartitionGroup[]> {
+    const unplaced = [
+      ...new Set(records.filter((r) => r.partition === undefined).map((r) => r.topic)),
+    ];
+    const metadata = unplaced.length > 0 ? await this.topicPartitions(unplaced) : new Map();
+    for (const topic of unplaced)
+      if ((metadata.get(topic)?.length ?? 0) === 0)
+        throw new KafkaUnavailableError(`no partition metadata for topic "${topic}"`);
+    return groupByPartition(records, metadata, this.partitioner);
+  }
+
+  /** One produce request for one partition's records; resolves with its base offset. */
+  private async sendPartition(
+    group: PartitionGroup,
+    records: readonly OutgoingRecord[],
+    deadlineAt: number,
+  ): Promise<string> {
+    const producer = await this.connected();
+    const { config } = this.options;
+    const metadata = await producer.sendBatch({
+      topicMessages: [
+        { topic: group.topic, messages: records.map((r) => toMessage(r, group.partition)) },
+      ],
+      acks: config.acks,
+      // The broker answers before the delivery deadline rather than after it.
+      timeout: Math.max(100, Math.min(config.timeoutMs, deadlineAt - this.clock.now())),
+      compression: COMPRESSION_CODEC[config.compression],
+    });
+    // acks=0 gets no offsets by design; otherwise a partition without one was not written.
+    if (config.acks === 0) return '-1';
+    const answer = metadata.find(
+      (m) => m.topicName === group.topic && m.partition === group.partition,
+    );
+    const offset = answer?.baseOffset ?? answer?.offset;
+    if (offset === undefined || offset === '-1')
+      throw new UnacknowledgedRecordsError(records.length);
+    return offset;
+  }
+
+  /** Delivers with the retry policy and the delivery timeout, without lingering. */
+  private deliverNow(records: readonly OutgoingRecord[]): Promise<SendOutcome[]> {
+    return deliver(records, {
+      config: this.options.config,
       clock: this.clock,
-      ...(this.options.random ? { random: this.options.random } : {}),
-      // A failed connect already went through kafkajs' own connection backoff.
-      // A refused session left the batch unwritten: the new producer of the retry writes it.
-      shouldRetry: (error) =>
-        !(error instanceof KafkaUnavailableError) &&
-        (isTransientKafkaError(error) || refusedProducerSession(error)),
-      onRetry: async (error, attempt, delayMs) => {
-        logger?.warn('send failed, reconnecting and retrying', {
-          attempt,
-          delayMs,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        await this.resetConnection();
-      },
-    }).catch((error: unknown) => {
-      throw toProducerError(error, 'send');
+      random: this.options.random ?? Math.random,
+      lanes: this.lanes,
+      logger: this.options.logger,
+      group: (batch) => this.group(batch),
+      sendPartition: (group, batch, deadlineAt) => this.sendPartition(group, batch, deadlineAt),
+      resetSession: () => this.resetConnection(),
     });
   }
 
   /**
-   * Writes records (one produce request per broker; records of a call are
-   * sent together, as kafkajs `sendBatch`) and returns where each landed,
-   * in input order. Throws KafkaUnavailableError when Kafka cannot be
-   * reached after the retries (nothing is reported as written), or
-   * ProducerSendError when Kafka refuses the records for good.
+   * Writes records and tells, for each record in input order, where it
+   * landed or why it may not have: records are sent per partition (one
+   * request in flight per partition), and a failed partition is re-sent on
+   * its own, so some partitions of a call can be written while others
+   * fail. A failure is a KafkaUnavailableError (not written), a
+   * DeliveryTimeoutError (not confirmed within
+   * `KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS`: may or may not be written) or a
+   * ProducerSendError (refused for good).
+   *
+   * @example
+   * ```ts
+   * const outcomes = await producer.sendEach(records);
+   * const written = outcomes.filter((o) => o.ok).length;
+   * ```
+   */
+  public async sendEach(records: readonly OutgoingRecord[]): Promise<SendOutcome[]> {
+    if (records.length === 0) return [];
+    const started = this.clock.now();
+    recordMetric(MetricName.ProducerBatchSize, records.length);
+    try {
+      const outcomes = await (this.linger ? this.linger.add(records) : this.deliverNow(records));
+      const sent = new Map<string, number>();
+      const failed = new Map<string, number>();
+      outcomes.forEach((outcome, index) => {
+        const topic = records[index]?.topic ?? '';
+        const counts = outcome.ok ? sent : failed;
+        counts.set(topic, (counts.get(topic) ?? 0) + 1);
+      });
+      for (const [topic, count] of sent)
+        recordMetric(MetricName.ProducerMessagesSent, count, { topic });
+      for (const [topic, count] of failed)
+        recordMetric(MetricName.ProducerMessagesFailed, count, { topic });
+      return outcomes;
+    } finally {
+      recordMetric(MetricName.ProducerSendDurationSeconds, (this.clock.now() - started) / 1000);
+    }
+  }
+
+  /**
+   * Writes records and returns where each landed, in input order; throws
+   * when any record was not confirmed (see {@link sendEach}; the records of
+   * other partitions may be written): a DeliveryTimeoutError when some may
+   * or may not be written, else KafkaUnavailableError (nothing reported as
+   * written) or ProducerSendError (Kafka refused them for good).
    *
    * @example
    * ```ts
@@ -225,21 +311,11 @@ export class KafkaProducer {
    * ```
    */
   public async send(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
-    if (records.length === 0) return [];
-    const started = this.clock.now();
-    recordMetric(MetricName.ProducerBatchSize, records.length);
-    try {
-      const positions = await (this.linger ? this.linger.add(records) : this.sendNow(records));
-      for (const [topic, count] of countByTopic(records))
-        recordMetric(MetricName.ProducerMessagesSent, count, { topic });
-      return positions;
-    } catch (error) {
-      for (const [topic, count] of countByTopic(records))
-        recordMetric(MetricName.ProducerMessagesFailed, count, { topic });
-      throw error;
-    } finally {
-      recordMetric(MetricName.ProducerSendDurationSeconds, (this.clock.now() - started) / 1000);
-    }
+    const outcomes = await this.sendEach(records);
+    const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.error]));
+    const failure = failures.find((error) => error instanceof DeliveryTimeoutError) ?? failures[0];
+    if (failure !== undefined) throw failure;
+    return outcomes.flatMap((o) => (o.ok ? [o.position] : []));
   }
 
   /**
@@ -304,6 +380,12 @@ export class KafkaProducer {
    */
   public async disconnect(): Promise<void> {
     await this.linger?.flushAll();
-    await Promise.all([this.resetConnection(), this.resetTransactional()]);
+    const admin = this.admin;
+    this.admin = undefined;
+    await Promise.all([
+      this.resetConnection(),
+      this.resetTransactional(),
+      admin?.then((a) => a.disconnect()).catch(() => undefined),
+    ]);
   }
 }

@@ -231,9 +231,12 @@ export const publishEvent = async <T extends EventType>(
  * Publishes many events, in one produce request as long as they fit in
  * one broker record batch (else in as few sends as fit, in order). Each
  * item is validated on its own: invalid items fail alone (their error says
- * why), valid ones are sent together. If a send fails, its items and those
- * after it fail with that error: nothing is reported as published unless
- * Kafka acknowledged it.
+ * why), valid ones are sent together, each partition on its own: when
+ * Kafka confirms some partitions of a send and not others, the items of
+ * the confirmed ones are published and the others fail (a
+ * KafkaUnavailableError: not written; a DeliveryTimeoutError: may or may
+ * not be written), and the sends after it are not tried (they fail with
+ * that error). Nothing is reported as published unless Kafka acknowledged it.
  *
  * @example
  * ```ts
@@ -273,18 +276,21 @@ export const publishEvents = async (
   let failure: XsevenError | undefined;
   for (const chunk of chunksOf(ready, context.maxRecordBytes ?? MAX_RECORD_BYTES)) {
     if (failure === undefined) {
-      try {
-        const positions = await context.producer.send(chunk.map((r) => r.prepared.record));
-        chunk.forEach(({ index, prepared }, i) => {
-          const position = positions[i] ?? { partition: -1, offset: '-1' };
-          results[index] = { index, ok: true, published: published(prepared, position) };
-        });
-        continue;
-      } catch (error) {
-        // Kafka refused or is unreachable: the rest is not tried, and fails alike.
-        failure = asPlatformError(error);
-      }
+      // Per record: a partition Kafka did not confirm fails alone; the others are written.
+      const outcomes = await context.producer.sendEach(chunk.map((r) => r.prepared.record));
+      chunk.forEach(({ index, prepared }, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok === true)
+          results[index] = { index, ok: true, published: published(prepared, outcome.position) };
+        else {
+          const error = outcome?.error ?? asPlatformError(new Error('no send outcome'));
+          failure ??= error;
+          results[index] = { index, ok: false, error };
+        }
+      });
+      continue;
     }
+    // Kafka refused or is unreachable: the rest is not tried, and fails alike.
     for (const { index } of chunk) results[index] = { index, ok: false, error: failure };
   }
   return results;

@@ -136,6 +136,13 @@ export const ProducerEnv = {
     int(0, 600_000).default(5000),
     "No new send attempt starts this long after the first one (keeps a 503 inside API Gateway's 30 s)",
   ),
+  DeliveryTimeoutMs: envVar(
+    'KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS',
+    // At most 28 s: API Gateway's integration timeout is 29-30 s, and the
+    // API must answer its own 503 (with Retry-After) before the gateway does.
+    int(1_000, 28_000).default(20_000),
+    "How long a send may take, retries included, before it fails with a delivery timeout (the records may or may not be written); at most 28000, under API Gateway's 29-30 s",
+  ),
   BatchSize: envVar(
     'KAFKA_PRODUCER_BATCH_SIZE',
     int(1, 1_000_000).default(16_384),

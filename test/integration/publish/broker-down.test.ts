@@ -82,7 +82,12 @@ describe('publish API when the broker stops', () => {
     expect(single.status).toBe(503);
     expect(single.headers['content-type']).toBe('application/problem+json');
     expect(single.headers['retry-after']).toBe('5');
-    expect(single.json).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    // Refused (SERVICE_UNAVAILABLE), or DELIVERY_TIMEOUT when the broker's shutdown closed a
+    // connection under a request ("may or may not"): either way nothing below shows up.
+    expect(single.json).toMatchObject({ status: 503 });
+    expect(['SERVICE_UNAVAILABLE', 'DELIVERY_TIMEOUT']).toContain(
+      (single.json as { code?: string }).code,
+    );
 
     const batch = await call(handler, '/events/batch', {
       body: JSON.stringify({

@@ -1,16 +1,19 @@
-import { KafkaJSConnectionError, KafkaJSProtocolError } from 'kafkajs';
+import { KafkaJSConnectionError, KafkaJSProtocolError, KafkaJSRequestTimeoutError } from 'kafkajs';
 import type {
-  ICustomPartitioner,
   Kafka,
   Producer,
   ProducerBatch,
   ProducerConfig as KafkajsProducerConfig,
   RecordMetadata,
 } from 'kafkajs';
+import { KafkaUnavailableError } from '../../../shared/errors';
+import { DeliveryTimeoutError } from '../../../shared/kafka/errors';
 import { ProducerSendError } from '../../../shared/kafka/producer-errors';
 import { KafkaProducer } from '../../../shared/kafka/producer';
 import { loadProducerConfig } from '../../../shared/kafka/producer-config';
-import type { RetryClock } from '../../../shared/retry';
+import type { ProducerConfig } from '../../../shared/kafka/producer-config';
+import { virtualClock } from '../../support/virtual-clock';
+import type { VirtualClock } from '../../support/virtual-clock';
 
 const PARTITIONS = [0, 1, 2].map((partitionId) => ({
   partitionId,
@@ -24,42 +27,60 @@ const PARTITIONS = [0, 1, 2].map((partitionId) => ({
 const protocolError = (type: string): KafkaJSProtocolError =>
   new KafkaJSProtocolError({ type, code: 0, retriable: false, message: type } as unknown as Error);
 
+/** One produce request the double received. */
+interface Attempt {
+  readonly session: number;
+  readonly partition: number;
+  readonly values: string[];
+}
+
+/** How the double answers a request: an error, a promise of its own, or (undefined) an offset. */
+type Script = (attempt: Attempt, index: number) => Error | Promise<never> | undefined;
+
 /**
  * A kafkajs client double: each producer() is a new session (producer id);
- * sendBatch partitions the messages with the producer's partitioner, then
- * fails with the next scripted error or answers an offset per partition.
+ * each sendBatch is one partition's request (the producer sends per
+ * partition) and answers as the script says, else with base offset 100.
  */
-const fakeKafka = (failures: Error[]) => {
+const fakeKafka = (script: Script) => {
   const state = {
     sessions: 0,
     disconnects: 0,
-    attempts: [] as { session: number; partitions: number[] }[],
+    attempts: [] as Attempt[],
+    inFlight: 0,
+    maxInFlight: 0,
   };
-  const producer = (config?: KafkajsProducerConfig): Producer => {
+  const producer = (_config?: KafkajsProducerConfig): Producer => {
     state.sessions += 1;
     const session = state.sessions;
-    const partitioner = (config?.createPartitioner as ICustomPartitioner)();
     const fake: Partial<Producer> = {
       connect: () => Promise.resolve(),
       disconnect: () => {
         state.disconnects += 1;
         return Promise.resolve();
       },
-      sendBatch: ({ topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> => {
-        const partitions = topicMessages.flatMap(({ topic, messages }) =>
-          messages.map((message) => partitioner({ topic, partitionMetadata: PARTITIONS, message })),
-        );
-        state.attempts.push({ session, partitions });
-        const failure = failures.shift();
-        if (failure) return Promise.reject(failure);
-        return Promise.resolve(
-          [...new Set(partitions)].map((partition) => ({
-            topicName: 't',
-            partition,
-            errorCode: 0,
-            baseOffset: '100',
-          })),
-        );
+      sendBatch: async ({ topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> => {
+        const [{ topic, messages }] = topicMessages as [
+          { topic: string; messages: { partition?: number; value: unknown }[] },
+        ];
+        const partition = messages[0]?.partition ?? -1;
+        expect(messages.every((m) => m.partition === partition)).toBe(true);
+        const attempt: Attempt = {
+          session,
+          partition,
+          values: messages.map((m) => String(m.value)),
+        };
+        state.attempts.push(attempt);
+        state.inFlight += 1;
+        state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+        try {
+          const answer = script(attempt, state.attempts.length - 1);
+          if (answer instanceof Error) throw answer;
+          if (answer !== undefined) await answer;
+          return [{ topicName: topic, partition, errorCode: 0, baseOffset: '100' }];
+        } finally {
+          state.inFlight -= 1;
+        }
       },
     };
     return fake as Producer;
@@ -68,32 +89,51 @@ const fakeKafka = (failures: Error[]) => {
   return { kafka: kafka as Kafka, state };
 };
 
-const clock: RetryClock = { now: () => 0, sleep: () => Promise.resolve() };
-
-const producerOf = (kafka: Kafka) =>
+const producerOf = (kafka: Kafka, clock: VirtualClock, overrides: Partial<ProducerConfig> = {}) =>
   new KafkaProducer({
     kafka,
-    config: { ...loadProducerConfig({}), lingerMs: 0 },
+    config: { ...loadProducerConfig({}), lingerMs: 0, ...overrides },
     clock,
     random: () => 0,
+    partitionMetadata: (topics) => Promise.resolve(new Map(topics.map((t) => [t, PARTITIONS]))),
   });
 
-/** Keyless records: the default partitioner spreads them round-robin. */
-const keyless = [1, 2, 3].map((n) => ({ topic: 't', key: null, value: String(n) }));
+/** One record per partition of topic 't' (kafkajs' murmur2 of these keys: 0, 1 and 2). */
+const spread = [0, 1, 2].map((partition) => ({
+  topic: 't',
+  key: `k${partition}`,
+  value: String(partition),
+  partition,
+}));
 
-describe('KafkaProducer retry: which failures are re-sent, and on which producer session', () => {
+/** A promise that settles when the test says. */
+const deferred = () => {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<never>((r) => {
+    resolve = () => r(undefined as never);
+  });
+  return { promise, resolve };
+};
+
+describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not acknowledge', () => {
   it.each([
     ['a lost connection', new KafkaJSConnectionError('Connection error: read ECONNRESET')],
     ['a leader that moved', new KafkaJSProtocolError('NOT_LEADER_OR_FOLLOWER')],
-  ])('%s: re-sent after a reconnect', async (_, error) => {
-    const { kafka, state } = fakeKafka([error]);
+  ])(
+    '%s: only the failed partition is re-sent, on the same producer session (its sequence numbers let Kafka deduplicate)',
+    async (_, error) => {
+      const { kafka, state } = fakeKafka((attempt, i) => (i === 0 ? error : undefined));
+      const clock = virtualClock();
 
-    const positions = await producerOf(kafka).send(keyless);
+      const positions = await producerOf(kafka, clock).send(spread);
 
-    expect(positions).toHaveLength(3);
-    expect(state.attempts.map(({ session }) => session)).toEqual([1, 2]);
-    expect(state.disconnects).toBe(1);
-  });
+      expect(positions.map((p) => p.partition)).toEqual([0, 1, 2]);
+      expect(state.attempts.map((a) => a.partition)).toEqual([0, 1, 2, 0]);
+      expect(state.attempts.map((a) => a.session)).toEqual([1, 1, 1, 1]);
+      expect(state.disconnects).toBe(0);
+      expect(clock.slept).toEqual([100]);
+    },
+  );
 
   it.each([
     'OUT_OF_ORDER_SEQUENCE_NUMBER',
@@ -101,22 +141,112 @@ describe('KafkaProducer retry: which failures are re-sent, and on which producer
     'INVALID_PRODUCER_EPOCH',
     'INVALID_PRODUCER_ID_MAPPING',
     'PRODUCER_FENCED',
-  ])('%s (session refused, batch unwritten): re-sent on a new producer session', async (type) => {
-    const { kafka, state } = fakeKafka([protocolError(type)]);
+  ])(
+    '%s (session refused, batch unwritten): that partition is re-sent on a new producer session',
+    async (type) => {
+      const { kafka, state } = fakeKafka((attempt, i) =>
+        i === 1 ? protocolError(type) : undefined,
+      );
 
-    const positions = await producerOf(kafka).send(keyless);
+      const positions = await producerOf(kafka, virtualClock()).send(spread);
 
-    expect(positions).toHaveLength(3);
-    expect(state.attempts.map(({ session }) => session)).toEqual([1, 2]);
-    expect(state.disconnects).toBe(1);
-  });
+      expect(positions).toHaveLength(3);
+      expect(state.attempts.map((a) => [a.partition, a.session])).toEqual([
+        [0, 1],
+        [1, 1],
+        [2, 1],
+        [1, 2],
+      ]);
+      expect(state.disconnects).toBe(1);
+    },
+  );
 
   it('a refusal for good (record too large) is not retried and keeps the session', async () => {
-    const { kafka, state } = fakeKafka([protocolError('MESSAGE_TOO_LARGE')]);
+    const { kafka, state } = fakeKafka(() => protocolError('MESSAGE_TOO_LARGE'));
 
-    await expect(producerOf(kafka).send(keyless)).rejects.toBeInstanceOf(ProducerSendError);
+    await expect(producerOf(kafka, virtualClock()).send([spread[0]!])).rejects.toBeInstanceOf(
+      ProducerSendError,
+    );
     expect(state.attempts).toHaveLength(1);
     expect(state.sessions).toBe(1);
     expect(state.disconnects).toBe(0);
+  });
+
+  it('a partition that stays down fails alone: sendEach reports the others written, send throws', async () => {
+    const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED', {
+      code: 'ECONNREFUSED',
+    } as never);
+    const { kafka, state } = fakeKafka((attempt) =>
+      attempt.partition === 1 ? refused : undefined,
+    );
+    const clock = virtualClock();
+    const producer = producerOf(kafka, clock, { retries: 2 });
+
+    const outcomes = await producer.sendEach(spread);
+
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    // Refused before anything was sent: not written, a plain 503.
+    expect(outcomes[1]).toMatchObject({ ok: false, error: expect.any(KafkaUnavailableError) });
+    expect(state.attempts.filter((a) => a.partition === 1)).toHaveLength(3);
+    expect(state.attempts.filter((a) => a.partition !== 1)).toHaveLength(2);
+    await expect(producer.send(spread)).rejects.toBeInstanceOf(KafkaUnavailableError);
+  });
+
+  it('retries that run out after a request that may have been written fail as a delivery timeout ("may or may not")', async () => {
+    const { kafka } = fakeKafka((attempt, i) =>
+      i === 0
+        ? new KafkaJSRequestTimeoutError('Request Produce(key: 0, version: 7) timed out')
+        : protocolError('NOT_LEADER_OR_FOLLOWER'),
+    );
+    const producer = producerOf(kafka, virtualClock(), { retries: 1 });
+
+    const [outcome] = await producer.sendEach([spread[0]!]);
+
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: expect.any(DeliveryTimeoutError),
+    });
+    expect((outcome as { error: DeliveryTimeoutError }).error.details.reason).toBe('unconfirmed');
+  });
+
+  it('one request in flight per partition: a second call to the same partition waits for the first', async () => {
+    const first = deferred();
+    const { kafka, state } = fakeKafka((attempt, i) => (i === 0 ? first.promise : undefined));
+    const clock = virtualClock();
+    const producer = producerOf(kafka, clock);
+
+    const a = producer.send([spread[0]!]);
+    const b = producer.send([{ ...spread[0]!, value: 'second' }]);
+    const c = producer.send([spread[1]!]);
+    await c; // another partition is not held up
+    expect(state.attempts.map((x) => x.values[0])).toEqual(['0', '1']);
+    first.resolve();
+    await Promise.all([a, b]);
+
+    expect(state.attempts.map((x) => x.values[0])).toEqual(['0', '1', 'second']);
+    expect(state.maxInFlight).toBe(2);
+  });
+
+  it('answers within the delivery timeout: a request still in flight fails as "may or may not be written", one that never started as not written', async () => {
+    const stuck = deferred();
+    const { kafka, state } = fakeKafka((attempt, i) => (i === 0 ? stuck.promise : undefined));
+    const clock = virtualClock();
+    const producer = producerOf(kafka, clock, { deliveryTimeoutMs: 20_000 });
+
+    const inFlight = producer.sendEach([spread[0]!]);
+    const queued = producer.sendEach([{ ...spread[0]!, value: 'queued' }]);
+    const [timedOut] = await inFlight;
+    const [neverSent] = await queued;
+
+    expect(clock.now()).toBe(20_000);
+    expect(timedOut).toMatchObject({ ok: false, error: expect.any(DeliveryTimeoutError) });
+    expect((timedOut as { error: DeliveryTimeoutError }).error.details.reason).toBe('deadline');
+    expect(neverSent).toMatchObject({ ok: false, error: expect.any(KafkaUnavailableError) });
+    expect(neverSent).not.toMatchObject({ error: expect.any(DeliveryTimeoutError) });
+
+    // The cancelled request is never sent, even once the lane frees up.
+    stuck.resolve();
+    await producer.send([{ ...spread[0]!, value: 'later' }]);
+    expect(state.attempts.map((x) => x.values[0])).toEqual(['0', 'later']);
   });
 });

@@ -20,6 +20,7 @@ describe('producer configuration from the environment', () => {
       retryBackoffMs: 100,
       retryMaxBackoffMs: 1000,
       retryDeadlineMs: 5000,
+      deliveryTimeoutMs: 20_000,
       batchSizeBytes: 16_384,
       lingerMs: 0,
       compression: 'gzip',
@@ -50,6 +51,15 @@ describe('producer configuration from the environment', () => {
       acks: 1,
       idempotent: false,
     });
+  });
+
+  it("bounds the delivery timeout below API Gateway's 29-30 s integration timeout", () => {
+    expect(
+      loadProducerConfig({ KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS: '28000' }).deliveryTimeoutMs,
+    ).toBe(28_000);
+    expect(problemsOf({ KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS: '29000' })).toContain(
+      'KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS',
+    );
   });
 
   it('rejects idempotence without acks=all, naming the variable', () => {
