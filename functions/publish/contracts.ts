@@ -74,6 +74,22 @@ const published = (): Record<number, AnswerContract> => ({
   },
 });
 
+/** The request headers the publish routes read. */
+const publishHeaders = z.object({
+  'x-correlation-id': z
+    .string()
+    .regex(/^[\x20-\x7e]{0,256}$/, 'must be at most 256 printable ASCII characters')
+    .optional()
+    .meta({
+      description:
+        "the event's correlation id when the body has no `correlation_id` (else the API request id); echoed in the answer",
+    }),
+  traceparent: z.string().optional().meta({
+    description:
+      'W3C trace context of the caller: each event becomes a span of its trace (one that does not parse starts a new trace)',
+  }),
+});
+
 const flatAiResponse = aiResponseRequestSchema.meta({ id: 'AiResponseEventRequest' });
 const seedAiResponse = aiResponseSeedRequestSchema.meta({ id: 'AiResponseSeedEventRequest' });
 const genericEvent = genericEventRequestSchema.meta({ id: 'GenericEventRequest' });
@@ -82,6 +98,7 @@ const genericEvent = genericEventRequestSchema.meta({ id: 'GenericEventRequest' 
 export const publishContracts = {
   'POST /events/conversation': routeContract({
     operationId: 'publish_conversation_event',
+    headers: publishHeaders,
     description:
       'conversation.started, .message or .ended by `action`; the data fields at the top level, as the seed.',
     body: conversationRequestSchema.meta({ id: 'ConversationEventRequest' }),
@@ -89,6 +106,7 @@ export const publishContracts = {
   }),
   'POST /events/ai-response': routeContract({
     operationId: 'publish_ai_response_event',
+    headers: publishHeaders,
     description:
       "The response fields at the top level, or nested in `response_data` as the seed's body has them.",
     body: z.union([flatAiResponse, seedAiResponse]).meta({ id: 'AiResponseEventBody' }),
@@ -97,17 +115,20 @@ export const publishContracts = {
   }),
   'POST /events/business-analytics': routeContract({
     operationId: 'publish_business_analytics_event',
+    headers: publishHeaders,
     body: businessAnalyticsRequestSchema.meta({ id: 'BusinessAnalyticsEventRequest' }),
     answers: published,
   }),
   'POST /events/generic': routeContract({
     operationId: 'publish_event',
+    headers: publishHeaders,
     description: "Any event type; `data` is validated with the type's latest schema.",
     body: genericEvent,
     answers: published,
   }),
   'POST /events/batch': routeContract({
     operationId: 'publish_events',
+    headers: publishHeaders,
     description:
       'Each item is a GenericEventRequest, validated and published on its own: an invalid item fails alone (its result says why), as in Confluent REST Proxy.',
     body: batchRequestSchema.meta({ id: 'BatchEventRequest' }),

@@ -12,7 +12,7 @@ import { jsonResponse, problemOf, problemResponse, toHttpError } from '../../sha
 import { issuesOf, serveRoutes } from '../../shared/http/serve-route';
 import type { ContractHandler, ServedRoute } from '../../shared/http/serve-route';
 import { publishEvents, traceAttributes } from '../../shared/publish/publish';
-import { requestTrace } from '../../shared/http/request-log-context';
+import { CORRELATION_HEADER, requestTrace } from '../../shared/http/request-log-context';
 import { startTrace } from '../../shared/tracing/trace-context';
 import type { BatchItemResult, PublishedEvent } from '../../shared/publish/publish';
 import type { PublishContext } from '../../shared/publish/context';
@@ -41,19 +41,11 @@ export interface RouteDependencies {
 type Contracts = typeof publishContracts;
 type RouteHandler<K extends keyof Contracts> = ContractHandler<Contracts[K], RouteDependencies>;
 
+/** The body's correlation id, else the header's (its contract validated it), else the API request id. */
 const correlationIdOf = (event: JsonBodyEvent, fromBody: string | undefined): string => {
   if (fromBody !== undefined) return fromBody;
-  const header = event.headers?.['x-correlation-id']?.trim();
-  if (header !== undefined && header !== '') {
-    if (header.length > 256 || !/^[\x20-\x7e]+$/.test(header))
-      throw new UnprocessableEntityError([
-        {
-          path: 'headers.x-correlation-id',
-          message: 'must be at most 256 printable ASCII characters',
-        },
-      ]);
-    return header;
-  }
+  const header = event.headers?.[CORRELATION_HEADER]?.trim();
+  if (header !== undefined && header !== '') return header;
   return event.requestContext?.requestId ?? crypto.randomUUID();
 };
 

@@ -46,6 +46,7 @@ export interface RouteContract<
   B extends ZodType | undefined = ZodType | undefined,
   Q extends ZodType | undefined = ZodType | undefined,
   P extends ZodType | undefined = ZodType | undefined,
+  H extends ZodType | undefined = ZodType | undefined,
 > {
   /** Unique in the API, snake_case (e.g. `create_topic`). */
   readonly operationId: string;
@@ -63,6 +64,8 @@ export interface RouteContract<
   readonly query?: Q;
   /** Path parameters: a `z.object` with one string per `{param}` of the path. */
   readonly path?: P;
+  /** Request headers the route reads: a `z.object` keyed by lower-case name (all optional). */
+  readonly headers?: H;
   /**
    * Route-specific answers (its successes and the errors only it gives);
    * the answers every route shares (401, 403, 404, 405, 503, and 400, 413,
@@ -96,10 +99,23 @@ export const routeContract = <
   B extends ZodType | undefined = undefined,
   Q extends ZodType | undefined = undefined,
   P extends ZodType | undefined = undefined,
+  H extends ZodType | undefined = undefined,
 >(
-  contract: RouteContract<B, Q, P>,
-): RouteContract<B, Q, P> & { readonly body: B; readonly query: Q; readonly path: P } =>
-  contract as RouteContract<B, Q, P> & { readonly body: B; readonly query: Q; readonly path: P };
+  contract: RouteContract<B, Q, P, H>,
+): TypedContract<B, Q, P, H> => contract as TypedContract<B, Q, P, H>;
+
+/** A contract whose schemas' types are known (absent ones `undefined`). */
+export type TypedContract<
+  B extends ZodType | undefined,
+  Q extends ZodType | undefined,
+  P extends ZodType | undefined,
+  H extends ZodType | undefined,
+> = RouteContract<B, Q, P, H> & {
+  readonly body: B;
+  readonly query: Q;
+  readonly path: P;
+  readonly headers: H;
+};
 
 /**
  * An answer's headers, as {@link HeaderContract}s.

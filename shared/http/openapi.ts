@@ -76,7 +76,12 @@ const commonAnswers = (route: HttpRouteDefinition, contract: RouteContract): Ans
     answers[413] = { description: 'body too large' };
     answers[415] = { description: 'content-type is not application/json' };
   }
-  if (contract.body !== undefined || contract.query !== undefined || contract.path !== undefined)
+  if (
+    contract.body !== undefined ||
+    contract.query !== undefined ||
+    contract.path !== undefined ||
+    contract.headers !== undefined
+  )
     answers[422] = { description: 'the body or a parameter is invalid; `errors` names each field' };
   answers[503] = {
     description: 'Kafka is unavailable (or the answer took too long); retry after Retry-After',
@@ -140,6 +145,7 @@ export const generateOpenApi = (
       request: {
         ...(contract.path === undefined ? {} : { params: asParameters(contract.path) }),
         ...(contract.query === undefined ? {} : { query: asParameters(contract.query) }),
+        ...(contract.headers === undefined ? {} : { headers: asParameters(contract.headers) }),
         ...(contract.body === undefined
           ? {}
           : {

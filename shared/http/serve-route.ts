@@ -17,6 +17,7 @@ export interface RouteInput<C extends RouteContract> {
   readonly body: Parsed<C['body']>;
   readonly query: Parsed<C['query']>;
   readonly path: Parsed<C['path']>;
+  readonly headers: Parsed<C['headers']>;
   /** The request (headers, request context). */
   readonly event: JsonBodyEvent;
 }
@@ -109,6 +110,13 @@ export const serveRoute = <C extends RouteContract, D>(
         event.queryStringParameters ?? {},
         'query',
         'query parameters are invalid',
+      ),
+      // Lower-case names: the HTTP layer normalised them.
+      headers: parseOptional(
+        contract.headers,
+        event.headers ?? {},
+        'headers',
+        'request headers are invalid',
       ),
       body: parseOptional(body, event.jsonBody, '', 'request body does not match the schema'),
       event,
