@@ -13,6 +13,7 @@ import { ensureBroker, stopBroker } from './runtime/broker';
 import type { RunningService } from './runtime/service';
 import { registerSchemas, schemaRegistryUrl } from './schemas/registry';
 import { localServices } from './services';
+import { startOtlpTracing } from './tracing/otlp';
 
 /**
  * `npm start`: the whole platform locally. Starts (or reuses) the broker,
@@ -31,6 +32,13 @@ const main = async (): Promise<void> => {
   const config = loadKafkaConnectionConfig();
   const { platform: def, prefix } = loadPlatform();
   const kafka = createKafka({ config, clientId: 'xseven-local', logger });
+  const otlpEndpoint = readEnv(LocalEnv.OtlpEndpoint);
+  const tracing = startOtlpTracing({
+    ...(otlpEndpoint === undefined ? {} : { endpoint: otlpEndpoint }),
+    serviceName: readEnv(LocalEnv.OtelServiceName) ?? def.name,
+  });
+  if (otlpEndpoint !== undefined)
+    logger.info('spans exported over OTLP', { endpoint: otlpEndpoint });
 
   const report = await withAdmin(kafka, (admin) => provisionTopics(admin, def));
   logger.info('topics provisioned', { created: report.created, drift: report.drift });
@@ -57,6 +65,8 @@ const main = async (): Promise<void> => {
         .stop()
         .catch((error: unknown) => logger.error('service failed to stop', { name, error }));
     }
+    // The spans of the last requests and records are not lost with the process.
+    await tracing.stop().catch((error: unknown) => logger.warn('spans not exported', { error }));
     if (readEnv(LocalEnv.StopBroker)) await stopBroker();
     process.exit(0);
   };

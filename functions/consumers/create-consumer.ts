@@ -18,6 +18,7 @@ import { loadPlatform } from '../../shared/platform';
 import { checkEnvironment, FUNCTION_ENV_VARIABLES } from '../../shared/platform/env';
 import type { ConsumerDefinition, PlatformDefinition } from '../../shared/platform';
 import { loadConsumerEnv } from './consumer-env';
+import { xrayTracing } from '../../shared/tracing/xray';
 
 /** Options of {@link createConsumerHandler}. */
 export interface ConsumerHandlerOptions {
@@ -127,6 +128,7 @@ export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
   };
 
   const wrapped = middy<MSKEvent, BatchResponse, Error, Context>(handle)
+    .use(xrayTracing())
     .use(injectLambdaContext(logger))
     .use(flushMetricsAfter());
   if (env.XSEVEN_HANDLED_LOG !== undefined && outcomes !== undefined)

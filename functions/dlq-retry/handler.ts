@@ -24,6 +24,7 @@ import { loadPlatform } from '../../shared/platform';
 import { checkEnvironment, FUNCTION_ENV_VARIABLES } from '../../shared/platform/env';
 import { loadProducerConfig } from '../../shared/kafka/producer-config';
 import type { PlatformDefinition } from '../../shared/platform';
+import { xrayTracing } from '../../shared/tracing/xray';
 
 /** What an invocation reports (counts only: never payloads). */
 export interface DlqRetrySummary {
@@ -131,9 +132,9 @@ export const createDlqRetryHandler = (options: DlqRetryHandlerOptions = {}) => {
     logger.info('dlq retry run finished', { ...summary, trigger: parsed.data.source });
     return summary;
   };
-  const wrapped = middy<unknown, DlqRetrySummary, Error, Context>(dlqRetry).use(
-    flushMetricsAfter(),
-  );
+  const wrapped = middy<unknown, DlqRetrySummary, Error, Context>(dlqRetry)
+    .use(xrayTracing())
+    .use(flushMetricsAfter());
   // The local scheduler and the tests pass only the remaining time: all this handler and middy read.
   return (event: unknown, context: InvocationContext): Promise<DlqRetrySummary> =>
     wrapped(event, context as Context);

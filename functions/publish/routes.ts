@@ -14,6 +14,7 @@ import type { ContractHandler, ServedRoute } from '../../shared/http/serve-route
 import { publishEvents, traceAttributes } from '../../shared/publish/publish';
 import { CORRELATION_HEADER, requestTrace } from '../../shared/http/request-log-context';
 import { startTrace } from '../../shared/tracing/trace-context';
+import type { TraceContext } from '../../shared/tracing/trace-context';
 import type { BatchItemResult, PublishedEvent } from '../../shared/publish/publish';
 import type { PublishContext } from '../../shared/publish/context';
 import type { HttpRouteKey } from '../../shared/platform';
@@ -76,6 +77,12 @@ const newEvent = (
 /** The problem `code` of a 503 whose events may or may not be published. */
 const DELIVERY_TIMEOUT = 'DELIVERY_TIMEOUT';
 
+/** The request's span, parent of the events' spans (requestLogContext read or started it). */
+const traceOf = (event: JsonBodyEvent): { trace?: TraceContext } => {
+  const trace = requestTrace(event);
+  return trace === undefined ? {} : { trace };
+};
+
 /** Seconds a caller should wait before retrying when Kafka is unavailable. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -115,11 +122,16 @@ const responseOf = (p: PublishedEvent): PublishedResponse => ({
 
 /** Publishes one event; `dataValidated` when its route's request schema is the data schema, extended. */
 const publishOne = async (
+  event: JsonBodyEvent,
   input: NewEvent<EventType>,
   deps: RouteDependencies,
   dataValidated: boolean,
 ): Promise<APIGatewayProxyStructuredResultV2> => {
-  const [result] = await publishEvents([input], { context: deps.context(), dataValidated });
+  const [result] = await publishEvents([input], {
+    context: deps.context(),
+    dataValidated,
+    ...traceOf(event),
+  });
   if (result === undefined) throw new Error('no publish result');
   if (!result.ok) throw httpErrorOf(result.error);
   deps.logger.info('event published', {
@@ -140,6 +152,7 @@ const publishOne = async (
 const conversation: RouteHandler<'POST /events/conversation'> = ({ body, event }, deps) => {
   const { action, correlation_id, source, event_id, ...data } = body;
   return publishOne(
+    event,
     newEvent(event, CONVERSATION_EVENT_TYPE[action], data, { correlation_id, source, event_id }),
     deps,
     true,
@@ -150,6 +163,7 @@ const aiResponse: RouteHandler<'POST /events/ai-response'> = ({ body, event }, d
   const { correlation_id, source, event_id, ...data } =
     'response_data' in body ? flattenAiResponse(body) : body;
   return publishOne(
+    event,
     newEvent(event, 'ai.response.generated', data, { correlation_id, source, event_id }),
     deps,
     true,
@@ -162,6 +176,7 @@ const businessAnalytics: RouteHandler<'POST /events/business-analytics'> = (
 ) => {
   const { correlation_id, source, event_id, ...data } = body;
   return publishOne(
+    event,
     newEvent(event, 'business.analytics.update', data, { correlation_id, source, event_id }),
     deps,
     true,
@@ -170,7 +185,7 @@ const businessAnalytics: RouteHandler<'POST /events/business-analytics'> = (
 
 const generic: RouteHandler<'POST /events/generic'> = ({ body, event }, deps) => {
   const { event_type, data, ...options } = body;
-  return publishOne(newEvent(event, event_type, data, options), deps, false);
+  return publishOne(event, newEvent(event, event_type, data, options), deps, false);
 };
 
 const failedItem = (index: number, error: HttpError): BatchItemResponse => {
@@ -207,7 +222,7 @@ const batch: RouteHandler<'POST /events/batch'> = async ({ body, event }, deps) 
       ? []
       : await publishEvents(
           valid.map((v) => v.input),
-          { context: deps.context() },
+          { context: deps.context(), ...traceOf(event) },
         );
   let unavailable: HttpError | undefined;
   results.forEach((result, i) => {

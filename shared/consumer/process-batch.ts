@@ -15,6 +15,8 @@ import type { DecodedRecord } from './msk-record';
 import { eventIdOf, parseEventValue } from './parse-event';
 import { RecordContext } from './record-context';
 import { isThenable, raceTimeBound, recordTimeBudget } from './time-bound';
+import { tracingActive } from '../tracing/spans';
+import { recordHandlerSpan } from './record-span';
 
 /** The item identifier of ReportBatchItemFailures for Kafka. */
 export interface BatchItemFailure {
@@ -187,13 +189,19 @@ const processRecord = (
     return processed;
   }
   const ctx = new RecordContext(decoded, deps.logger, event);
+  // 0 unless a span sink is registered (OTLP locally, X-Ray in AWS): no span work otherwise.
+  const spanStart = tracingActive() ? Date.now() : 0;
   let pending: void | Promise<void>;
   try {
     pending = ctx.run(handlers, event);
   } catch (error) {
+    if (spanStart > 0)
+      recordHandlerSpan(decoded, event, deps.consumerGroup(decoded.topic), spanStart, error);
     return deadLetter(decoded, error, deps, now, processed, ctx.handler);
   }
   if (pending === undefined) {
+    if (spanStart > 0)
+      recordHandlerSpan(decoded, event, deps.consumerGroup(decoded.topic), spanStart);
     figures.processed += 1;
     return processed;
   }
@@ -201,10 +209,16 @@ const processRecord = (
   const label = () => recordLabel(decoded);
   return raceTimeBound(pending, budget, label, () => ctx.abort()).then(
     () => {
+      if (spanStart > 0)
+        recordHandlerSpan(decoded, event, deps.consumerGroup(decoded.topic), spanStart);
       figures.processed += 1;
       return processed;
     },
-    (error: unknown) => deadLetter(decoded, error, deps, now, processed, ctx.handler),
+    (error: unknown) => {
+      if (spanStart > 0)
+        recordHandlerSpan(decoded, event, deps.consumerGroup(decoded.topic), spanStart, error);
+      return deadLetter(decoded, error, deps, now, processed, ctx.handler);
+    },
   );
 };
 

@@ -17,6 +17,7 @@ import { jsonRequestBody } from './json-body';
 import type { JsonBodyEvent } from './json-body';
 import { problemJsonErrors } from './problem-middleware';
 import { requestLogContext } from './request-log-context';
+import { xrayTracing } from '../tracing/xray';
 import { requestRouter } from './router';
 import type { RouteMatch } from './router';
 
@@ -102,6 +103,7 @@ export const createHttpHandler = (options: HttpHandlerOptions): HttpApiHandler =
     return implementation(event, route);
   };
   return middy<RoutedEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(xrayTracing() as Middleware)
     .use(requestLogContext({ logger: options.logger }) as Middleware)
     .use(problemJsonErrors({ logger: options.logger }) as Middleware)
     .use(flushMetricsAfter())

@@ -1,7 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { parseTraceparent, startTrace, TraceHeader } from '../tracing/trace-context';
+import { childSpan, parseTraceparent, startTrace, TraceHeader } from '../tracing/trace-context';
+import { recordSpan, SpanKind, tracingActive } from '../tracing/spans';
 import type { TraceContext } from '../tracing/trace-context';
 
 /** The header a caller names its correlation id in. */
@@ -11,6 +12,8 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 const REQUEST_KEYS = ['correlation_id', 'trace_id'];
 
 const traces = new WeakMap<object, TraceContext>();
+/** When a request began and the caller's span, for its server span (only while spans are wanted). */
+const starts = new WeakMap<object, { startMs: number; parentSpanId?: string }>();
 
 /**
  * The trace a request belongs to: the caller's `traceparent` (and
@@ -50,15 +53,49 @@ export const requestLogContext = (options: {
 }): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => {
   const { logger } = options;
   const clear = (): void => logger.removeKeys(REQUEST_KEYS);
+  // The request's own span (a child of the caller's), reported once answered.
+  const finish = (event: APIGatewayProxyEventV2, status: number | undefined): void => {
+    const started = starts.get(event);
+    const trace = traces.get(event);
+    if (started === undefined || trace === undefined) return;
+    recordSpan({
+      // API Gateway's route key is the route template with its method (`POST /api/v1/kafka/events/batch`).
+      name:
+        event.routeKey !== undefined && event.routeKey !== '$default'
+          ? event.routeKey
+          : `${event.requestContext?.http?.method ?? 'HTTP'} ${event.rawPath ?? ''}`,
+      kind: SpanKind.Server,
+      traceId: trace.traceId,
+      spanId: trace.spanId,
+      ...(started.parentSpanId === undefined ? {} : { parentSpanId: started.parentSpanId }),
+      flags: trace.flags,
+      startMs: started.startMs,
+      endMs: Date.now(),
+      attributes: {
+        'http.request.method': event.requestContext?.http?.method ?? '',
+        'url.path': event.rawPath ?? '',
+        ...(status === undefined ? {} : { 'http.response.status_code': status }),
+      },
+      ...(status === undefined || status >= 500
+        ? { error: `answered ${status ?? 'nothing'}` }
+        : {}),
+    });
+  };
   return {
     before: function requestLogContextBefore(request): void {
       const { event } = request;
-      const trace =
-        parseTraceparent(
-          headerOf(event, TraceHeader.Traceparent),
-          headerOf(event, TraceHeader.Tracestate),
-        ) ?? startTrace();
+      const incoming = parseTraceparent(
+        headerOf(event, TraceHeader.Traceparent),
+        headerOf(event, TraceHeader.Tracestate),
+      );
+      // The request is a span of the caller's trace (its child), or the root of a new one.
+      const trace = incoming === undefined ? startTrace() : childSpan(incoming);
       traces.set(event, trace);
+      if (tracingActive())
+        starts.set(event, {
+          startMs: Date.now(),
+          ...(incoming === undefined ? {} : { parentSpanId: incoming.spanId }),
+        });
       const correlationId =
         headerOf(event, CORRELATION_HEADER)?.trim() || event.requestContext?.requestId;
       logger.appendKeys({
@@ -66,7 +103,13 @@ export const requestLogContext = (options: {
         trace_id: trace.traceId,
       });
     },
-    after: clear,
-    onError: clear,
+    after: function requestLogContextAfter(request): void {
+      finish(request.event, request.response?.statusCode);
+      clear();
+    },
+    onError: function requestLogContextOnError(request): void {
+      finish(request.event, request.response?.statusCode);
+      clear();
+    },
   };
 };

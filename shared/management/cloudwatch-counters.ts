@@ -2,6 +2,7 @@ import { ALERT_WINDOW_MINUTES, emfMetricName, MetricName } from '../platform/met
 import { CounterOrigin } from './counters';
 import type { CounterReport, CounterSeries, CounterSource } from './counters';
 import { CounterSourceError } from './errors';
+import { captureAwsClient } from '../tracing/xray';
 
 /** The statistics read per metric: a counter's value is its Sum, a timing's average Sum ÷ SampleCount. */
 export const CloudWatchStat = { sum: 'Sum', count: 'SampleCount', max: 'Maximum' } as const;
@@ -189,7 +190,7 @@ export const cloudWatchCounters = (options: CloudWatchCountersOptions): CounterS
  */
 export const cloudWatchApi = async (): Promise<CloudWatchApi> => {
   const sdk = await import('@aws-sdk/client-cloudwatch');
-  const client = new sdk.CloudWatchClient({});
+  const client = captureAwsClient(new sdk.CloudWatchClient({}));
   return {
     getMetricData: (input) =>
       client.send(

@@ -1,5 +1,6 @@
 import type { EsmControl } from './runtime-hooks';
 import { EsmTransitionError } from './errors';
+import { captureAwsClient } from '../tracing/xray';
 
 /**
  * Stops whatever event source mapping consumes with a group, so that the
@@ -160,7 +161,7 @@ export const awsEsmGate = (options: AwsEsmGateOptions): EsmGate => {
  */
 export const lambdaEsmApi = async (): Promise<EsmApi> => {
   const sdk = await import('@aws-sdk/client-lambda');
-  const client = new sdk.LambdaClient({});
+  const client = captureAwsClient(new sdk.LambdaClient({}));
   return {
     list: (input) => client.send(new sdk.ListEventSourceMappingsCommand({ ...input })),
     update: (input) => client.send(new sdk.UpdateEventSourceMappingCommand({ ...input })),

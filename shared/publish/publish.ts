@@ -13,6 +13,7 @@ import { MAX_RECORD_BYTES } from '../platform/limits';
 import { defaultPublishContext } from './context';
 import type { PublishContext } from './context';
 import { EventTooLargeError } from './errors';
+import { recordSendSpans } from './send-spans';
 import { childSpan, formatTraceparent } from '../tracing/trace-context';
 import type { TraceContext } from '../tracing/trace-context';
 
@@ -222,7 +223,21 @@ export const publishEvent = async <T extends EventType>(
     context.platform,
     context.maxRecordBytes,
   );
-  const [position] = await context.producer.send([prepared.record]);
+  const startMs = Date.now();
+  const parent = options.trace === undefined ? {} : { parentSpanId: options.trace.spanId };
+  let positions: readonly { partition: number; offset: string }[];
+  try {
+    positions = await context.producer.send([prepared.record]);
+  } catch (error) {
+    recordSendSpans([prepared], { startMs, ...parent, outcomes: [{ ok: false, error }] });
+    throw error;
+  }
+  const [position] = positions;
+  recordSendSpans([prepared], {
+    startMs,
+    ...parent,
+    ...(position === undefined ? {} : { outcomes: [{ ok: true, position }] }),
+  });
   if (position === undefined) throw new Error('the producer returned no position');
   return published(prepared, position);
 };
@@ -253,6 +268,8 @@ export const publishEvents = async (
     readonly context?: PublishContext;
     /** The data of every event was parsed with its type's current schema ({@link prepareEvent}). */
     readonly dataValidated?: boolean;
+    /** The span the events' spans are children of (the publishing request's). @default none */
+    readonly trace?: TraceContext;
   } = {},
 ): Promise<BatchItemResult[]> => {
   const context = options.context ?? defaultPublishContext();
@@ -274,10 +291,14 @@ export const publishEvents = async (
     }
   });
   let failure: XsevenError | undefined;
+  const parent = options.trace === undefined ? {} : { parentSpanId: options.trace.spanId };
   for (const chunk of chunksOf(ready, context.maxRecordBytes ?? MAX_RECORD_BYTES)) {
     if (failure === undefined) {
       // Per record: a partition Kafka did not confirm fails alone; the others are written.
-      const outcomes = await context.producer.sendEach(chunk.map((r) => r.prepared.record));
+      const startMs = Date.now();
+      const sent = chunk.map((r) => r.prepared);
+      const outcomes = await context.producer.sendEach(sent.map((p) => p.record));
+      recordSendSpans(sent, { startMs, ...parent, outcomes });
       chunk.forEach(({ index, prepared }, i) => {
         const outcome = outcomes[i];
         if (outcome?.ok === true)

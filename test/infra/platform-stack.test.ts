@@ -134,6 +134,23 @@ describe('the default stack (provisioned MSK)', () => {
     }
   });
 
+  it('lets every function write its X-Ray segments (active tracing, Powertools Tracer)', () => {
+    const policies = Object.values(resourcesOf(synth.template, 'AWS::IAM::Policy'));
+    for (const [id, fn] of Object.entries(platformFunctions())) {
+      expect([id, fn.Properties.TracingConfig]).toEqual([id, { Mode: 'Active' }]);
+      const role = JSON.stringify(fn.Properties.Role);
+      const xray = policies
+        .filter((p) =>
+          JSON.stringify(p.Properties.Roles).includes(
+            role.replace(/^\{"Fn::GetAtt":\["([^"]+)".*$/, '$1'),
+          ),
+        )
+        .flatMap((p) => statementsOf(p))
+        .flatMap((st) => actionsOf(st));
+      expect([id, xray]).toEqual([id, expect.arrayContaining(['xray:PutTraceSegments'])]);
+    }
+  });
+
   it('bundles each function with esbuild into a minified file with a source map', () => {
     const outdir = synth.app.outdir;
     const bundles = readdirSync(outdir).filter((d) => existsSync(join(outdir, d, 'index.js.map')));

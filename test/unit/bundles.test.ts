@@ -5,8 +5,12 @@ import { FunctionEntry, platform } from '../../shared/platform';
 const ROOT = join(__dirname, '..', '..');
 const BUDGET_BYTES = 1024 * 1024;
 
-/** Never in a Lambda: the CDK app, and the local runtime (emulators, broker scripts). */
-const NEVER = /aws-cdk-lib|constructs|^local\//;
+/**
+ * Never in a Lambda: the CDK app, the local runtime (emulators, broker
+ * scripts) and its OpenTelemetry SDK and exporter (X-Ray traces in AWS; the
+ * OpenTelemetry API itself comes with prom-client, which requires it).
+ */
+const NEVER = /aws-cdk-lib|constructs|^local\/|@opentelemetry\/(?!api\/)/;
 
 /** Every Lambda of the stack, with what it must never pull in besides {@link NEVER}. */
 const lambdas: readonly (readonly [name: string, entry: string, forbidden: RegExp])[] = [
@@ -36,6 +40,24 @@ describe('Lambda bundles (built as the CDK stack builds them)', () => {
     },
     30_000,
   );
+
+  it('carries Powertools Tracer for X-Ray, loaded on the first invocation, not at init', async () => {
+    const { inputs, metafile } = await bundleLambda(join(ROOT, FunctionEntry.publish));
+    expect(inputs.some((i) => i.includes('@aws-lambda-powertools/tracer'))).toBe(true);
+    // Only a dynamic import reaches it: the bundle does not evaluate it when it loads.
+    const importers = Object.entries(metafile.inputs).filter(
+      ([path, input]) =>
+        !path.includes('@aws-lambda-powertools/tracer') &&
+        input.imports.some((i) => i.path.includes('@aws-lambda-powertools/tracer/lib')),
+    );
+    expect(importers.map(([path]) => path)).toEqual(['shared/tracing/xray.ts']);
+    const kinds = importers.flatMap(([, input]) =>
+      input.imports
+        .filter((i) => i.path.includes('@aws-lambda-powertools/tracer'))
+        .map((i) => i.kind),
+    );
+    expect(new Set(kinds)).toEqual(new Set(['dynamic-import']));
+  }, 30_000);
 
   it('detects a local/ module in a bundle (the rule is not vacuous)', async () => {
     const { inputs } = await bundleLambda(join(ROOT, 'local/provision.ts'));

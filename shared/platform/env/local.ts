@@ -115,6 +115,19 @@ export const LocalEnv = {
     z.string().min(1).optional(),
     "The local ESM's stand-in for the S3 on-failure bucket (relative paths from the working directory); default `.xseven/on-failure` in the repository",
   ),
+  OtlpEndpoint: envVar(
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    'An OpenTelemetry collector: the local runtime exports its spans (publish, consumer, request) to `<endpoint>/v1/traces` over OTLP/HTTP (JSON); unset: no spans, the trace ids are in the logs',
+  ),
+  OtelServiceName: envVar(
+    'OTEL_SERVICE_NAME',
+    z.string().min(1).optional(),
+    "`service.name` of the exported spans; default the definition's name",
+  ),
   SchemaRegistryUrl: envVar(
     'SCHEMA_REGISTRY_URL',
     z

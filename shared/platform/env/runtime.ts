@@ -46,6 +46,11 @@ export const PlatformEnv = {
     z.string().min(1).optional(),
     'Set by Lambda: its presence selects the AWS behaviour (EMF, CloudWatch counters, ESM API)',
   ),
+  TraceEnabled: envVar(
+    'POWERTOOLS_TRACE_ENABLED',
+    z.enum(['true', 'false', 'TRUE', 'FALSE', '1', '0']).optional(),
+    'In AWS, `false` turns off the X-Ray subsegments of Powertools Tracer (Kafka sends, handler calls, AWS SDK calls); on by default under active tracing',
+  ),
   SchemaRegistryName: envVar(
     'XSEVEN_SCHEMA_REGISTRY_NAME',
     z.string().min(1).optional(),
