@@ -343,11 +343,6 @@ export const statusSchema = lazySchema(() =>
     .meta({ id: 'Status' }),
 );
 
-/** /status when the broker does not answer (a 503 with the same media type as its 200). */
-export const statusDownSchema = lazySchema(() =>
-  z.strictObject({ status: z.literal('down'), detail: z.string() }).meta({ id: 'StatusDown' }),
-);
-
 const timingSchema = () =>
   z.strictObject({ count: count(), sum: z.number(), avg: z.number(), max: z.number() });
 

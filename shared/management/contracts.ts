@@ -51,8 +51,7 @@ export const managementContracts = {
     answers: () => ({
       200: json('the cluster, topics, consumers, DLQ and alerts', answer.statusSchema()),
       503: {
-        description: 'the broker is unreachable',
-        body: answer.statusDownSchema(),
+        description: 'the broker is unreachable (code BROKER_UNREACHABLE)',
         headers: { 'Retry-After': header('seconds to wait', 'integer') },
       },
     }),

@@ -1,4 +1,4 @@
-import { UnprocessableEntityError } from '../http/errors';
+import { ServiceUnavailableError, UnprocessableEntityError } from '../http/errors';
 import { jsonResponse } from '../http/problem';
 import { MetricName } from '../platform/metrics';
 import type { HttpRouteKey } from '../platform';
@@ -110,11 +110,11 @@ const status: RouteHandler<'GET /status'> = async (_input, context) => {
     snapshot = await withTimeout(snapshotOf(context), 25_000, 'the cluster status');
   } catch (error) {
     context.logger.warn('status: the cluster is unreachable', { error });
-    return jsonResponse(
-      503,
-      { status: 'down', detail: 'the broker is unreachable' },
-      { 'retry-after': '5' },
-    );
+    // problem+json as every error answer; "down" is what the 200's `status` would have said.
+    throw new ServiceUnavailableError('the broker is unreachable: the cluster status is down', 5, {
+      code: 'BROKER_UNREACHABLE',
+      cause: error,
+    });
   }
   const groups = new Map(snapshot.groups.map((g) => [g.groupId, g]));
   return jsonResponse(200, {

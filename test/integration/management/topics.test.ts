@@ -337,7 +337,9 @@ describe('management API: health and status on the real broker', () => {
         lambdaContext(),
       );
       expect(status.statusCode).toBe(503);
-      expect(bodyOf(status)).toMatchObject({ status: 'down' });
+      expect(status.headers?.['content-type']).toBe('application/problem+json');
+      expect(bodyOf(status)).toMatchObject({ status: 503, code: 'BROKER_UNREACHABLE' });
+      expect(status.headers?.['retry-after']).toBe('5');
     } finally {
       await unreachable.close();
     }
