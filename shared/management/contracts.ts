@@ -23,6 +23,11 @@ const flag = (description: string) =>
 
 const json = (description: string, body: z.ZodType): AnswerContract => ({ description, body });
 
+/** 403 of the routes that act only on the topics the management role has in AWS (topic-access.ts). */
+const notAdministeredAnswer = (access: 'read' | 'operate'): AnswerContract => ({
+  description: `not a topic of the definition nor under access.apiTopicPrefix (the management role's rights in AWS), or the caller lacks the ${access} access`,
+});
+
 const location = { Location: header('the topic, `{base}/topics/{name}`') };
 
 /** The management routes' contracts, by route key below the API base path. */
@@ -116,10 +121,7 @@ export const managementContracts = {
         'the topic once the broker shows the change; with validate_only, the topic as it would be',
         z.union([answer.topicDetailSchema(), answer.topicPatchValidationSchema()]),
       ),
-      403: {
-        description:
-          "not a topic of the definition nor under access.apiTopicPrefix (the management role's rights in AWS), or the caller lacks the operate access",
-      },
+      403: notAdministeredAnswer('operate'),
       404: { description: 'no such topic in this environment' },
       409: { description: 'the increase would take the cluster beyond its partition budget' },
       422: {
@@ -136,20 +138,20 @@ export const managementContracts = {
     query: browseQuerySchema,
     answers: () => ({
       200: json('a page of records', answer.messagePageSchema()),
-      403: {
-        description:
-          "not a topic of the definition nor under access.apiTopicPrefix (the management role's rights in AWS), or the caller lacks the read access",
-      },
+      403: notAdministeredAnswer('read'),
       404: { description: 'no such topic in this environment' },
       422: { description: 'a parameter is invalid or names no partition of the topic' },
     }),
   }),
   'DELETE /topics/{name}': routeContract({
     operationId: 'delete_topic',
+    description:
+      "Only the definition's topics (protected ones with force) and those under access.apiTopicPrefix.",
     path: z.object({ name: z.string() }),
     query: z.object({ force: flag('delete a protected topic of the definition') }),
     answers: () => ({
       200: json('deleted', answer.topicDeletedSchema()),
+      403: notAdministeredAnswer('operate'),
       404: { description: 'no such topic in this environment' },
       409: { description: 'a protected topic of the definition, without force' },
     }),

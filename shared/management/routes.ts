@@ -27,7 +27,8 @@ import type { Readiness } from './readiness';
 import { overallStatus, takeSnapshot } from './snapshot';
 import type { MonitoringSnapshot } from './snapshot';
 import { topicDetailRoute, topicMessagesRoute, topicPatchRoute } from './topic-routes';
-import { createTopic, deleteTopic, topicNameSchema } from './topics';
+import { notAdministered, requireAdministered, scopedTopic } from './topic-access';
+import { createTopic, deleteTopic } from './topics';
 
 const snapshotOf = async (context: ManagementContext): Promise<MonitoringSnapshot> =>
   takeSnapshot({
@@ -243,19 +244,10 @@ const postTopic: RouteHandler<'POST /topics'> = async ({ body }, context) => {
     throw new UnprocessableEntityError([
       { path: 'name', message: `must start with this environment's prefix "${context.prefix}"` },
     ]);
-  // The management role may create only these in AWS (MSK IAM grants
-  // `topic/<cluster>/<apiTopicPrefix>*`); the definition's own topics stay manageable.
-  const { apiTopicPrefix } = context.platform.access;
-  if (
-    !body.name.startsWith(apiTopicPrefix) &&
-    !context.platform.topics.some((t) => t.name === body.name)
-  )
-    throw new UnprocessableEntityError([
-      {
-        path: 'name',
-        message: `must start with "${apiTopicPrefix}" (access.apiTopicPrefix: the topics the API creates), or be a topic of the platform definition`,
-      },
-    ]);
+  // The rule of PATCH and DELETE (topic-access.ts); here the body names the topic: 422 on `name`.
+  const notAllowed = notAdministered(context.platform, body.name);
+  if (notAllowed !== undefined)
+    throw new UnprocessableEntityError([{ path: 'name', message: notAllowed }]);
   const outcome = await createTopic(await context.admin(), body, context.config.partitionBudget);
   const location = { location: `${context.platform.apiBasePath}/topics/${body.name}` };
   switch (outcome.kind) {
@@ -276,15 +268,14 @@ const postTopic: RouteHandler<'POST /topics'> = async ({ body }, context) => {
 };
 
 const removeTopic: RouteHandler<'DELETE /topics/{name}'> = async ({ path, query }, context) => {
-  // A name Kafka could not hold names no topic: 404, as an unknown one.
-  const name = topicNameSchema.safeParse(path.name);
-  if (!name.success) throw new UnknownTopicError(path.name);
+  const name = scopedTopic(path.name, context.prefix);
+  requireAdministered(context.platform, name);
   const { force } = query;
   const result = await deleteTopic(
     await context.admin(),
     context.platform,
     context.prefix,
-    name.data,
+    name,
     force,
   );
   context.logger.info('topic deleted', { ...result });

@@ -22,10 +22,27 @@ export const scopedTopic = (raw: string, prefix: string): string => {
 };
 
 /**
- * Refuses (403) to alter or read the records of a topic the management role
- * has no MSK IAM rights on in AWS: only the definition's topics and those
- * under `access.apiTopicPrefix` (infra `managementKafkaAccess`). Checked
- * locally too, where the broker has no ACLs, so the API behaves the same.
+ * Why the management API may not alter, delete or read the records of a
+ * topic, or undefined when it may: only the definition's topics and those
+ * under `access.apiTopicPrefix` are the management role's in AWS (MSK IAM,
+ * infra `managementKafkaAccess`). Checked locally too, where the broker has
+ * no ACLs, so the API behaves the same. The one rule of `POST /topics`
+ * (422 naming `name`: the body names it), `PATCH` and `DELETE
+ * /topics/{name}` and `/messages` (403, {@link requireAdministered}).
+ *
+ * @example
+ * ```ts
+ * notAdministered(platform, 'orders'); // 'the management API alters ... "api." ...'
+ * ```
+ */
+export const notAdministered = (def: PlatformDefinition, topic: string): string | undefined =>
+  topic.startsWith(def.access.apiTopicPrefix) || def.topics.some((t) => t.name === topic)
+    ? undefined
+    : `the management API creates, alters, deletes and reads only the definition's topics and those starting with "${def.access.apiTopicPrefix}" (access.apiTopicPrefix), the topics its role may use in AWS`;
+
+/**
+ * Refuses (403) a topic of the path {@link notAdministered} names: a
+ * caller's mistake, answered before Kafka would refuse it in AWS.
  *
  * @example
  * ```ts
@@ -33,9 +50,6 @@ export const scopedTopic = (raw: string, prefix: string): string => {
  * ```
  */
 export const requireAdministered = (def: PlatformDefinition, topic: string): void => {
-  if (topic.startsWith(def.access.apiTopicPrefix) || def.topics.some((t) => t.name === topic))
-    return;
-  throw new ForbiddenError(
-    `the management API alters and reads only the definition's topics and those starting with "${def.access.apiTopicPrefix}" (access.apiTopicPrefix), the topics its role may use in AWS`,
-  );
+  const problem = notAdministered(def, topic);
+  if (problem !== undefined) throw new ForbiddenError(problem);
 };

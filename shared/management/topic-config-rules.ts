@@ -1,6 +1,9 @@
+import type * as z from 'zod';
+
 /**
- * The topic configs `PATCH /topics/{name}` may change, each with the values
- * Kafka accepts for it (Kafka 3.9's `TopicConfig` / `LogConfig` docs:
+ * The topic configs `POST /topics` may set and `PATCH /topics/{name}` may
+ * change (one rule set for both), each with the values Kafka accepts for it
+ * (Kafka 3.9's `TopicConfig` / `LogConfig` docs:
  * https://kafka.apache.org/39/documentation.html#topicconfigs). Checked
  * before Kafka sees the request, so a typo or a bad value is a 422 naming
  * the config rather than a broker refusal. Left out on purpose: the
@@ -71,6 +74,14 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** Why one config value is refused, or undefined; null (remove the override) needs a known name only. */
+const problemOf = (name: string, value: string | null): string | undefined => {
+  const rule = Object.hasOwn(TOPIC_CONFIG_RULES, name) ? TOPIC_CONFIG_RULES[name] : undefined;
+  if (rule === undefined)
+    return `not a topic config the API sets (one of ${Object.keys(TOPIC_CONFIG_RULES).join(', ')})`;
+  return value === null ? undefined : rule(value);
+};
+
 /**
  * The problems of a set of config changes (null values remove the topic's
  * own value, going back to the broker default, and need a known name only).
@@ -82,14 +93,26 @@ export interface ConfigProblem {
  */
 export const configProblems = (changes: Readonly<Record<string, string | null>>): ConfigProblem[] =>
   Object.entries(changes).flatMap(([name, value]): ConfigProblem[] => {
-    const rule = Object.hasOwn(TOPIC_CONFIG_RULES, name) ? TOPIC_CONFIG_RULES[name] : undefined;
-    if (rule === undefined)
-      return [
-        {
-          path: `configs.${name}`,
-          message: `not a topic config the API changes (one of ${Object.keys(TOPIC_CONFIG_RULES).join(', ')})`,
-        },
-      ];
-    const problem = value === null ? undefined : rule(value);
+    const problem = problemOf(name, value);
     return problem === undefined ? [] : [{ path: `configs.${name}`, message: problem }];
   });
+
+/**
+ * The same rules as a zod refinement of a `configs` object, for a request
+ * schema (`POST /topics`): each problem is an issue at the config's name,
+ * so the 422 names `configs.<name>` as for `PATCH`.
+ *
+ * @example
+ * ```ts
+ * z.record(z.string(), z.string()).superRefine(refineTopicConfigs);
+ * ```
+ */
+export const refineTopicConfigs = (
+  changes: Readonly<Record<string, string | null>>,
+  ctx: z.RefinementCtx,
+): void => {
+  for (const [name, value] of Object.entries(changes)) {
+    const message = problemOf(name, value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', path: [name], message });
+  }
+};

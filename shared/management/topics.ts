@@ -7,6 +7,7 @@ import { describeTopics, inScope } from './cluster';
 import type { TopicInfo } from './cluster';
 import type { PartitionBudget } from './config';
 import { checkClusterBudget, checkRequestBudget } from './partition-budget';
+import { refineTopicConfigs, TOPIC_CONFIG_RULES } from './topic-config-rules';
 import {
   TopicExistsError,
   TopicProtectedError,
@@ -28,12 +29,15 @@ export const createTopicRequestSchema = z
     partitions: z.number().int().min(1).max(10_000).default(1),
     /** Defaults to min(3, brokers). */
     replication_factor: z.number().int().min(1).max(32).optional(),
+    /** The configs PATCH /topics/{name} may set, with the same value checks (topic-config-rules.ts). */
     configs: z
       .record(
-        z.string().regex(/^[a-z][a-z0-9.]*$/, 'config names look like "retention.ms"'),
-        z.union([z.string(), z.number(), z.boolean()]).transform(String),
+        z.string().min(1).max(255),
+        z.union([z.string().max(4096), z.number(), z.boolean()]).transform(String),
       )
-      .default({}),
+      .superRefine(refineTopicConfigs)
+      .default({})
+      .describe(`config name to value; one of ${Object.keys(TOPIC_CONFIG_RULES).join(', ')}`),
     /** Ask the broker to validate the request without creating the topic. */
     validate_only: z.boolean().default(false),
   })

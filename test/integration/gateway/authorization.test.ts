@@ -113,7 +113,12 @@ describe('authorization through the local gateway (real handlers, real broker)',
     async (mode) => {
       expect((await call(mode, 'GET', '/topics', OPERATOR)).status).toBe(200);
       // Authorized to operate: the unknown topic is the only reason for the 404.
-      const missing = await call(mode, 'DELETE', '/topics/no-such-topic', OPERATOR);
+      const missing = await call(
+        mode,
+        'DELETE',
+        `/topics/${def.access.apiTopicPrefix}no-such-topic`,
+        OPERATOR,
+      );
       expect(missing.status).toBe(404);
       expect(missing.body).toMatchObject({ code: 'TOPIC_NOT_FOUND' });
       expect((await call(mode, 'POST', '/events/generic', OPERATOR)).status).toBe(200);

@@ -3,7 +3,7 @@ import { ConfigResourceTypes } from 'kafkajs';
 import { createManagementHandler } from '../../../shared/management/app';
 import { esmGroupId, Topic } from '../../../shared/platform';
 import { bodyOf, lambdaContext, managementEvent } from './events';
-import { startHarness } from './harness';
+import { createScratchTopic, startHarness } from './harness';
 import { authorizers } from '../../support/authorizers';
 import { invokeDocumented } from '../../support/openapi-contract';
 import type { Harness } from './harness';
@@ -116,7 +116,24 @@ describe('management API: topics on the real broker', () => {
       },
     });
     expect(badConfig.statusCode).toBe(422);
-    expect(bodyOf(badConfig)).toMatchObject({ errors: [{ path: 'configs' }] });
+    expect(bodyOf(badConfig)).toMatchObject({
+      errors: [{ path: 'configs.cleanup.policy', message: expect.stringContaining('delete') }],
+    });
+    // The allow-list of PATCH /topics/{name} (topic-config-rules.ts): a name outside it, a bad value.
+    const configs = await h.call('topics-create', {
+      body: {
+        name: `${h.def.access.apiTopicPrefix}cfg`,
+        replication_factor: 1,
+        configs: { 'retention.msec': 1, 'retention.ms': -2, 'min.insync.replicas': 1 },
+      },
+    });
+    expect(configs.statusCode).toBe(422);
+    expect(
+      bodyOf<{ errors: { path: string }[] }>(configs)
+        .errors.map((e) => e.path)
+        .sort(),
+    ).toEqual(['configs.retention.ms', 'configs.retention.msec']);
+    expect(await h.admin.listTopics()).not.toContain(`${h.def.access.apiTopicPrefix}cfg`);
 
     const badName = await h.call('topics-create', { body: { name: `${h.prefix}bad name!` } });
     expect(badName.statusCode).toBe(422);
@@ -217,7 +234,7 @@ describe('management API: topics on the real broker', () => {
     expect(recreated.statusCode).toBe(201);
   });
 
-  it('deletes an unprotected topic and answers 404 for an unknown one', async () => {
+  it('deletes an unprotected topic; 404 for an unknown one, 403 for one neither of the definition nor under access.apiTopicPrefix', async () => {
     const name = `${h.def.access.apiTopicPrefix}scratch`;
     expect(
       (await h.call('topics-create', { body: { name, replication_factor: 1 } })).statusCode,
@@ -226,8 +243,24 @@ describe('management API: topics on the real broker', () => {
     expect(deleted.statusCode).toBe(200);
     expect(await h.admin.listTopics()).not.toContain(name);
 
-    const unknown = await h.call('topics-delete', { pathParameters: { name: `${h.prefix}nope` } });
+    const unknown = await h.call('topics-delete', {
+      pathParameters: { name: `${h.def.access.apiTopicPrefix}nope` },
+    });
     expect(unknown.statusCode).toBe(404);
+    // The rule of PATCH: the management role may not delete it in AWS, so not locally either.
+    const other = `${h.prefix}not-administered`;
+    await createScratchTopic(h.admin, other, 1);
+    const forbidden = await h.call('topics-delete', {
+      pathParameters: { name: other },
+      query: { force: 'true' },
+    });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.headers?.['content-type']).toBe('application/problem+json');
+    expect(bodyOf(forbidden)).toMatchObject({
+      code: 'FORBIDDEN',
+      detail: expect.stringContaining(`"${h.def.access.apiTopicPrefix}"`),
+    });
+    expect(await h.admin.listTopics()).toContain(other);
     const outside = await h.call('topics-delete', {
       pathParameters: { name: '__consumer_offsets' },
     });

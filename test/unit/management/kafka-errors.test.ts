@@ -16,9 +16,35 @@ describe("Kafka errors that name the caller's mistake", () => {
     ).toBe(422);
   });
 
+  it.each([
+    'TOPIC_AUTHORIZATION_FAILED',
+    'GROUP_AUTHORIZATION_FAILED',
+    'CLUSTER_AUTHORIZATION_FAILED',
+  ])(
+    'answer %s (MSK IAM outside the management role) with 403, never 503, also in an aggregate',
+    (type) => {
+      expect(kafkaCallerError(kafkaError(type))).toMatchObject({
+        status: 403,
+        code: 'FORBIDDEN',
+        details: { kafkaCode: type },
+      });
+      // What kafkajs' createTopics throws: one error per topic.
+      const aggregate = Object.assign(new Error('create'), {
+        name: 'KafkaJSAggregateError',
+        errors: [kafkaError('LEADER_NOT_AVAILABLE'), kafkaError(type)],
+      });
+      expect(kafkaCallerError(aggregate)?.status).toBe(403);
+    },
+  );
+
   it('leave availability errors alone (503 elsewhere)', () => {
     expect(kafkaCallerError(kafkaError('NOT_CONTROLLER'))).toBeUndefined();
     expect(kafkaCallerError(kafkaError('LEADER_NOT_AVAILABLE'))).toBeUndefined();
     expect(kafkaCallerError(new Error('Connection error'))).toBeUndefined();
+    expect(
+      kafkaCallerError(
+        Object.assign(new Error('create'), { errors: [kafkaError('REQUEST_TIMED_OUT')] }),
+      ),
+    ).toBeUndefined();
   });
 });

@@ -3,7 +3,9 @@ import { browsedRecord, browseQuerySchema } from '../../../shared/management/mes
 import { configProblems, TOPIC_CONFIG_RULES } from '../../../shared/management/topic-config-rules';
 import { resetOffsetRequestSchema } from '../../../shared/management/offset-reset';
 import { patchTopicRequestSchema } from '../../../shared/management/topic-patch';
+import { createTopicRequestSchema } from '../../../shared/management/topics';
 import { toWire } from '../../../shared/management/wire';
+import { issuesOf } from '../../../shared/http/serve-route';
 
 describe('ISO-8601 durations (offset reset by duration)', () => {
   it.each([
@@ -80,6 +82,28 @@ describe('the topic configs PATCH /topics/{name} changes', () => {
       configProblems({ constructor: '1', __proto__: '1' } as Record<string, string>),
     ).toHaveLength(Object.keys({ constructor: '1', __proto__: '1' }).length);
     expect(Object.keys(TOPIC_CONFIG_RULES)).not.toContain('constructor');
+  });
+
+  it('are the ones POST /topics sets, refused at the same paths', () => {
+    const body = (configs: Record<string, unknown>) =>
+      createTopicRequestSchema.safeParse({ name: 'api.orders', configs });
+    expect(body({ 'retention.ms': 3_600_000, 'cleanup.policy': 'compact' }).data?.configs).toEqual({
+      'retention.ms': '3600000',
+      'cleanup.policy': 'compact',
+    });
+    const refused = body({
+      'retention.msec': '1',
+      'retention.ms': -2,
+      'unclean.leader.election.enable': 'yes',
+      'min.insync.replicas': 2,
+    });
+    expect(refused.error === undefined ? [] : issuesOf(refused.error)).toEqual(
+      configProblems({
+        'retention.msec': '1',
+        'retention.ms': '-2',
+        'unclean.leader.election.enable': 'yes',
+      }),
+    );
   });
 });
 
