@@ -9,8 +9,12 @@ import { platform, topicForEventType, withNamespace } from '../../shared/platfor
 import type { PlatformDefinition } from '../../shared/platform';
 import { eventMessage } from '../integration/consumer/helpers';
 import { produce } from '../integration/esm/helpers';
+import { EventHeader } from '../../shared/events';
 import { eventually } from '../support/eventually';
 import { uniquePrefix } from '../support/kafka';
+import { startLocalPlatform, stopLocalPlatform, waitForOutput } from '../support/local-process';
+import { header, readAll } from '../integration/dlq/support';
+import { appended, postDlqRetry, writeDeadLetters } from './support/dead-letters';
 import { faultCluster } from './support/cluster';
 import { recordFigures, seconds } from './support/figures';
 import type { ProbeArm, ProbeSignal } from './support/probe-runtime';
@@ -25,6 +29,9 @@ import { readEventIds } from './support/readback';
  * skipped.
  */
 const BASE_PORT = 28120; // brokers 28120-28125
+const API_PORT = 28130;
+/** Dead letters of the manual-retry scenario: 30 of the mover's transactions of 100. */
+const LETTERS = 3_000;
 const ROOT = join(__dirname, '..', '..');
 const RECORDS = 600;
 
@@ -210,4 +217,93 @@ describe('runtime killed mid-batch (npm run test:faults)', () => {
       recovery: `all handled or dead-lettered ${seconds(recoveredMs)} after the restart`,
     });
   }, 420_000);
+
+  it('SIGKILL while a manual DLQ retry (POST /dead-letter-queue/retry) is in flight: after a restart and a new request every record is on its original topic or still in the DLQ, none lost', async () => {
+    const prefix = uniquePrefix('dlqretrykill');
+    const def: PlatformDefinition = withNamespace(platform, prefix);
+    await provisionTopics(admin, def);
+    const original = topicForEventType(def, 'user.action');
+    const ids = Array.from({ length: LETTERS }, (_, i) => `${prefix}letter-${i}`);
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    await writeDeadLetters(producer, def, original, ids).finally(() => producer.disconnect());
+    const token = `fault-operator-${prefix}`.padEnd(24, 'x');
+    const apiBase = `http://127.0.0.1:${API_PORT}${platform.apiBasePath}`;
+    const env = {
+      KAFKA_BOOTSTRAP_SERVERS: cluster.bootstrap,
+      XSEVEN_API_PORT: String(API_PORT),
+      XSEVEN_API_TOKEN: token,
+      XSEVEN_TOPIC_PREFIX: prefix,
+      XSEVEN_KAFKA_HOME: cluster.home,
+      XSEVEN_ON_FAILURE_DIR: join(cluster.home, 'on-failure'),
+    };
+    const first = startLocalPlatform(env);
+    children.push(first);
+    await waitForOutput(first, 'xseven-events is running locally', 180_000);
+
+    // The request moves 100 records per transaction; kill the runtime once the first are sent.
+    let answered = false;
+    const request = postDlqRetry(apiBase, token, { limit: 10_000 }).then(
+      (a) => {
+        answered = true;
+        return a;
+      },
+      () => undefined,
+    );
+    let killedAfter = 0;
+    await eventually(
+      async () => {
+        killedAfter = await appended(admin, original);
+        expect(killedAfter).toBeGreaterThan(0);
+      },
+      120_000,
+      20,
+    );
+    await kill(first, 'SIGKILL');
+    await request;
+    // Killed while the request was in flight, not after it answered.
+    expect(answered).toBe(false);
+
+    const restartedAt = Date.now();
+    const second = startLocalPlatform(env);
+    children.push(second);
+    await waitForOutput(second, 'xseven-events is running locally', 180_000);
+    // The new request's mover has the same transactional id: it aborts the killed one's open transaction.
+    let retry = await postDlqRetry(apiBase, token, { limit: 10_000 });
+    await eventually(
+      async () => {
+        if (retry.status !== 200) retry = await postDlqRetry(apiBase, token, { limit: 10_000 });
+        expect(retry.status).toBe(200);
+      },
+      120_000,
+      2_000,
+    );
+    const pending = await postDlqRetry(apiBase, token, { dry_run: true, limit: 10_000 });
+    const recoveredMs = Date.now() - restartedAt;
+    const reads = await readAll(kafka, admin, [original], {
+      atLeast: ids.length,
+      timeoutMs: 120_000,
+    });
+    await stopLocalPlatform(second);
+    const counts = new Map<string, number>();
+    for (const { message } of reads) {
+      const id = header(message, EventHeader.Id) ?? '(no id)';
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    // Lost: neither on its original topic nor still waiting in the DLQ.
+    const waiting = new Set(pending.eventIds);
+    const lost = ids.filter((id) => !counts.has(id) && !waiting.has(id));
+    const twice = ids.filter((id) => (counts.get(id) ?? 0) > 1);
+    recordFigures({
+      scenario: 'Runtime SIGKILLed during a manual DLQ retry, restarted',
+      load: `${LETTERS} dead letters, POST /dead-letter-queue/retry (transactions of 100)`,
+      faults: `SIGKILL of npm start's runtime once ${killedAfter} records were sent, before the answer`,
+      checked: `${ids.length} records after a restart and a second request: ${ids.filter((id) => counts.has(id)).length} on their original topic (read_committed), ${ids.filter((id) => waiting.has(id)).length} still in the DLQ; duplicates are records retried twice (at-least-once)`,
+      lost: lost.length,
+      duplicated: twice.length,
+      recovery: `second request answered ${seconds(recoveredMs)} after the restart`,
+    });
+    expect(pending.status).toBe(200);
+    expect(lost).toEqual([]);
+  }, 600_000);
 });

@@ -4,8 +4,10 @@ import { randomUUID } from 'node:crypto';
 export type Outcome =
   /** 200 (or a 207 item with http_status 200): the API says it is written. */
   | 'acked'
-  /** 503 (the request, or a 207 item): the API says it is not written. */
+  /** 503 (the request, or a 207 item) saying nothing was published: the API says it is not written. */
   | 'refused'
+  /** 503 `DELIVERY_TIMEOUT`: Kafka did not confirm in time; the API says it may or may not be written. */
+  | 'uncertain'
   /** No answer in time, or the connection broke: either may be true. */
   | 'unknown'
   /** Any other answer (a 4xx or 5xx the load never provokes on purpose). */
@@ -27,6 +29,8 @@ export interface Answer {
   readonly answeredAt: number;
   readonly status: number;
   readonly retryAfter: string | null;
+  /** The problem `code` of an error answer. */
+  readonly code: string | null;
 }
 
 /** Load against the publish API: several clients, single and batch routes, until stopped. */
@@ -58,21 +62,36 @@ const eventBody = (id: string, i: number): Record<string, unknown> =>
         data: { workflow_id: `wf-${i % 89}`, workflow_name: 'fault-load' },
       };
 
-/** The ids of a 200 or 207 batch answer's published items (snake_case today; camelCase tolerated). */
-const batchResults = (body: unknown): Map<number, number> => {
-  const items = (body as { results?: unknown }).results;
-  const byIndex = new Map<number, number>();
+/** The problem code the API gives a 503 whose events may or may not be published. */
+export const DELIVERY_TIMEOUT = 'DELIVERY_TIMEOUT';
+
+/** Status and problem code of each item of a 200 or 207 batch answer, by index. */
+const batchResults = (body: unknown): Map<number, { status: number; code: string | null }> => {
+  const items = (body as { results?: unknown } | undefined)?.results;
+  const byIndex = new Map<number, { status: number; code: string | null }>();
   if (!Array.isArray(items)) return byIndex;
   for (const item of items as Record<string, unknown>[]) {
-    const status = item.http_status ?? item.httpStatus;
+    const status = item.http_status;
+    const code = (item.error as { code?: unknown } | undefined)?.code;
     if (typeof item.index === 'number' && typeof status === 'number')
-      byIndex.set(item.index, status);
+      byIndex.set(item.index, { status, code: typeof code === 'string' ? code : null });
   }
   return byIndex;
 };
 
-const outcomeOf = (status: number): Outcome =>
-  status === 200 ? 'acked' : status === 503 ? 'refused' : 'error';
+const outcomeOf = (status: number, code: string | null): Outcome =>
+  status === 200
+    ? 'acked'
+    : status === 503
+      ? code === DELIVERY_TIMEOUT
+        ? 'uncertain'
+        : 'refused'
+      : 'error';
+
+const codeOf = (body: unknown): string | null => {
+  const code = (body as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : null;
+};
 
 /**
  * Starts `clients` loops; even clients post single events to
@@ -125,14 +144,18 @@ export const startLoad = (options: LoadOptions): Load => {
         status = 0; // no answer: the events' fate is unknown
       }
       const answeredAt = Date.now();
-      answers.push({ startedAt, answeredAt, status, retryAfter });
+      const code = status === 200 || status === 207 ? null : codeOf(body);
+      answers.push({ startedAt, answeredAt, status, retryAfter, code });
       const items = status === 200 || status === 207 ? batchResults(body) : new Map();
       sent.forEach((e, i) => {
         e.answeredAt = answeredAt;
         e.status = status;
         if (status === 0) return;
-        const itemStatus = route === 'batch' && status === 207 ? (items.get(i) ?? 0) : status;
-        e.outcome = outcomeOf(itemStatus);
+        const item =
+          route === 'batch' && status === 207
+            ? (items.get(i) ?? { status: 0, code: null })
+            : { status, code };
+        e.outcome = outcomeOf(item.status, item.code);
       });
       // A refused client backs off a little, as Retry-After asks (bounded: the test measures recovery).
       if (status === 503) await new Promise((r) => setTimeout(r, 200));

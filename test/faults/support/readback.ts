@@ -67,13 +67,17 @@ export interface LossReport {
   readonly sent: number;
   readonly acked: number;
   readonly refused: number;
+  /** Answered 503 DELIVERY_TIMEOUT: may or may not be written (either is true to the answer). */
+  readonly uncertain: number;
+  /** Of those, in the topics (once: more would be in `duplicated`). */
+  readonly uncertainWritten: number;
   readonly unknown: number;
   readonly errors: number;
   /** Acknowledged, but not in the topics. */
   readonly lost: string[];
   /** In the topics more than once. */
   readonly duplicated: string[];
-  /** Refused with 503, yet in the topics. */
+  /** Refused with a 503 saying nothing was published, yet in the topics. */
   readonly refusedButWritten: string[];
 }
 
@@ -86,6 +90,8 @@ export const lossReport = (
     sent: events.length,
     acked: of('acked').length,
     refused: of('refused').length,
+    uncertain: of('uncertain').length,
+    uncertainWritten: of('uncertain').filter((e) => (counts.get(e.id) ?? 0) > 0).length,
     unknown: of('unknown').length,
     errors: of('error').length,
     lost: of('acked')
