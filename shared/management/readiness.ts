@@ -3,10 +3,13 @@
  * `acks=all` to every topic of the definition can succeed now. A partition
  * takes such a write only when it has a leader and at least the topic's
  * `min.insync.replicas` replicas in sync (else the broker answers
- * NOT_ENOUGH_REPLICAS); a topic the broker does not know takes none.
+ * NOT_ENOUGH_REPLICAS), and when that leader and that many of the in-sync
+ * replicas accept a connection (the metadata alone goes stale when the
+ * controller quorum is lost); a topic the broker does not know takes none.
  * Pure: the route feeds it the cluster's metadata and the definition's min ISR.
  */
 import type { Admin } from 'kafkajs';
+import { unreachableBrokers } from '../kafka/broker-probe';
 import type { TopicConfigPolicy, TopicDefinition } from '../platform';
 import { topicConfigsOf } from './cluster';
 
@@ -28,6 +31,10 @@ export const NotWritableReason = {
   MissingTopic: 'missing_topic',
   NoLeader: 'no_leader',
   IsrBelowMin: 'isr_below_min',
+  /** The metadata names a leader, but that broker does not accept a connection. */
+  LeaderUnreachable: 'leader_unreachable',
+  /** Enough replicas are listed in sync, but fewer than the min ISR accept a connection. */
+  IsrUnreachable: 'isr_unreachable',
 } as const;
 export type NotWritableReason = (typeof NotWritableReason)[keyof typeof NotWritableReason];
 
@@ -61,6 +68,7 @@ export interface Readiness {
 export const readinessOf = (
   expected: readonly ExpectedTopic[],
   metadata: ReadonlyMap<string, readonly PartitionMetadata[]>,
+  unreachable: ReadonlySet<number> = new Set(),
 ): Readiness => {
   const notWritable: NotWritable[] = [];
   let partitions = 0;
@@ -80,14 +88,20 @@ export const readinessOf = (
     partitions += described.length;
     for (const p of described) {
       const base = { topic: topic.name, partition: p.partition, isr: p.isr.length };
-      if (p.leader < 0)
-        notWritable.push({ ...base, reason: NotWritableReason.NoLeader, minInSyncReplicas: min });
-      else if (p.isr.length < min)
-        notWritable.push({
-          ...base,
-          reason: NotWritableReason.IsrBelowMin,
-          minInSyncReplicas: min,
-        });
+      const reachableIsr = p.isr.filter((id) => !unreachable.has(id)).length;
+      const reason =
+        p.leader < 0
+          ? NotWritableReason.NoLeader
+          : p.isr.length < min
+            ? NotWritableReason.IsrBelowMin
+            : unreachable.has(p.leader)
+              ? NotWritableReason.LeaderUnreachable
+              : reachableIsr < min
+                ? NotWritableReason.IsrUnreachable
+                : null;
+      if (reason === NotWritableReason.IsrUnreachable)
+        notWritable.push({ ...base, isr: reachableIsr, reason, minInSyncReplicas: min });
+      else if (reason !== null) notWritable.push({ ...base, reason, minInSyncReplicas: min });
     }
   }
   return {
@@ -103,20 +117,23 @@ export const READINESS_CACHE_MS = 2000;
 
 /**
  * The broker's view of the definition's topics: metadata of every topic
- * (one request; a missing topic is simply absent) and each present topic's
+ * (one request; a missing topic is simply absent), each present topic's
  * `min.insync.replicas` as set on the broker, else the one `configsOf` gives
- * (the definition's, or the local runtime's clamped value).
+ * (the definition's, or the local runtime's clamped value), and which of the
+ * leaders and in-sync replicas named do not accept a connection within
+ * `probeTimeoutMs` (stale metadata after a lost quorum, see broker-probe.ts).
  *
  * @example
  * ```ts
- * readinessOf(...(await readinessInputs(admin, platform.topics, definitionTopicConfigs)));
+ * readinessOf(...(await readinessInputs(admin, platform.topics, definitionTopicConfigs, 1000)));
  * ```
  */
 export const readinessInputs = async (
   admin: Admin,
   topics: readonly TopicDefinition[],
   configsOf: TopicConfigPolicy,
-): Promise<[ExpectedTopic[], Map<string, PartitionMetadata[]>]> => {
+  probeTimeoutMs: number,
+): Promise<[ExpectedTopic[], Map<string, PartitionMetadata[]>, Set<number>]> => {
   const [cluster, metadata] = await Promise.all([
     admin.describeCluster(),
     admin.fetchTopicMetadata(),
@@ -141,7 +158,14 @@ export const readinessInputs = async (
       t.partitions.map((p) => ({ partition: p.partitionId, leader: p.leader, isr: p.isr })),
     ]),
   );
-  return [expected, partitions];
+  const named = new Set(
+    [...partitions.values()].flatMap((ps) => ps.flatMap((p) => [p.leader, ...p.isr])),
+  );
+  const unreachable = await unreachableBrokers(
+    cluster.brokers.filter((b) => named.has(b.nodeId)),
+    probeTimeoutMs,
+  );
+  return [expected, partitions, unreachable];
 };
 
 const MIN_ISR = 'min.insync.replicas';

@@ -57,8 +57,16 @@ const readiness = (context: ManagementContext): Promise<Readiness> => {
     withTimeout(
       context
         .admin()
-        .then((admin) => readinessInputs(admin, context.platform.topics, context.topicConfigs()))
-        .then(([expected, metadata]) => readinessOf(expected, metadata)),
+        .then((admin) =>
+          readinessInputs(
+            admin,
+            context.platform.topics,
+            context.topicConfigs(),
+            // half the bound: metadata and configs take their share of it first
+            Math.max(1, Math.floor(context.config.healthTimeoutMs / 2)),
+          ),
+        )
+        .then(([expected, metadata, unreachable]) => readinessOf(expected, metadata, unreachable)),
       context.config.healthTimeoutMs,
       'the broker',
     ),
@@ -92,7 +100,9 @@ const health: RouteHandler<'GET /health'> = async ({ query: { deep } }, context)
         message:
           p.reason === NotWritableReason.IsrBelowMin
             ? `${p.reason}: ${p.isr} in sync, min.insync.replicas ${p.minInSyncReplicas}`
-            : p.reason,
+            : p.reason === NotWritableReason.IsrUnreachable
+              ? `${p.reason}: ${p.isr} in-sync replica(s) reachable, min.insync.replicas ${p.minInSyncReplicas}`
+              : p.reason,
       })),
     );
   }

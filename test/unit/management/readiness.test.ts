@@ -1,4 +1,7 @@
+import { createServer } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { unreachableBrokers } from '../../../shared/kafka/broker-probe';
 import type { ManagementContext } from '../../../shared/management/context';
 import type { JsonBodyEvent } from '../../../shared/http/json-body';
 import { NotReadyError } from '../../../shared/management/errors';
@@ -73,6 +76,48 @@ describe('readinessOf', () => {
     ]);
   });
 
+  it('names a partition whose leader does not accept a connection (stale metadata)', () => {
+    const readiness = readinessOf(expected, healthy(), new Set([3]));
+    expect(readiness.ready).toBe(false);
+    expect(readiness.notWritable).toEqual([
+      {
+        topic: 'audit',
+        partition: 0,
+        reason: NotWritableReason.LeaderUnreachable,
+        isr: 1,
+        minInSyncReplicas: 1,
+      },
+    ]);
+  });
+
+  it('names a partition whose in-sync replicas listed are enough but too few of them answer', () => {
+    // a lost KRaft quorum: the survivor still lists 2 and 3 in sync
+    const readiness = readinessOf(expected, healthy(), new Set([2, 3]));
+    expect(readiness.notWritable).toEqual([
+      {
+        topic: 'orders',
+        partition: 0,
+        reason: NotWritableReason.IsrUnreachable,
+        isr: 1,
+        minInSyncReplicas: 2,
+      },
+      {
+        topic: 'orders',
+        partition: 1,
+        reason: NotWritableReason.LeaderUnreachable,
+        isr: 3,
+        minInSyncReplicas: 2,
+      },
+      {
+        topic: 'audit',
+        partition: 0,
+        reason: NotWritableReason.LeaderUnreachable,
+        isr: 1,
+        minInSyncReplicas: 1,
+      },
+    ]);
+  });
+
   it('names a topic the cluster does not know', () => {
     const metadata = healthy();
     metadata.delete('orders');
@@ -94,12 +139,51 @@ describe('readinessOf', () => {
   });
 });
 
+const listening = async (): Promise<Server> => {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+};
+const portOf = (server: Server): number => (server.address() as AddressInfo).port;
+
+describe('unreachableBrokers', () => {
+  it('names the brokers that refuse a connection, not those that accept one', async () => {
+    const up = await listening();
+    const closed = await listening();
+    const closedPort = portOf(closed);
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    try {
+      const down = await unreachableBrokers(
+        [
+          { nodeId: 1, host: '127.0.0.1', port: portOf(up) },
+          { nodeId: 2, host: '127.0.0.1', port: closedPort },
+        ],
+        1000,
+      );
+      expect([...down]).toEqual([2]);
+    } finally {
+      await new Promise<void>((resolve) => up.close(() => resolve()));
+    }
+  });
+});
+
 describe('GET /health?deep=true over a cluster whose partition has no leader', () => {
+  let broker: Server;
+  beforeAll(async () => {
+    broker = await listening();
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+  });
   const topics = platform.topics.slice(0, 1);
   const topic = topics[0] as (typeof platform.topics)[number];
   let requests = 0;
   const admin = {
-    describeCluster: () => Promise.resolve({ brokers: [{ nodeId: 1 }], controller: 1 }),
+    describeCluster: () =>
+      Promise.resolve({
+        brokers: [{ nodeId: 1, host: '127.0.0.1', port: portOf(broker) }],
+        controller: 1,
+      }),
     fetchTopicMetadata: () => {
       requests += 1;
       return Promise.resolve({
