@@ -1,7 +1,9 @@
 import './quiet';
+import './prefix';
 import { bundleBench } from './bundles';
 import { burstBench } from './burst';
 import { consumerBench } from './consumer';
+import { httpPublishBench } from './http-publish';
 import { producerPerfBench } from './producer-perf';
 import { publishBench } from './publish';
 import { latencyBench } from './latency';
@@ -15,6 +17,7 @@ import type { BenchResult, BenchSuite } from './types';
 const suites: readonly BenchSuite[] = [
   publishBench,
   producerPerfBench,
+  httpPublishBench,
   consumerBench,
   bundleBench,
   soakBench,

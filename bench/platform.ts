@@ -2,8 +2,9 @@
  * The running local platform inside the bench process: the services `npm
  * start` runs (gateway, local ESMs, scheduler), on topics under a fresh
  * prefix, so the bench reads its heap and in-process metrics directly. The
- * function modules read the prefix from the environment once per process,
- * so every start in one bench process uses the same prefix (and topics).
+ * function modules read the prefix from the environment once per process
+ * (the publish function at import), so bench/prefix.ts sets it before any
+ * is imported, and every start in one bench process uses the same topics.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Kafka } from 'kafkajs';
@@ -13,7 +14,7 @@ import { registerTopicConfigPolicy } from '../shared/management/runtime-hooks';
 import { loadPlatform } from '../shared/platform';
 import type { PlatformDefinition } from '../shared/platform';
 import { provisionTopics, topicConfigs } from '../local/provision';
-import type { RunningService } from '../local/runtime/service';
+import type { LocalService, RunningService } from '../local/runtime/service';
 import { localServices } from '../local/services';
 import { freePort } from './http';
 
@@ -47,7 +48,9 @@ let provisioned: Promise<PlatformDefinition> | undefined;
  */
 export const benchDefinition = (kafka: Kafka): Promise<PlatformDefinition> => {
   provisioned ??= (async () => {
-    process.env.XSEVEN_TOPIC_PREFIX = `bench-platform-${Date.now()}-`;
+    // Set by bench/prefix.ts before any function module read it; a suite
+    // run on its own (tsx bench/soak.ts) gets one here, before it starts.
+    process.env.XSEVEN_TOPIC_PREFIX ??= `bench-platform-${Date.now()}-`;
     const def = loadPlatform().platform;
     await withAdmin(kafka, (admin) => provisionTopics(admin, def));
     registerTopicConfigPolicy(topicConfigs);
@@ -59,6 +62,7 @@ export const benchDefinition = (kafka: Kafka): Promise<PlatformDefinition> => {
 export const startBenchPlatform = async (
   name: string,
   env: Readonly<Record<string, string>>,
+  services: readonly LocalService[] = localServices,
 ): Promise<BenchPlatform> => {
   const logger = new Logger({ serviceName: `bench-${name}`, logLevel: 'WARN' });
   const kafka = createKafka({ clientId: `bench-${name}`, logger });
@@ -66,7 +70,7 @@ export const startBenchPlatform = async (
   const port = await freePort();
   const serviceEnv = { ...process.env, ...env, XSEVEN_API_PORT: String(port) };
   const running: RunningService[] = [];
-  for (const service of localServices)
+  for (const service of services)
     running.push(await service.start({ platform: def, kafka, logger, env: serviceEnv }));
   return {
     def,
