@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { platform, topicForEventType, withNamespace } from '../../../shared/platform';
 import { uniquePrefix } from '../../support/kafka';
@@ -44,6 +45,8 @@ export const brokerLossRig = (basePort: number, apiPort: number, label: string):
   }, 360_000);
 
   afterAll(async () => {
+    // kept with the cluster's data for a failed run's diagnosis (docs/reliability.md)
+    if (runtime) writeFileSync(join(cluster.home, 'runtime.log'), runtime.output.join(''));
     await stopLocalPlatform(runtime);
     await cluster.stop();
   }, 180_000);

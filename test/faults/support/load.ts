@@ -21,6 +21,8 @@ export interface SentEvent {
   answeredAt: number;
   outcome: Outcome;
   status: number;
+  /** The event's own answer: the item's status and problem code in a 207, else the request's. */
+  answer: { status: number; code: string | null };
 }
 
 /** One HTTP answer of the load. */
@@ -120,6 +122,7 @@ export const startLoad = (options: LoadOptions): Load => {
           answeredAt: 0,
           outcome: 'unknown' as Outcome,
           status: 0,
+          answer: { status: 0, code: null },
         };
       });
       events.push(...sent);
@@ -155,6 +158,7 @@ export const startLoad = (options: LoadOptions): Load => {
           route === 'batch' && status === 207
             ? (items.get(i) ?? { status: 0, code: null })
             : { status, code };
+        e.answer = item;
         e.outcome = outcomeOf(item.status, item.code);
       });
       // A refused client backs off a little, as Retry-After asks (bounded: the test measures recovery).

@@ -72,7 +72,8 @@ export interface LossReport {
   /** Of those, in the topics (once: more would be in `duplicated`). */
   readonly uncertainWritten: number;
   readonly unknown: number;
-  readonly errors: number;
+  /** Answers other than 200, 207 and 503, by `status code` (an item's own status in a 207). */
+  readonly errors: Record<string, number>;
   /** Acknowledged, but not in the topics. */
   readonly lost: string[];
   /** In the topics more than once. */
@@ -93,7 +94,11 @@ export const lossReport = (
     uncertain: of('uncertain').length,
     uncertainWritten: of('uncertain').filter((e) => (counts.get(e.id) ?? 0) > 0).length,
     unknown: of('unknown').length,
-    errors: of('error').length,
+    errors: of('error').reduce<Record<string, number>>((by, e) => {
+      const key = `${e.answer.status} ${e.answer.code ?? ''}`.trim();
+      by[key] = (by[key] ?? 0) + 1;
+      return by;
+    }, {}),
     lost: of('acked')
       .filter((e) => (counts.get(e.id) ?? 0) === 0)
       .map((e) => e.id),
@@ -102,4 +107,10 @@ export const lossReport = (
       .filter((e) => (counts.get(e.id) ?? 0) > 0)
       .map((e) => e.id),
   };
+};
+
+/** The answers that are neither 200, 207 nor 503, for the figures table ('' when none). */
+export const otherAnswers = (errors: Record<string, number>): string => {
+  const rows = Object.entries(errors).map(([answer, n]) => `${n} x ${answer}`);
+  return rows.length === 0 ? '' : `, other answers: ${rows.join(', ')}`;
 };
