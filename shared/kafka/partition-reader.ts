@@ -77,9 +77,13 @@ export const readPartition = async (
     maxWaitTimeInMs: 250,
     readUncommitted: false,
     maxBytesPerPartition: Math.max(read.maxBytes, 64 * 1024),
+    // A read is one answer: a consumer that crashes (or is disconnected while it joins, when the
+    // time bound ends the read) must not restart itself later, after the answer was given.
+    retry: { restartOnFailure: () => Promise.resolve(false) },
   });
   let stoppedBy: ReadStop = ReadStop.Time;
   let bytes = 0;
+  let running: Promise<void> = Promise.resolve();
   try {
     await consumer.connect();
     await consumer.subscribe({ topic: read.topic, fromBeginning: false });
@@ -98,34 +102,34 @@ export const readPartition = async (
         if (payload.partition === read.partition && Number(payload.lastOffset) + 1 >= read.to)
           finish(ReadStop.End);
       });
-      consumer
-        .run({
-          autoCommit: false,
-          eachBatch: async function readBatch({ batch, pause }) {
-            if (batch.topic !== read.topic || batch.partition !== read.partition) {
-              pause();
-              return;
-            }
-            for (const message of batch.messages) {
-              if (done) return;
-              const offset = Number(message.offset);
-              if (offset < read.from) continue;
-              if (offset >= read.to) return finish(ReadStop.End);
-              const record: ReadRecord = {
-                offset: message.offset,
-                timestamp: message.timestamp,
-                key: message.key ?? null,
-                value: message.value,
-                headers: message.headers ?? {},
-              };
-              const size = sizeOf(record);
-              if (records.length > 0 && bytes + size > read.maxBytes) return finish(ReadStop.Bytes);
-              records.push(record);
-              bytes += size;
-              if (records.length >= read.maxRecords) return finish(ReadStop.Limit);
-            }
-          },
-        })
+      running = consumer.run({
+        autoCommit: false,
+        eachBatch: async function readBatch({ batch, pause }) {
+          if (batch.topic !== read.topic || batch.partition !== read.partition) {
+            pause();
+            return;
+          }
+          for (const message of batch.messages) {
+            if (done) return;
+            const offset = Number(message.offset);
+            if (offset < read.from) continue;
+            if (offset >= read.to) return finish(ReadStop.End);
+            const record: ReadRecord = {
+              offset: message.offset,
+              timestamp: message.timestamp,
+              key: message.key ?? null,
+              value: message.value,
+              headers: message.headers ?? {},
+            };
+            const size = sizeOf(record);
+            if (records.length > 0 && bytes + size > read.maxBytes) return finish(ReadStop.Bytes);
+            records.push(record);
+            bytes += size;
+            if (records.length >= read.maxRecords) return finish(ReadStop.Limit);
+          }
+        },
+      });
+      running
         .then(() => {
           if (!done)
             consumer.seek({
@@ -138,6 +142,9 @@ export const readPartition = async (
     });
   } finally {
     await consumer.disconnect();
+    // A read cut by its time bound can end while the consumer is still joining: let that
+    // settle too, so nothing of this read runs on after it answered.
+    await running.catch(() => undefined);
   }
   return { records, stoppedBy };
 };
