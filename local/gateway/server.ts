@@ -24,6 +24,7 @@ import {
 import type { ConnectionLimits } from './config';
 import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './event';
 import type { GatewayResponse } from './event';
+import { withRequestScope } from '../../shared/observability/request-scope';
 
 /** An HTTP API handler (payload 2.0). */
 export type HttpApiHandler = (
@@ -242,7 +243,10 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     try {
-      const result = await Promise.race([handler(event, lambdaContext(fn, timeoutMs)), timeout]);
+      const result = await Promise.race([
+        withRequestScope(() => handler(event, lambdaContext(fn, timeoutMs))),
+        timeout,
+      ]);
       if (result === 'timeout') return gatewayError(503, 'Service Unavailable');
       return fromHttpApiResult(result);
     } catch (error) {

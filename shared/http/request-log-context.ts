@@ -4,6 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { childSpan, parseTraceparent, startTrace, TraceHeader } from '../tracing/trace-context';
 import { recordSpan, SpanKind, tracingActive } from '../tracing/spans';
 import type { TraceContext } from '../tracing/trace-context';
+import { requestScopeKeys } from '../observability/request-scope';
 
 /** The header a caller names its correlation id in. */
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -98,10 +99,15 @@ export const requestLogContext = (options: {
         });
       const correlationId =
         headerOf(event, CORRELATION_HEADER)?.trim() || event.requestContext?.requestId;
-      logger.appendKeys({
+      const keys = {
         ...(correlationId ? { correlation_id: correlationId } : {}),
         trace_id: trace.traceId,
-      });
+      };
+      // Within a request scope (the local gateway's concurrent requests) the keys are the request's own;
+      // otherwise (a Lambda container, one request at a time) the logger carries them until answered.
+      const scoped = requestScopeKeys();
+      if (scoped === undefined) logger.appendKeys(keys);
+      else Object.assign(scoped, keys);
     },
     after: function requestLogContextAfter(request): void {
       finish(request.event, request.response?.statusCode);

@@ -1,5 +1,36 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PlatformEnv } from '../platform/env';
+import { requestScopeKeys } from './request-scope';
+
+type LogArguments = Parameters<Logger['info']>;
+type LogMessage = LogArguments[0];
+type ExtraInput = LogArguments extends [unknown, ...infer Rest] ? Rest : never;
+
+/** A Powertools logger whose lines also carry the keys of the request being served (request-scope.ts). */
+class RequestScopedLogger extends Logger {
+  protected override createAndPopulateLogItem(
+    logLevel: number,
+    input: LogMessage,
+    extraInput: ExtraInput,
+  ) {
+    const keys = requestScopeKeys();
+    if (keys === undefined || Object.keys(keys).length === 0)
+      return super.createAndPopulateLogItem(logLevel, input, extraInput);
+    const [first] = extraInput;
+    // Powertools' own forms: an error goes under `error`, a string under `extra`.
+    const attributes =
+      first instanceof Error
+        ? [{ error: first }]
+        : typeof first === 'string'
+          ? [{ extra: first }]
+          : (extraInput as Exclude<ExtraInput, [Error | string]>);
+    return super.createAndPopulateLogItem(logLevel, input, [keys, ...attributes]);
+  }
+
+  protected override createLogger(options?: ConstructorParameters<typeof Logger>[0]): Logger {
+    return new RequestScopedLogger(options);
+  }
+}
 
 /**
  * A structured (JSON) Powertools logger for one service (POWERTOOLS_SERVICE_NAME
@@ -14,4 +45,6 @@ import { PlatformEnv } from '../platform/env';
  * ```
  */
 export const createLogger = (serviceName: string): Logger =>
-  new Logger({ serviceName: process.env[PlatformEnv.ServiceName.name] ?? serviceName });
+  new RequestScopedLogger({
+    serviceName: process.env[PlatformEnv.ServiceName.name] ?? serviceName,
+  });
