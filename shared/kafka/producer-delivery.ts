@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Producer } from 'kafkajs';
 import { KafkaUnavailableError } from '../errors';
 import type { XsevenError } from '../errors';
 import { backoffDelay } from '../retry';
@@ -7,12 +8,14 @@ import { DeliveryTimeoutError, DeliveryUncertainty } from './errors';
 import type { ProducerConfig } from './producer-config';
 import {
   isTransientKafkaError,
+  kafkaErrorType,
   mayHaveWritten,
   refusedProducerSession,
   toProducerError,
 } from './producer-errors';
 import { laneKey } from './producer-lanes';
 import type { PartitionGroup, ProducerLanes } from './producer-lanes';
+import type { ProducerSessions } from './producer-sessions';
 import type { OutgoingRecord, RecordPosition } from './records';
 
 /** What became of one record of a send: where it was written, or why it may not be. */
@@ -29,18 +32,19 @@ export interface DeliveryDeps {
   readonly logger?: Logger | undefined;
   /** Groups the records by partition (reading partition metadata when it must). */
   readonly group: (records: readonly OutgoingRecord[]) => Promise<PartitionGroup[]>;
+  /** The producer's idempotent sessions ({@link ProducerSessions}). */
+  readonly sessions: ProducerSessions<Producer>;
   /**
-   * Sends one partition's records in one produce request on the current
-   * producer session; resolves with the base offset (`-1` with acks=0).
-   * `deadlineAt` bounds how long the broker may wait for its replicas.
+   * Sends one partition's records in one produce request on `producer`;
+   * resolves with the base offset (`-1` with acks=0). `deadlineAt` bounds
+   * how long the broker may wait for its replicas.
    */
-  readonly sendPartition: (
+  readonly sendOn: (
+    producer: Producer,
     group: PartitionGroup,
     records: readonly OutgoingRecord[],
     deadlineAt: number,
   ) => Promise<string>;
-  /** Replaces the producer session (a new producer id): after Kafka refused it. */
-  readonly resetSession: () => Promise<void>;
 }
 
 const SETTLED = 'settled';
@@ -65,31 +69,106 @@ const within = async <T>(
   }
 };
 
-/** One partition's records of the call, and what its attempts taught. */
-interface PartitionState {
-  readonly group: PartitionGroup;
-  /** An attempt failed in a way that may have written the records. */
-  uncertain: boolean;
-  error: unknown;
-}
+/** The error a partition's send ends with once its attempts stop. */
+const finalError = (
+  error: unknown,
+  how: { readonly refused: boolean; readonly possiblyWritten: boolean },
+  records: number,
+  timeoutMs: number,
+): XsevenError => {
+  if (how.possiblyWritten)
+    return new DeliveryTimeoutError(records, DeliveryUncertainty.Unconfirmed, timeoutMs, {
+      cause: error,
+    });
+  // Kafka refused the session, so this request was not appended; a new session did not get through in time.
+  if (how.refused)
+    return new KafkaUnavailableError(
+      `Kafka refused the producer session (${kafkaErrorType(error) ?? 'unknown'}); nothing was written`,
+      { cause: error },
+    );
+  return toProducerError(error, 'send');
+};
 
-/** A failure a new attempt may fix: transient, or a refused session (a new producer id writes it). */
-const shouldRetry = (error: unknown): boolean =>
-  !(error instanceof KafkaUnavailableError) &&
-  (isTransientKafkaError(error) || refusedProducerSession(error));
+/**
+ * One partition's records, sent until Kafka answers definitely, always the
+ * same records on the same session: a re-send after a failure that may
+ * have written them carries the same sequence numbers, so Kafka answers it
+ * as a duplicate (with their own offsets) if the first one was written. A
+ * new session only when Kafka refused this one (nothing of it appended) or
+ * it could not be opened. When the attempts stop after one that may have
+ * written, the partition is tainted on its session: its next records go
+ * on a newer one ({@link ProducerSessions}), never reusing these sequence
+ * numbers. Runs in the partition's lane, so nothing else is sent to the
+ * partition meanwhile.
+ */
+const sendPartition = async (
+  group: PartitionGroup,
+  records: readonly OutgoingRecord[],
+  timing: { readonly started: number; readonly deadlineAt: number },
+  deps: DeliveryDeps,
+): Promise<string> => {
+  const { config, clock, sessions } = deps;
+  const key = laneKey(group.topic, group.partition);
+  let session = sessions.acquire(key);
+  let possiblyWritten = false;
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      let error: unknown;
+      try {
+        const producer = await session.producer;
+        return await deps.sendOn(producer, group, records, timing.deadlineAt);
+      } catch (caught) {
+        error = caught;
+      }
+      const unopened = sessions.broken(session);
+      possiblyWritten ||= !unopened && mayHaveWritten(error);
+      const refused = !unopened && refusedProducerSession(error);
+      const retriable = unopened || (refused ? !possiblyWritten : isTransientKafkaError(error));
+      const delayMs = backoffDelay(
+        attempt,
+        { baseDelayMs: config.retryBackoffMs, maxDelayMs: config.retryMaxBackoffMs, jitter: 0.5 },
+        deps.random,
+      );
+      const nextAt = clock.now() + delayMs;
+      if (
+        !retriable ||
+        attempt > config.retries ||
+        nextAt - timing.started > config.retryDeadlineMs ||
+        nextAt >= timing.deadlineAt
+      ) {
+        if (possiblyWritten) sessions.taint(key, session);
+        throw finalError(
+          error,
+          { refused, possiblyWritten },
+          records.length,
+          config.deliveryTimeoutMs,
+        );
+      }
+      deps.logger?.warn('send failed, re-sending the same records of the partition', {
+        attempt,
+        delayMs,
+        partition: `${group.topic}[${group.partition}]`,
+        session: session.id,
+        error: error instanceof Error ? error.message : 'unknown',
+      });
+      if (unopened || refused) session = sessions.replace(session);
+      await clock.sleep(delayMs);
+    }
+  } finally {
+    sessions.release(session);
+  }
+};
 
 /**
  * Sends records partition by partition, each partition in its lane (one
- * request in flight per partition), and retries with backoff and jitter
- * ONLY the partitions not acknowledged yet, on the same producer session
- * (a re-sent request keeps its sequence numbers, so Kafka deduplicates it
- * if the failed one was written after all); a new session only when Kafka
- * refused the old one. The whole call ends within
- * `config.deliveryTimeoutMs`: records still unconfirmed then fail with a
- * {@link DeliveryTimeoutError} when their request was sent (they may or
- * may not be written), or with a KafkaUnavailableError when it never
- * started (queued behind a stuck request of the same partition: not
- * written). Resolves with one outcome per record, in input order.
+ * request in flight per partition, {@link sendPartition} re-sending the
+ * same records with backoff and jitter until Kafka answers definitely).
+ * The whole call ends within `config.deliveryTimeoutMs`: records still
+ * unconfirmed then fail with a {@link DeliveryTimeoutError} when their
+ * request was sent (they may or may not be written), or with a
+ * KafkaUnavailableError when it never started (queued behind a stuck
+ * request of the same partition: not written). Resolves with one outcome
+ * per record, in input order.
  *
  * @example
  * ```ts
@@ -109,7 +188,6 @@ export const deliver = async (
   const fail = (indexes: readonly number[], error: XsevenError): void => {
     for (const index of indexes) outcomes[index] = { ok: false, error };
   };
-  const all = records.map((_, index) => index);
 
   let groups: PartitionGroup[];
   try {
@@ -120,97 +198,52 @@ export const deliver = async (
       throw new KafkaUnavailableError(`no partition metadata within ${timeoutMs} ms`);
     groups = grouped.value;
   } catch (error) {
-    fail(all, toProducerError(error, 'send'));
+    fail(
+      records.map((_, index) => index),
+      toProducerError(error, 'send'),
+    );
     return outcomes;
   }
 
-  const finalError = (state: PartitionState): XsevenError =>
-    state.uncertain
-      ? new DeliveryTimeoutError(
-          state.group.indexes.length,
-          DeliveryUncertainty.Unconfirmed,
-          timeoutMs,
-          { cause: state.error },
-        )
-      : toProducerError(state.error, 'send');
-
-  let pending: PartitionState[] = groups.map((group) => ({
-    group,
-    uncertain: false,
-    error: undefined,
-  }));
-  for (let attempt = 1; pending.length > 0; attempt += 1) {
-    const failed: PartitionState[] = [];
-    await Promise.all(
-      pending.map(async (state) => {
-        const { group } = state;
-        const batch = group.indexes.map((index) => records[index] as OutgoingRecord);
-        const job = lanes.run(laneKey(group.topic, group.partition), () =>
-          deps.sendPartition(group, batch, deadlineAt),
+  await Promise.all(
+    groups.map(async (group) => {
+      const batch = group.indexes.map((index) => records[index] as OutgoingRecord);
+      const job = lanes.run(laneKey(group.topic, group.partition), () =>
+        sendPartition(group, batch, { started, deadlineAt }, deps),
+      );
+      job.result.catch(() => undefined);
+      let answer: Within<string>;
+      try {
+        answer = await within(job.result, deadlineAt - clock.now(), clock);
+      } catch (error) {
+        fail(group.indexes, toProducerError(error, 'send'));
+        return;
+      }
+      if (answer.settled) {
+        const base = BigInt(answer.value);
+        group.indexes.forEach((index, i) => {
+          const offset = base < 0n ? '-1' : (base + BigInt(i)).toString();
+          outcomes[index] = {
+            ok: true,
+            position: { topic: group.topic, partition: group.partition, offset },
+          };
+        });
+        return;
+      }
+      // The deadline passed: a request that never started wrote nothing.
+      if (job.cancel())
+        fail(
+          group.indexes,
+          new KafkaUnavailableError(
+            `no produce request to ${group.topic}[${group.partition}] could start within ${timeoutMs} ms (an earlier one still waits for Kafka); nothing was written`,
+          ),
         );
-        job.result.catch(() => undefined);
-        let answer: Within<string>;
-        try {
-          answer = await within(job.result, deadlineAt - clock.now(), clock);
-        } catch (error) {
-          state.error = error;
-          state.uncertain ||= mayHaveWritten(error);
-          failed.push(state);
-          return;
-        }
-        if (answer.settled) {
-          const base = BigInt(answer.value);
-          group.indexes.forEach((index, i) => {
-            const offset = base < 0n ? '-1' : (base + BigInt(i)).toString();
-            outcomes[index] = {
-              ok: true,
-              position: { topic: group.topic, partition: group.partition, offset },
-            };
-          });
-          return;
-        }
-        // The deadline passed: a request that never started wrote nothing.
-        if (job.cancel() && !state.uncertain)
-          fail(
-            group.indexes,
-            new KafkaUnavailableError(
-              `no produce request to ${group.topic}[${group.partition}] could start within ${timeoutMs} ms (an earlier one still waits for Kafka); nothing was written`,
-            ),
-          );
-        else
-          fail(
-            group.indexes,
-            new DeliveryTimeoutError(group.indexes.length, DeliveryUncertainty.Deadline, timeoutMs),
-          );
-      }),
-    );
-    const retriable = failed.filter((state) => shouldRetry(state.error));
-    for (const state of failed)
-      if (!retriable.includes(state)) fail(state.group.indexes, finalError(state));
-    if (retriable.length === 0) break;
-    const delayMs = backoffDelay(
-      attempt,
-      { baseDelayMs: config.retryBackoffMs, maxDelayMs: config.retryMaxBackoffMs, jitter: 0.5 },
-      deps.random,
-    );
-    const nextAttemptAt = clock.now() + delayMs - started;
-    if (
-      attempt > config.retries ||
-      nextAttemptAt > config.retryDeadlineMs ||
-      nextAttemptAt >= timeoutMs
-    ) {
-      for (const state of retriable) fail(state.group.indexes, finalError(state));
-      break;
-    }
-    deps.logger?.warn('send failed, re-sending the partitions not acknowledged', {
-      attempt,
-      delayMs,
-      partitions: retriable.map(({ group }) => `${group.topic}[${group.partition}]`),
-      error: retriable[0]?.error instanceof Error ? retriable[0].error.message : 'unknown',
-    });
-    if (retriable.some((state) => refusedProducerSession(state.error))) await deps.resetSession();
-    await clock.sleep(delayMs);
-    pending = retriable;
-  }
+      else
+        fail(
+          group.indexes,
+          new DeliveryTimeoutError(group.indexes.length, DeliveryUncertainty.Deadline, timeoutMs),
+        );
+    }),
+  );
   return outcomes;
 };

@@ -136,24 +136,6 @@ export const kafkaErrorType = (error: unknown, depth = 0): string | undefined =>
   return kafkaErrorType((error as { cause?: unknown }).cause, depth + 1);
 };
 
-/**
- * Kafka protocol errors a broker answers after it may have appended the
- * records to the partition leader's log (the request timed out waiting for
- * the replicas, or the in-sync set shrank after the append): a later
- * commit can still make them visible. Every other protocol error is a
- * refusal: the records were not appended.
- */
-const APPENDED_TYPES = new Set([
-  'REQUEST_TIMED_OUT',
-  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
-  'NETWORK_EXCEPTION',
-  'UNKNOWN_SERVER_ERROR',
-]);
-
-/** kafkajs failures raised before a produce request was written to a socket. */
-const NOT_SENT_NAMES = new Set(['KafkaJSMetadataNotLoaded', 'KafkaJSLockTimeout']);
-const NOT_SENT_CONNECTION = /^(Not connected|Failed to connect|Connection timeout)/;
-
 /** The error and its causes, outermost first (kafkajs wraps the failure of its last try). */
 const causeChain = (error: unknown): unknown[] => {
   const chain: unknown[] = [];
@@ -166,36 +148,35 @@ const causeChain = (error: unknown): unknown[] => {
 };
 
 /**
- * Whether a failed produce attempt may have written its records: false only
- * when its innermost failure proves they were not (the broker refused
- * them, or the request never left: connection refused, no metadata, our
- * own connect failed). A connection lost mid-request or a request that
- * timed out may have been appended. Known gap: kafkajs' own in-session
- * retry reports only its last try's failure, so a request cut by a
- * broker's death whose retry was then refused counts as not written
- * (docs/reliability.md).
+ * Whether a failed produce attempt may have written its records: false
+ * only when the failure proves they were not. kafkajs hides most proof:
+ * its idempotent producer must retry at least once inside `sendBatch`
+ * (src/producer/index.js refuses `retries` < 1) and reports only the last
+ * try's failure, and after a failed request it refreshes the cluster's
+ * metadata, whose own failure (a refused connection) replaces the
+ * request's (src/producer/sendMessages.js). So a refused connection, a
+ * leader that moved or too few replicas may follow a first try the leader
+ * appended. What is proof: the producer could not be opened (nothing was
+ * sent: our KafkaUnavailableError), or Kafka refused the records with an
+ * error kafkajs does not retry (record too large, authorization, a refused
+ * producer session): such a refusal answers the records themselves, and
+ * any try of them would have been refused alike (a refused session too:
+ * a leader holding an earlier try of the same sequence numbers answers it
+ * as a duplicate, and a former leader's copy is truncated when it follows
+ * the new one). Kafka's DUPLICATE_SEQUENCE_NUMBER says the batch is there.
  *
  * @example
  * ```ts
  * mayHaveWritten(new KafkaJSRequestTimeoutError('timeout')); // true
- * mayHaveWritten(notLeaderForPartitionError); // false
+ * mayHaveWritten(messageTooLargeError); // false
  * ```
  */
 export const mayHaveWritten = (error: unknown): boolean => {
   const chain = causeChain(error);
-  if (
-    chain.some((e) => e instanceof UnacknowledgedRecordsError || e instanceof KafkaUnavailableError)
-  )
-    return false;
+  if (chain.some((e) => e instanceof KafkaUnavailableError)) return false;
   const innermost = chain[chain.length - 1];
   if (!(innermost instanceof Error)) return true;
-  if (NOT_SENT_NAMES.has(innermost.name)) return false;
-  if (innermost.name === 'KafkaJSConnectionError')
-    return !(
-      NOT_SENT_CONNECTION.test(innermost.message) ||
-      (innermost as { code?: unknown }).code === 'ECONNREFUSED'
-    );
-  const type = (innermost as { type?: unknown }).type;
-  if (typeof type === 'string') return APPENDED_TYPES.has(type);
-  return true;
+  const { type, retriable } = innermost as { type?: unknown; retriable?: unknown };
+  if (type === 'DUPLICATE_SEQUENCE_NUMBER') return true;
+  return !(typeof type === 'string' && retriable === false);
 };

@@ -15,6 +15,7 @@ import { UnacknowledgedRecordsError } from './producer-errors';
 import { defaultPartitioner, groupByPartition, ProducerLanes } from './producer-lanes';
 import type { PartitionGroup, TopicPartitions } from './producer-lanes';
 import { LingerQueue } from './producer-linger';
+import { ProducerSessions } from './producer-sessions';
 import { toMessage, trackingPartitioner } from './producer-records';
 import type { PartitionLog } from './producer-records';
 import type { OutgoingRecord, RecordPosition } from './records';
@@ -77,7 +78,10 @@ export class KafkaProducer {
   private readonly metadata = new Map<string, { at: number; partitions: PartitionMetadata[] }>();
   private admin: Promise<Admin> | undefined;
   private kafkaClient: Kafka | undefined;
-  private connection: Promise<Producer> | undefined;
+  private readonly sessions = new ProducerSessions<Producer>({
+    open: () => this.connectProducer(),
+    close: (producer) => producer.disconnect(),
+  });
   private transactional: Promise<Producer> | undefined;
   private transactionQueue: Promise<unknown> = Promise.resolve();
 
@@ -149,26 +153,7 @@ export class KafkaProducer {
    * ```
    */
   public async connect(): Promise<void> {
-    await this.connected();
-  }
-
-  private connected(): Promise<Producer> {
-    if (this.connection === undefined) {
-      const attempt = this.connectProducer();
-      this.connection = attempt;
-      attempt.catch(() => {
-        if (this.connection === attempt) this.connection = undefined;
-      });
-    }
-    return this.connection;
-  }
-
-  /** Drops the current connection so that the next send reconnects. */
-  private async resetConnection(): Promise<void> {
-    const current = this.connection;
-    this.connection = undefined;
-    const producer = await current?.catch(() => undefined);
-    await producer?.disconnect().catch(() => undefined);
+    await this.sessions.ready();
   }
 
   /** The partitions of `topics`, from the admin's metadata (cached {@link METADATA_MAX_AGE_MS}). */
@@ -215,12 +200,12 @@ export class KafkaProducer {
   }
 
   /** One produce request for one partition's records; resolves with its base offset. */
-  private async sendPartition(
+  private async sendOn(
+    producer: Producer,
     group: PartitionGroup,
     records: readonly OutgoingRecord[],
     deadlineAt: number,
   ): Promise<string> {
-    const producer = await this.connected();
     const { config } = this.options;
     const metadata = await producer.sendBatch({
       topicMessages: [
@@ -251,8 +236,9 @@ export class KafkaProducer {
       lanes: this.lanes,
       logger: this.options.logger,
       group: (batch) => this.group(batch),
-      sendPartition: (group, batch, deadlineAt) => this.sendPartition(group, batch, deadlineAt),
-      resetSession: () => this.resetConnection(),
+      sessions: this.sessions,
+      sendOn: (producer, group, batch, deadlineAt) =>
+        this.sendOn(producer, group, batch, deadlineAt),
     });
   }
 
@@ -383,7 +369,7 @@ export class KafkaProducer {
     const admin = this.admin;
     this.admin = undefined;
     await Promise.all([
-      this.resetConnection(),
+      this.sessions.closeAll(),
       this.resetTransactional(),
       admin?.then((a) => a.disconnect()).catch(() => undefined),
     ]);

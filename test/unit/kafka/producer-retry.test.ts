@@ -42,7 +42,7 @@ type Script = (attempt: Attempt, index: number) => Error | Promise<never> | unde
  * each sendBatch is one partition's request (the producer sends per
  * partition) and answers as the script says, else with base offset 100.
  */
-const fakeKafka = (script: Script) => {
+const fakeKafka = (script: Script, refuseConnect: (session: number) => boolean = () => false) => {
   const state = {
     sessions: 0,
     disconnects: 0,
@@ -54,7 +54,10 @@ const fakeKafka = (script: Script) => {
     state.sessions += 1;
     const session = state.sessions;
     const fake: Partial<Producer> = {
-      connect: () => Promise.resolve(),
+      connect: () =>
+        refuseConnect(session)
+          ? Promise.reject(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'))
+          : Promise.resolve(),
       disconnect: () => {
         state.disconnects += 1;
         return Promise.resolve();
@@ -185,11 +188,30 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
     const outcomes = await producer.sendEach(spread);
 
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
-    // Refused before anything was sent: not written, a plain 503.
-    expect(outcomes[1]).toMatchObject({ ok: false, error: expect.any(KafkaUnavailableError) });
+    // kafkajs refreshes its metadata after a failed request and a refused connection there
+    // replaces the request's own failure: the records may have been written.
+    expect(outcomes[1]).toMatchObject({ ok: false, error: expect.any(DeliveryTimeoutError) });
     expect(state.attempts.filter((a) => a.partition === 1)).toHaveLength(3);
     expect(state.attempts.filter((a) => a.partition !== 1)).toHaveLength(2);
-    await expect(producer.send(spread)).rejects.toBeInstanceOf(KafkaUnavailableError);
+    expect(new Set(state.attempts.filter((a) => a.partition === 1).map((a) => a.session))).toEqual(
+      new Set([1]),
+    );
+    await expect(producer.send(spread)).rejects.toBeInstanceOf(DeliveryTimeoutError);
+  });
+
+  it('a producer that cannot connect sent nothing: a plain 503 (not written), and the next send connects again', async () => {
+    const { kafka, state } = fakeKafka(
+      () => undefined,
+      (session) => session <= 3,
+    );
+    const producer = producerOf(kafka, virtualClock(), { retries: 2 });
+
+    await expect(producer.send([spread[0]!])).rejects.toBeInstanceOf(KafkaUnavailableError);
+    expect(state.attempts).toHaveLength(0);
+    expect(state.sessions).toBe(3);
+
+    await expect(producer.send([spread[0]!])).resolves.toHaveLength(1);
+    expect(state.attempts.map((a) => a.session)).toEqual([4]);
   });
 
   it('retries that run out after a request that may have been written fail as a delivery timeout ("may or may not")', async () => {
@@ -248,5 +270,104 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
     stuck.resolve();
     await producer.send([{ ...spread[0]!, value: 'later' }]);
     expect(state.attempts.map((x) => x.values[0])).toEqual(['0', 'later']);
+  });
+});
+
+describe('KafkaProducer: never reuses the sequence numbers of a request that may have been written (kafkajs steps them back)', () => {
+  const timedOut = (): Error =>
+    new KafkaJSRequestTimeoutError('Request Produce(key: 0, version: 7) timed out');
+
+  it('re-sends exactly the same records on the same session until Kafka answers, whatever the later failures say', async () => {
+    const { kafka, state } = fakeKafka((attempt, i) =>
+      i === 0
+        ? timedOut()
+        : i === 1
+          ? new KafkaJSProtocolError({
+              type: 'NOT_LEADER_OR_FOLLOWER',
+              code: 6,
+              retriable: true,
+              message: 'NOT_LEADER_OR_FOLLOWER',
+            } as unknown as Error)
+          : undefined,
+    );
+    const producer = producerOf(kafka, virtualClock(), { retries: 3 });
+    const records = [spread[0]!, { ...spread[0]!, value: 'b' }];
+
+    await producer.send(records);
+
+    expect(state.attempts).toEqual([
+      { session: 1, partition: 0, values: ['0', 'b'] },
+      { session: 1, partition: 0, values: ['0', 'b'] },
+      { session: 1, partition: 0, values: ['0', 'b'] },
+    ]);
+  });
+
+  it('after records that may have been written were given up, the partition sends its next records on a new session (new producer id)', async () => {
+    // Attempts 0-1: the first call's request times out twice (the leader may hold it), retries run out.
+    const { kafka, state } = fakeKafka((attempt, i) => (i <= 1 ? timedOut() : undefined));
+    const producer = producerOf(kafka, virtualClock(), { retries: 1 });
+
+    const [first] = await producer.sendEach([spread[0]!]);
+    expect(first).toMatchObject({ ok: false, error: expect.any(DeliveryTimeoutError) });
+
+    // Other partitions keep the session; the tainted one moves to a new one with its next records.
+    await producer.send([spread[1]!]);
+    await producer.send([{ ...spread[0]!, value: 'next' }]);
+    await producer.send([spread[2]!]);
+
+    expect(state.attempts.map((a) => [a.partition, a.values[0], a.session])).toEqual([
+      [0, '0', 1],
+      [0, '0', 1],
+      [1, '1', 1],
+      [0, 'next', 2],
+      [2, '2', 2],
+    ]);
+    // The old session is closed once nothing runs on it.
+    expect(state.disconnects).toBe(1);
+  });
+
+  it('a new session never cuts requests in flight on the old one: they finish there, then it closes', async () => {
+    const slow = deferred();
+    const { kafka, state } = fakeKafka((attempt, i) =>
+      i === 0 ? slow.promise : i === 1 ? protocolError('UNKNOWN_PRODUCER_ID') : undefined,
+    );
+    const producer = producerOf(kafka, virtualClock());
+
+    const inFlight = producer.send([spread[0]!]);
+    await producer.send([spread[1]!]); // refused on session 1, written on session 2
+    expect(state.disconnects).toBe(0);
+    slow.resolve();
+    await inFlight;
+
+    expect(state.attempts.map((a) => [a.partition, a.session])).toEqual([
+      [0, 1],
+      [1, 1],
+      [1, 2],
+    ]);
+    expect(state.disconnects).toBe(1);
+  });
+
+  it('a refused session after a try that may have been written is not re-sent on a new one (it could be written twice): "may or may not"', async () => {
+    const { kafka, state } = fakeKafka((attempt, i) =>
+      i === 0 ? timedOut() : i === 1 ? protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER') : undefined,
+    );
+    const producer = producerOf(kafka, virtualClock());
+
+    const [outcome] = await producer.sendEach([spread[0]!]);
+
+    expect(outcome).toMatchObject({ ok: false, error: expect.any(DeliveryTimeoutError) });
+    expect(state.attempts.map((a) => a.session)).toEqual([1, 1]);
+  });
+
+  it('a refusal that proves nothing was written (record too large) keeps the partition on its session', async () => {
+    const { kafka, state } = fakeKafka((attempt, i) =>
+      i === 0 ? protocolError('MESSAGE_TOO_LARGE') : undefined,
+    );
+    const producer = producerOf(kafka, virtualClock());
+
+    await expect(producer.send([spread[0]!])).rejects.toBeInstanceOf(ProducerSendError);
+    await producer.send([{ ...spread[0]!, value: 'small' }]);
+
+    expect(state.attempts.map((a) => a.session)).toEqual([1, 1]);
   });
 });
