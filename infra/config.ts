@@ -167,7 +167,7 @@ export const infraConfigSchema = z
      * definition's: `0` for every consumer or `conversation-log=0,ai-responses=1000`
      * (ms; AWS takes whole seconds, or the 500 ms default).
      */
-    batchingWindowMs: batchingWindowsSchema.optional(),
+    batchingWindowMs: batchingWindowsSchema().optional(),
   })
   .superRefine((c, ctx) => {
     const need = (key: ContextKey, when: string): void =>

@@ -3,7 +3,8 @@ import { EVENT_TYPES } from '../../shared/events/event-types';
 import type { EventType } from '../../shared/events/event-types';
 import { header, routeContract } from '../../shared/http/contract';
 import type { AnswerContract, ContractTable } from '../../shared/http/contract';
-import { lazySchema, problemSchema } from '../../shared/http/problem-schema';
+import { problemSchema } from '../../shared/http/problem-schema';
+import { lazy } from '../../shared/lazy';
 import {
   aiResponseRequestSchema,
   aiResponseSeedRequestSchema,
@@ -22,7 +23,7 @@ import {
  */
 
 /** The answer of a published event. */
-export const publishedSchema = lazySchema(() =>
+export const publishedSchema = lazy(() =>
   z
     .strictObject({
       status: z.literal('published'),
@@ -38,7 +39,7 @@ export const publishedSchema = lazySchema(() =>
 );
 export type PublishedResponse = z.infer<ReturnType<typeof publishedSchema>>;
 
-const batchResultSchema = lazySchema(() =>
+const batchResultSchema = lazy(() =>
   z
     .strictObject({
       published: z.number().int().min(0),
@@ -90,9 +91,9 @@ const publishHeaders = z.object({
   }),
 });
 
-const flatAiResponse = aiResponseRequestSchema.meta({ id: 'AiResponseEventRequest' });
-const seedAiResponse = aiResponseSeedRequestSchema.meta({ id: 'AiResponseSeedEventRequest' });
-const genericEvent = genericEventRequestSchema.meta({ id: 'GenericEventRequest' });
+const flatAiResponse = aiResponseRequestSchema().meta({ id: 'AiResponseEventRequest' });
+const seedAiResponse = aiResponseSeedRequestSchema().meta({ id: 'AiResponseSeedEventRequest' });
+const genericEvent = genericEventRequestSchema().meta({ id: 'GenericEventRequest' });
 
 /** The publish routes' contracts, by route key below the API base path. */
 export const publishContracts = {
@@ -101,7 +102,7 @@ export const publishContracts = {
     headers: publishHeaders,
     description:
       'conversation.started, .message or .ended by `action`; the data fields at the top level, as the seed.',
-    body: conversationRequestSchema.meta({ id: 'ConversationEventRequest' }),
+    body: conversationRequestSchema().meta({ id: 'ConversationEventRequest' }),
     answers: published,
   }),
   'POST /events/ai-response': routeContract({
@@ -116,7 +117,7 @@ export const publishContracts = {
   'POST /events/business-analytics': routeContract({
     operationId: 'publish_business_analytics_event',
     headers: publishHeaders,
-    body: businessAnalyticsRequestSchema.meta({ id: 'BusinessAnalyticsEventRequest' }),
+    body: businessAnalyticsRequestSchema().meta({ id: 'BusinessAnalyticsEventRequest' }),
     answers: published,
   }),
   'POST /events/generic': routeContract({
@@ -131,7 +132,7 @@ export const publishContracts = {
     headers: publishHeaders,
     description:
       'Each item is a GenericEventRequest, validated and published on its own: an invalid item fails alone (its result says why), as in Confluent REST Proxy.',
-    body: batchRequestSchema.meta({ id: 'BatchEventRequest' }),
+    body: batchRequestSchema().meta({ id: 'BatchEventRequest' }),
     answers: () => ({
       200: { description: 'every event was published', body: batchResultSchema() },
       207: {

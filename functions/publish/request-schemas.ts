@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import { EVENT_TYPES } from '../../shared/events/event-types';
 import type { EventType } from '../../shared/events/event-types';
 import {
@@ -19,7 +20,7 @@ import {
  */
 
 /** Envelope attributes any publish body may carry. */
-export const envelopeOptionsShape = {
+export const envelopeOptionsShape = () => ({
   /** Correlation id; else the `x-correlation-id` header; else the API request id. */
   correlation_id: z
     .string()
@@ -31,7 +32,7 @@ export const envelopeOptionsShape = {
   source: z.string().min(1).max(1024).optional(),
   /** Event id; a stable one makes a retried request deduplicable downstream. */
   event_id: z.string().min(1).max(256).optional(),
-};
+});
 
 /** The conversation route's actions. */
 export const ConversationAction = {
@@ -48,17 +49,21 @@ export const CONVERSATION_EVENT_TYPE: Readonly<Record<ConversationAction, EventT
   ended: 'conversation.ended',
 };
 
-export const conversationRequestSchema = z.discriminatedUnion(
-  'action',
-  [
-    conversationStartedV1.extend({ action: z.literal('started'), ...envelopeOptionsShape }),
-    conversationMessageV1.extend({ action: z.literal('message'), ...envelopeOptionsShape }),
-    conversationEndedV1.extend({ action: z.literal('ended'), ...envelopeOptionsShape }),
-  ],
-  { error: () => 'must be one of "started", "message", "ended"' },
+export const conversationRequestSchema = lazy(() =>
+  z.discriminatedUnion(
+    'action',
+    [
+      conversationStartedV1().extend({ action: z.literal('started'), ...envelopeOptionsShape() }),
+      conversationMessageV1().extend({ action: z.literal('message'), ...envelopeOptionsShape() }),
+      conversationEndedV1().extend({ action: z.literal('ended'), ...envelopeOptionsShape() }),
+    ],
+    { error: () => 'must be one of "started", "message", "ended"' },
+  ),
 );
 
-export const aiResponseRequestSchema = aiResponseGeneratedV1.extend(envelopeOptionsShape);
+export const aiResponseRequestSchema = lazy(() =>
+  aiResponseGeneratedV1().extend(envelopeOptionsShape()),
+);
 
 /** The response's own fields, which the seed nests under `response_data`. */
 const RESPONSE_DATA_FIELDS = [
@@ -74,18 +79,26 @@ const RESPONSE_DATA_FIELDS = [
  * response_data={prompt, response, tokens_used, response_time_ms, cost_usd},
  * user_id, conversation_id)`): the same event, its response fields nested.
  */
-export const aiResponseSeedRequestSchema = aiResponseGeneratedV1
-  .omit({ prompt: true, response: true, tokens_used: true, response_time_ms: true, cost_usd: true })
-  .extend({
-    response_data: aiResponseGeneratedV1.pick({
+export const aiResponseSeedRequestSchema = lazy(() =>
+  aiResponseGeneratedV1()
+    .omit({
       prompt: true,
       response: true,
       tokens_used: true,
       response_time_ms: true,
       cost_usd: true,
+    })
+    .extend({
+      response_data: aiResponseGeneratedV1().pick({
+        prompt: true,
+        response: true,
+        tokens_used: true,
+        response_time_ms: true,
+        cost_usd: true,
+      }),
+      ...envelopeOptionsShape(),
     }),
-    ...envelopeOptionsShape,
-  });
+);
 
 /**
  * Whether a body uses the seed's nested form.
@@ -109,30 +122,37 @@ export const isSeedAiResponse = (body: unknown): boolean =>
 export const flattenAiResponse = ({
   response_data,
   ...rest
-}: z.output<typeof aiResponseSeedRequestSchema>): z.output<typeof aiResponseRequestSchema> => {
+}: z.output<ReturnType<typeof aiResponseSeedRequestSchema>>): z.output<
+  ReturnType<typeof aiResponseRequestSchema>
+> => {
   const lifted: Record<string, unknown> = {};
   for (const field of RESPONSE_DATA_FIELDS)
     if (response_data[field] !== undefined) lifted[field] = response_data[field];
-  return { ...rest, ...lifted } as z.output<typeof aiResponseRequestSchema>;
+  return { ...rest, ...lifted } as z.output<ReturnType<typeof aiResponseRequestSchema>>;
 };
 
-export const businessAnalyticsRequestSchema =
-  businessAnalyticsUpdateV1.extend(envelopeOptionsShape);
+export const businessAnalyticsRequestSchema = lazy(() =>
+  businessAnalyticsUpdateV1().extend(envelopeOptionsShape()),
+);
 
-export const genericEventRequestSchema = z.strictObject({
-  event_type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
-  data: z.record(z.string(), z.unknown()),
-  subject: z.string().min(1).max(1024).optional(),
-  ...envelopeOptionsShape,
-});
+export const genericEventRequestSchema = lazy(() =>
+  z.strictObject({
+    event_type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+    data: z.record(z.string(), z.unknown()),
+    subject: z.string().min(1).max(1024).optional(),
+    ...envelopeOptionsShape(),
+  }),
+);
 
 /** Most events one batch request may carry. */
 export const MAX_BATCH_EVENTS = 500;
 
 /** The batch body; each item is a generic event, validated on its own. */
-export const batchRequestSchema = z.strictObject({
-  events: z
-    .array(z.unknown())
-    .min(1, 'must hold at least one event')
-    .max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`),
-});
+export const batchRequestSchema = lazy(() =>
+  z.strictObject({
+    events: z
+      .array(z.unknown())
+      .min(1, 'must hold at least one event')
+      .max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`),
+  }),
+);

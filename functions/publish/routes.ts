@@ -209,7 +209,7 @@ const batch: RouteHandler<'POST /events/batch'> = async ({ body, event }, deps) 
   const responses: BatchItemResponse[] = new Array(events.length);
   const valid: { index: number; input: NewEvent<EventType> }[] = [];
   events.forEach((item, index) => {
-    const parsed = genericEventRequestSchema.safeParse(item);
+    const parsed = genericEventRequestSchema().safeParse(item);
     if (!parsed.success) {
       responses[index] = failedItem(index, new UnprocessableEntityError(issuesOf(parsed.error)));
       return;

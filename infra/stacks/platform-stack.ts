@@ -11,6 +11,7 @@ import {
   dlqTransactionalIds,
   esmGroupId,
   FunctionEntry,
+  loadPlatformDefinition,
   platform,
   withBatchingWindows,
   withNamespace,
@@ -130,9 +131,13 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
-    const definition = withBatchingWindows(
-      withNamespace(props.definition ?? platform, config.topicPrefix),
-      config.batchingWindowMs,
+    // Validated here, at synth: the functions run on the definition as
+    // shipped, without parsing it at their init (shared/platform/defaults.ts).
+    const definition = loadPlatformDefinition(
+      withBatchingWindows(
+        withNamespace(props.definition ?? platform, config.topicPrefix),
+        config.batchingWindowMs,
+      ),
     );
     this.definition = definition;
     const logs: LogSettings = {

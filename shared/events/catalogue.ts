@@ -4,6 +4,7 @@ import type { EventType } from './event-types';
 import { schemaLabel, schemaUri } from './schema-ref';
 import type { SchemaRef } from './schema-ref';
 import { eventDataSchemas } from './schemas';
+import { lazy } from '../lazy';
 
 /** One version of an event type's data schema, ready to validate with. */
 export interface SchemaVersion extends SchemaRef {
@@ -20,8 +21,8 @@ export interface SchemaVersion extends SchemaRef {
   readonly current: boolean;
 }
 
-const majorsOf = (type: EventType): readonly (readonly z.ZodObject[])[] =>
-  eventDataSchemas[type] as readonly (readonly z.ZodObject[])[];
+const majorsOf = (type: EventType): readonly (readonly (() => z.ZodObject)[])[] =>
+  eventDataSchemas[type] as readonly (readonly (() => z.ZodObject)[])[];
 
 const CATALOGUE: ReadonlyMap<string, readonly (readonly SchemaVersion[])[]> = new Map(
   EVENT_TYPES.map((eventType) => {
@@ -31,12 +32,18 @@ const CATALOGUE: ReadonlyMap<string, readonly (readonly SchemaVersion[])[]> = ne
       majors.map((versions, m) =>
         versions.map((writer, v): SchemaVersion => {
           const ref = { eventType, major: m + 1, version: v + 1 };
+          // Both schemas are built when first used, not at import (#13).
+          const reader = lazy(() => writer().loose());
           return {
             ...ref,
             label: schemaLabel(ref),
             uri: schemaUri(ref),
-            writer,
-            reader: writer.loose(),
+            get writer() {
+              return writer();
+            },
+            get reader() {
+              return reader();
+            },
             current: m === majors.length - 1 && v === versions.length - 1,
           };
         }),

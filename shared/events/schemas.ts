@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from '../lazy';
 import { EventType } from './event-types';
 
 /**
@@ -11,108 +12,133 @@ import { EventType } from './event-types';
  * Naming: `<name>V<major>` for a major's first version, `<name>V<major>_<n>`
  * for its later ones.
  */
-const id = z.string().min(1).max(256);
-const metadata = z.record(z.string(), z.unknown()).optional();
+// Built per schema, when a schema is first used (issue #13 item 6).
+const id = () => z.string().min(1).max(256);
+const metadata = () => z.record(z.string(), z.unknown()).optional();
 
-export const conversationStartedV1 = z.strictObject({
-  conversation_id: id,
-  user_id: id,
-  business_id: id.optional(),
-  conversation_type: z.string().max(128).optional(),
-  metadata,
-});
+export const conversationStartedV1 = lazy(() =>
+  z.strictObject({
+    conversation_id: id(),
+    user_id: id(),
+    business_id: id().optional(),
+    conversation_type: z.string().max(128).optional(),
+    metadata: metadata(),
+  }),
+);
 
-export const conversationMessageV1 = z.strictObject({
-  conversation_id: id,
-  user_id: id,
-  message_id: id.optional(),
-  message_content: z.string().max(100_000),
-  message_type: z.enum(['user', 'assistant', 'system']).default('user'),
-  metadata,
-});
+export const conversationMessageV1 = lazy(() =>
+  z.strictObject({
+    conversation_id: id(),
+    user_id: id(),
+    message_id: id().optional(),
+    message_content: z.string().max(100_000),
+    message_type: z.enum(['user', 'assistant', 'system']).default('user'),
+    metadata: metadata(),
+  }),
+);
 
-export const conversationEndedV1 = z.strictObject({
-  conversation_id: id,
-  user_id: id,
-  reason: z.string().max(256).optional(),
-  duration_ms: z.number().int().min(0).optional(),
-  message_count: z.number().int().min(0).optional(),
-  metadata,
-});
+export const conversationEndedV1 = lazy(() =>
+  z.strictObject({
+    conversation_id: id(),
+    user_id: id(),
+    reason: z.string().max(256).optional(),
+    duration_ms: z.number().int().min(0).optional(),
+    message_count: z.number().int().min(0).optional(),
+    metadata: metadata(),
+  }),
+);
 
-export const aiResponseGeneratedV1 = z.strictObject({
-  model_name: z.string().min(1).max(128),
-  user_id: id.optional(),
-  conversation_id: id.optional(),
-  prompt: z.string().max(100_000),
-  response: z.string().max(400_000),
-  tokens_used: z.number().int().min(0),
-  response_time_ms: z.number().min(0),
-  cost_usd: z.number().min(0).optional(),
-  metadata,
-});
+export const aiResponseGeneratedV1 = lazy(() =>
+  z.strictObject({
+    model_name: z.string().min(1).max(128),
+    user_id: id().optional(),
+    conversation_id: id().optional(),
+    prompt: z.string().max(100_000),
+    response: z.string().max(400_000),
+    tokens_used: z.number().int().min(0),
+    response_time_ms: z.number().min(0),
+    cost_usd: z.number().min(0).optional(),
+    metadata: metadata(),
+  }),
+);
 
-export const aiModelSwitchedV1 = z.strictObject({
-  from_model: z.string().min(1).max(128),
-  to_model: z.string().min(1).max(128),
-  reason: z.string().max(512).optional(),
-  user_id: id.optional(),
-  conversation_id: id.optional(),
-  metadata,
-});
+export const aiModelSwitchedV1 = lazy(() =>
+  z.strictObject({
+    from_model: z.string().min(1).max(128),
+    to_model: z.string().min(1).max(128),
+    reason: z.string().max(512).optional(),
+    user_id: id().optional(),
+    conversation_id: id().optional(),
+    metadata: metadata(),
+  }),
+);
 
-export const businessAnalyticsUpdateV1 = z.strictObject({
-  business_id: id,
-  metric_name: z.string().min(1).max(256),
-  metric_value: z.number(),
-  metric_type: z.enum(['counter', 'gauge', 'histogram']).default('gauge'),
-  dimensions: z.record(z.string(), z.string()).default({}),
-  metadata,
-});
+export const businessAnalyticsUpdateV1 = lazy(() =>
+  z.strictObject({
+    business_id: id(),
+    metric_name: z.string().min(1).max(256),
+    metric_value: z.number(),
+    metric_type: z.enum(['counter', 'gauge', 'histogram']).default('gauge'),
+    dimensions: z.record(z.string(), z.string()).default({}),
+    metadata: metadata(),
+  }),
+);
 
-export const userActionV1 = z.strictObject({
-  user_id: id,
-  action: z.string().min(1).max(256),
-  business_id: id.optional(),
-  resource: z.string().max(512).optional(),
-  metadata,
-});
+export const userActionV1 = lazy(() =>
+  z.strictObject({
+    user_id: id(),
+    action: z.string().min(1).max(256),
+    business_id: id().optional(),
+    resource: z.string().max(512).optional(),
+    metadata: metadata(),
+  }),
+);
 
-export const systemErrorV1 = z.strictObject({
-  component: z.string().min(1).max(256),
-  error_type: z.string().min(1).max(256),
-  error_message: z.string().max(10_000),
-  severity: z.enum(['info', 'warning', 'error', 'critical']).default('error'),
-  metadata,
-});
+export const systemErrorV1 = lazy(() =>
+  z.strictObject({
+    component: z.string().min(1).max(256),
+    error_type: z.string().min(1).max(256),
+    error_message: z.string().max(10_000),
+    severity: z.enum(['info', 'warning', 'error', 'critical']).default('error'),
+    metadata: metadata(),
+  }),
+);
 
-export const healthCheckV1 = z.strictObject({
-  component: z.string().min(1).max(256),
-  status: z.enum(['healthy', 'degraded', 'unhealthy']),
-  response_time_ms: z.number().min(0).optional(),
-  metadata,
-});
+export const healthCheckV1 = lazy(() =>
+  z.strictObject({
+    component: z.string().min(1).max(256),
+    status: z.enum(['healthy', 'degraded', 'unhealthy']),
+    response_time_ms: z.number().min(0).optional(),
+    metadata: metadata(),
+  }),
+);
 
-const workflowBase = {
-  workflow_id: id,
+const workflowBase = () => ({
+  workflow_id: id(),
   workflow_name: z.string().min(1).max(256),
-  user_id: id.optional(),
-  metadata,
-};
-export const workflowStartedV1 = z.strictObject({
-  ...workflowBase,
-  input: z.record(z.string(), z.unknown()).optional(),
+  user_id: id().optional(),
+  metadata: metadata(),
 });
-export const workflowCompletedV1 = z.strictObject({
-  ...workflowBase,
-  duration_ms: z.number().int().min(0).optional(),
-  output: z.record(z.string(), z.unknown()).optional(),
-});
-export const workflowFailedV1 = z.strictObject({
-  ...workflowBase,
-  error_message: z.string().max(10_000),
-  failed_step: z.string().max(256).optional(),
-});
+export const workflowStartedV1 = lazy(() =>
+  z.strictObject({
+    ...workflowBase(),
+    input: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
+export const workflowCompletedV1 = lazy(() =>
+  z.strictObject({
+    ...workflowBase(),
+    duration_ms: z.number().int().min(0).optional(),
+    output: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
+export const workflowFailedV1 = lazy(() =>
+  z.strictObject({
+    ...workflowBase(),
+    error_message: z.string().max(10_000),
+    failed_step: z.string().max(256).optional(),
+  }),
+);
 
 /**
  * Data schemas by event type: its majors in order (index 0 is major 1), each
@@ -133,13 +159,13 @@ export const eventDataSchemas = {
   [EventType.WorkflowStarted]: [[workflowStartedV1]],
   [EventType.WorkflowCompleted]: [[workflowCompletedV1]],
   [EventType.WorkflowFailed]: [[workflowFailedV1]],
-} as const satisfies Record<EventType, readonly (readonly z.ZodObject[])[]>;
+} as const satisfies Record<EventType, readonly (readonly (() => z.ZodObject)[])[]>;
 
 type Last<T> = T extends readonly [...unknown[], infer L] ? L : never;
 /** The schema producers write for an event type: the last version of its last major. */
 type CurrentSchema<T extends EventType> = Last<Last<(typeof eventDataSchemas)[T]>>;
 
 /** Data of an event type, current version (output, defaults filled). */
-export type EventData<T extends EventType> = z.output<CurrentSchema<T>>;
+export type EventData<T extends EventType> = z.output<ReturnType<CurrentSchema<T>>>;
 /** Data of an event type as a producer writes it (defaults may be omitted). */
-export type EventDataInput<T extends EventType> = z.input<CurrentSchema<T>>;
+export type EventDataInput<T extends EventType> = z.input<ReturnType<CurrentSchema<T>>>;

@@ -1,25 +1,8 @@
 import * as z from 'zod';
-
-/**
- * Memoises a schema factory: schemas of answers are built when first asked
- * for (the OpenAPI document, tests), never at a Lambda's cold start (#13).
- *
- * @example
- * ```ts
- * const topicSchema = lazySchema(() => z.strictObject({ name: z.string() }));
- * topicSchema() === topicSchema(); // true
- * ```
- */
-export const lazySchema = <S>(build: () => S): (() => S) => {
-  let built: S | undefined;
-  return () => {
-    built ??= build();
-    return built;
-  };
-};
+import { lazy } from '../lazy';
 
 /** One failing field of a 422 (`path`: dotted, `(root)` for the whole body). */
-export const fieldIssueSchema = lazySchema(() =>
+export const fieldIssueSchema = lazy(() =>
   z.strictObject({ path: z.string(), message: z.string() }).meta({ id: 'FieldIssue' }),
 );
 
@@ -27,7 +10,7 @@ export const fieldIssueSchema = lazySchema(() =>
  * application/problem+json (RFC 9457), as shared/http/problem.ts writes it:
  * `type` a stable URN of `code`, and the failing fields of a 422.
  */
-export const problemSchema = lazySchema(() =>
+export const problemSchema = lazy(() =>
   z
     .strictObject({
       type: z.string().describe('urn:xseven:problem:<code, kebab-case>'),

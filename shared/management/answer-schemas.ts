@@ -1,12 +1,12 @@
 import * as z from 'zod';
-import { lazySchema } from '../http/problem-schema';
+import { lazy } from '../lazy';
 
 /**
  * The management routes' answers as the API writes them (wire.ts: snake_case,
  * Confluent REST Proxy v3's names, offsets as decimal strings), as zod
  * schemas for the OpenAPI document. Strict: a field an answer gains without
  * its schema fails the integration tests (test/support/openapi-contract.ts).
- * Built on first use only (lazySchema), never at a cold start.
+ * Built on first use only (lazy), never at a cold start.
  */
 
 const offset = () => z.string().regex(/^\d+$/).describe('decimal string (64-bit offset)');
@@ -14,7 +14,7 @@ const count = () => z.number().int().min(0);
 const counts = () => z.record(z.string(), count());
 
 /** A partition of a topic, with its leader, replicas and watermarks. */
-export const partitionSchema = lazySchema(() =>
+export const partitionSchema = lazy(() =>
   z
     .strictObject({
       partition: count(),
@@ -29,7 +29,7 @@ export const partitionSchema = lazySchema(() =>
 );
 
 /** A topic as the broker describes it. */
-export const topicSchema = lazySchema(() =>
+export const topicSchema = lazy(() =>
   z
     .strictObject({
       name: z.string(),
@@ -45,7 +45,7 @@ export const topicSchema = lazySchema(() =>
     .meta({ id: 'Topic' }),
 );
 
-export const topicListSchema = lazySchema(() =>
+export const topicListSchema = lazy(() =>
   z
     .strictObject({
       topics: z.array(
@@ -58,7 +58,7 @@ export const topicListSchema = lazySchema(() =>
     .meta({ id: 'TopicList' }),
 );
 
-export const topicValidationSchema = lazySchema(() =>
+export const topicValidationSchema = lazy(() =>
   z
     .strictObject({
       validate_only: z.literal(true),
@@ -71,11 +71,11 @@ export const topicValidationSchema = lazySchema(() =>
     .meta({ id: 'TopicValidation' }),
 );
 
-export const topicPendingSchema = lazySchema(() =>
+export const topicPendingSchema = lazy(() =>
   z.strictObject({ name: z.string(), status: z.literal('creating') }).meta({ id: 'TopicPending' }),
 );
 
-export const topicDeletedSchema = lazySchema(() =>
+export const topicDeletedSchema = lazy(() =>
   z.strictObject({ deleted: z.string(), forced: z.boolean() }).meta({ id: 'TopicDeleted' }),
 );
 
@@ -90,7 +90,7 @@ const lagSummarySchema = () =>
   });
 
 /** A consumer group with its members and lag (Confluent REST Proxy v3 names). */
-export const consumerGroupsSchema = lazySchema(() =>
+export const consumerGroupsSchema = lazy(() =>
   z
     .strictObject({
       groups: z.array(
@@ -127,7 +127,7 @@ export const consumerGroupsSchema = lazySchema(() =>
     .meta({ id: 'ConsumerGroupList' }),
 );
 
-export const offsetResetSchema = lazySchema(() =>
+export const offsetResetSchema = lazy(() =>
   z
     .strictObject({
       group: z.string(),
@@ -172,7 +172,7 @@ const configSource = () =>
   ]);
 
 /** GET /topics/{name} (and PATCH's answer): the topic with every config and its source. */
-export const topicDetailSchema = lazySchema(() =>
+export const topicDetailSchema = lazy(() =>
   topicSchema()
     .extend({
       config_entries: z
@@ -196,7 +196,7 @@ export const topicDetailSchema = lazySchema(() =>
 );
 
 /** PATCH /topics/{name} with validate_only: the topic as it would be. */
-export const topicPatchValidationSchema = lazySchema(() =>
+export const topicPatchValidationSchema = lazy(() =>
   z
     .strictObject({
       validate_only: z.literal(true),
@@ -213,7 +213,7 @@ export const topicPatchValidationSchema = lazySchema(() =>
 const encoding = () => z.enum(['json', 'utf8', 'base64']);
 
 /** GET /topics/{name}/messages: one page of a partition's records (messages.ts). */
-export const messagePageSchema = lazySchema(() =>
+export const messagePageSchema = lazy(() =>
   z
     .strictObject({
       topic: z.string(),
@@ -257,7 +257,7 @@ const thresholdsSchema = () =>
     critical: z.number().optional(),
   });
 
-export const alertSchema = lazySchema(() =>
+export const alertSchema = lazy(() =>
   z
     .strictObject({
       id: z.string(),
@@ -278,7 +278,7 @@ const countersSchema = () =>
     unavailable: z.string().optional(),
   });
 
-export const alertsSchema = lazySchema(() =>
+export const alertsSchema = lazy(() =>
   z
     .strictObject({
       taken_at: z.string(),
@@ -290,7 +290,7 @@ export const alertsSchema = lazySchema(() =>
     .meta({ id: 'Alerts' }),
 );
 
-export const statusSchema = lazySchema(() =>
+export const statusSchema = lazy(() =>
   z
     .strictObject({
       status: z.enum(['ok', 'degraded']),
@@ -346,7 +346,7 @@ export const statusSchema = lazySchema(() =>
 const timingSchema = () =>
   z.strictObject({ count: count(), sum: z.number(), avg: z.number(), max: z.number() });
 
-export const metricsSchema = lazySchema(() =>
+export const metricsSchema = lazy(() =>
   z
     .strictObject({
       taken_at: z.string(),
@@ -403,11 +403,11 @@ export const metricsSchema = lazySchema(() =>
     .meta({ id: 'Metrics' }),
 );
 
-export const livenessSchema = lazySchema(() =>
+export const livenessSchema = lazy(() =>
   z.strictObject({ status: z.literal('ok') }).meta({ id: 'Liveness' }),
 );
 
-export const readinessSchema = lazySchema(() =>
+export const readinessSchema = lazy(() =>
   z
     .strictObject({
       status: z.literal('ok'),
@@ -427,7 +427,7 @@ export const readinessSchema = lazySchema(() =>
     .meta({ id: 'Readiness' }),
 );
 
-export const dlqStatsSchema = lazySchema(() =>
+export const dlqStatsSchema = lazy(() =>
   z
     .strictObject({
       topic: z.string(),
@@ -474,7 +474,7 @@ export const dlqStatsSchema = lazySchema(() =>
     .meta({ id: 'DlqStats' }),
 );
 
-export const manualRetryResultSchema = lazySchema(() =>
+export const manualRetryResultSchema = lazy(() =>
   z
     .strictObject({
       source: z.enum(['dlq', 'archive']),
@@ -497,7 +497,7 @@ export const manualRetryResultSchema = lazySchema(() =>
     .meta({ id: 'ManualRetryResult' }),
 );
 
-export const schemaListSchema = lazySchema(() =>
+export const schemaListSchema = lazy(() =>
   z
     .strictObject({
       schemas: z.array(
@@ -516,6 +516,6 @@ export const schemaListSchema = lazySchema(() =>
 );
 
 /** A JSON Schema (draft 2020-12) document: its `$id` is a record's `dataschema`. */
-export const jsonSchemaDocumentSchema = lazySchema(() =>
+export const jsonSchemaDocumentSchema = lazy(() =>
   z.looseObject({ $schema: z.string(), $id: z.string() }).meta({ id: 'JsonSchemaDocument' }),
 );

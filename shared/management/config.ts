@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from '../lazy';
 import {
   AlertLevel,
   AlertThresholdEnv,
@@ -44,23 +45,25 @@ const thresholdVariables = Object.values(AlertThresholdEnv).flatMap((levels) =>
 );
 
 /** Environment of the management function (the contract's {@link ManagementEnv} and alert thresholds). */
-export const managementEnvSchema = z.object({
-  ...envShape(
-    ManagementEnv.HealthTimeoutMs,
-    ManagementEnv.DlqStatsMaxRecords,
-    ManagementEnv.DlqStatsTimeoutMs,
-    ManagementEnv.MetricsWindowMinutes,
-    ManagementEnv.EsmDisableTimeoutMs,
-    ManagementEnv.GroupEmptyTimeoutMs,
-    ManagementEnv.MaxPartitionsPerRequest,
-    ManagementEnv.MaxClusterPartitions,
-    PlatformEnv.MetricsNamespace,
-    PlatformEnv.ServiceName,
-    PlatformEnv.MskClusterArn,
-    PlatformEnv.LambdaFunctionName,
-  ),
-  ...envShape(...thresholdVariables),
-});
+export const managementEnvSchema = lazy(() =>
+  z.object({
+    ...envShape(
+      ManagementEnv.HealthTimeoutMs,
+      ManagementEnv.DlqStatsMaxRecords,
+      ManagementEnv.DlqStatsTimeoutMs,
+      ManagementEnv.MetricsWindowMinutes,
+      ManagementEnv.EsmDisableTimeoutMs,
+      ManagementEnv.GroupEmptyTimeoutMs,
+      ManagementEnv.MaxPartitionsPerRequest,
+      ManagementEnv.MaxClusterPartitions,
+      PlatformEnv.MetricsNamespace,
+      PlatformEnv.ServiceName,
+      PlatformEnv.MskClusterArn,
+      PlatformEnv.LambdaFunctionName,
+    ),
+    ...envShape(...thresholdVariables),
+  }),
+);
 
 /** Most partitions one request may create, and the cluster may hold. */
 export interface PartitionBudget {
@@ -121,7 +124,7 @@ const thresholdsFrom = (
 export const loadManagementConfig = (
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ManagementConfig => {
-  const parsed = parseEnv(managementEnvSchema, env);
+  const parsed = parseEnv(managementEnvSchema(), env);
   return {
     healthTimeoutMs: parsed.XSEVEN_HEALTH_TIMEOUT_MS,
     dlqStatsMaxRecords: parsed.XSEVEN_DLQ_STATS_MAX_RECORDS,

@@ -16,9 +16,9 @@ import { createTopicRequestSchema } from './topics';
 
 /** A boolean query flag, off by default; its default is documented as the caller writes it ("false"). */
 const flag = (description: string) =>
-  booleanFlagSchema.in
-    .default('false')
-    .pipe(booleanFlagSchema.out)
+  booleanFlagSchema()
+    .in.default('false')
+    .pipe(booleanFlagSchema().out)
     .meta({ description: `${description} (true, 1, yes)` });
 
 const json = (description: string, body: z.ZodType): AnswerContract => ({ description, body });

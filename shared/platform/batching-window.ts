@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from '../lazy';
 import { PlatformDefinitionError } from './errors';
 import type { PlatformDefinition } from './schema';
 
@@ -12,8 +13,6 @@ export interface BatchingWindows {
   readonly byConsumer: Readonly<Record<string, number>>;
 }
 
-const windowMs = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().max(MAX_WINDOW_MS));
-
 /**
  * Reads `"0"` (every consumer) or `"conversation-log=0,ai-responses=1000"`
  * (per consumer; a bare number among the pairs sets the others), the same
@@ -21,12 +20,12 @@ const windowMs = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().max
  *
  * @example
  * ```ts
- * batchingWindowsSchema.parse('250,conversation-log=0'); // { all: 250, byConsumer: { 'conversation-log': 0 } }
+ * batchingWindowsSchema().parse('250,conversation-log=0'); // { all: 250, byConsumer: { 'conversation-log': 0 } }
  * ```
  */
-export const batchingWindowsSchema = z
-  .union([z.number(), z.string()])
-  .transform((value, ctx): BatchingWindows => {
+export const batchingWindowsSchema = lazy(() => {
+  const windowMs = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().max(MAX_WINDOW_MS));
+  return z.union([z.number(), z.string()]).transform((value, ctx): BatchingWindows => {
     const byConsumer: Record<string, number> = {};
     let all: number | undefined;
     for (const part of String(value).split(',')) {
@@ -46,6 +45,7 @@ export const batchingWindowsSchema = z
     }
     return all === undefined ? { byConsumer } : { all, byConsumer };
   });
+});
 
 /**
  * The definition with each consumer's `maximumBatchingWindowMs` replaced by

@@ -1,5 +1,5 @@
 import { EventType } from '../events/event-types';
-import { loadPlatformDefinition } from './load';
+import { definitionWithDefaults } from './defaults';
 import { METRICS_NAMESPACE } from './metrics';
 import type { PlatformDefinition, PlatformDefinitionInput } from './schema';
 
@@ -314,7 +314,11 @@ export type HttpRouteKey<Fn extends DefinedRoute['function']> =
     : never;
 
 /**
- * The loaded, validated platform definition.
+ * The platform definition with its defaults filled, frozen. Validated at
+ * test time (test/unit/platform/definition.test.ts: it loads with
+ * `loadPlatformDefinition`, to this very value) and at `cdk synth` (the
+ * stack loads what it deploys), not at every import: that cost each
+ * Lambda's init ~15-25 ms (issue #13 item 6).
  *
  * @example
  * ```ts
@@ -322,7 +326,7 @@ export type HttpRouteKey<Fn extends DefinedRoute['function']> =
  * platform.topics.map((t) => t.name);
  * ```
  */
-export const platform: PlatformDefinition = loadPlatformDefinition(platformDefinitionInput);
+export const platform: PlatformDefinition = definitionWithDefaults(platformDefinitionInput);
 
 /**
  * Lambda entry points besides the consumers (whose modules the definition

@@ -106,7 +106,7 @@ const crossCheck = (def: PlatformDefinition): string[] => {
  * ```
  */
 export const loadPlatformDefinition = (input: PlatformDefinitionInput): PlatformDefinition => {
-  const parsed = platformSchema.safeParse(input);
+  const parsed = platformSchema().safeParse(input);
   if (!parsed.success) {
     throw new PlatformDefinitionError(
       parsed.error.issues.map((issue) => `${nameOf(input, issue.path)}: ${issue.message}`),

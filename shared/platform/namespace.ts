@@ -1,6 +1,6 @@
 import { platform } from './definition';
 import { PlatformEnv, readEnv } from './env';
-import { loadPlatformDefinition } from './load';
+import { deepFreeze } from './defaults';
 import type { PlatformDefinition } from './schema';
 
 /**
@@ -18,7 +18,10 @@ import type { PlatformDefinition } from './schema';
 export const withNamespace = (def: PlatformDefinition, prefix: string): PlatformDefinition => {
   if (prefix === '') return def;
   const t = (name: string): string => `${prefix}${name}`;
-  return loadPlatformDefinition({
+  // Not parsed again (a function's init calls this): the prefix is a
+  // validated XSEVEN_TOPIC_PREFIX, and the stack validates the namespaced
+  // definition it deploys at synth.
+  return deepFreeze({
     ...def,
     topics: def.topics.map((topic) => ({ ...topic, name: t(topic.name) })),
     eventRoutes: def.eventRoutes.map((r) => ({ ...r, topic: t(r.topic) })),

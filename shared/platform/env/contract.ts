@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from '../../lazy';
 import { parseEnv } from './parse';
 
 /**
@@ -15,18 +16,29 @@ export interface EnvVar<N extends string = string, S extends z.ZodType = z.ZodTy
 }
 
 /**
- * Declares a variable of the contract.
+ * Declares a variable of the contract. Its schema is built when first read
+ * (`variable.schema`), not when the contract is imported: a Lambda's init
+ * builds only the schemas of the variables it reads (issue #13 item 6).
  *
  * @example
  * ```ts
- * const Port = envVar('XSEVEN_API_PORT', z.coerce.number().int().default(8000), 'Port of the local API gateway');
+ * const Port = envVar('XSEVEN_API_PORT', () => z.coerce.number().int().default(8000), 'Port of the local API gateway');
  * ```
  */
 export const envVar = <const N extends string, S extends z.ZodType>(
   name: N,
-  schema: S,
+  schema: () => S,
   doc: string,
-): EnvVar<N, S> => ({ name, schema, doc });
+): EnvVar<N, S> => {
+  const built = lazy(schema);
+  return {
+    name,
+    get schema() {
+      return built();
+    },
+    doc,
+  };
+};
 
 /** The zod object shape of some variables, keyed by their names. */
 export type EnvShape<V extends readonly EnvVar[]> = {

@@ -11,9 +11,9 @@ const windows = (def: typeof platform): Record<string, number> =>
 
 describe('batching windows per environment', () => {
   it('reads one window for all, per consumer, or both', () => {
-    expect(batchingWindowsSchema.parse('0')).toEqual({ all: 0, byConsumer: {} });
-    expect(batchingWindowsSchema.parse(1000)).toEqual({ all: 1000, byConsumer: {} });
-    expect(batchingWindowsSchema.parse(' 250 , conversation-log=0 ')).toEqual({
+    expect(batchingWindowsSchema().parse('0')).toEqual({ all: 0, byConsumer: {} });
+    expect(batchingWindowsSchema().parse(1000)).toEqual({ all: 1000, byConsumer: {} });
+    expect(batchingWindowsSchema().parse(' 250 , conversation-log=0 ')).toEqual({
       all: 250,
       byConsumer: { 'conversation-log': 0 },
     });

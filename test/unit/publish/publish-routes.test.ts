@@ -57,11 +57,11 @@ describe('publish function routes', () => {
 
   it("extends the current writer's contract of each typed route's event type", () => {
     // The typed routes validate the data once, with their request schema: it must be the current version's.
-    expect(conversationStartedV1).toBe(currentVersionOf('conversation.started').writer);
-    expect(conversationMessageV1).toBe(currentVersionOf('conversation.message').writer);
-    expect(conversationEndedV1).toBe(currentVersionOf('conversation.ended').writer);
-    expect(aiResponseGeneratedV1).toBe(currentVersionOf('ai.response.generated').writer);
-    expect(businessAnalyticsUpdateV1).toBe(currentVersionOf('business.analytics.update').writer);
+    expect(conversationStartedV1()).toBe(currentVersionOf('conversation.started').writer);
+    expect(conversationMessageV1()).toBe(currentVersionOf('conversation.message').writer);
+    expect(conversationEndedV1()).toBe(currentVersionOf('conversation.ended').writer);
+    expect(aiResponseGeneratedV1()).toBe(currentVersionOf('ai.response.generated').writer);
+    expect(businessAnalyticsUpdateV1()).toBe(currentVersionOf('business.analytics.update').writer);
   });
 
   it('validates the data of a typed route once: its request schema is the data schema, extended', async () => {
