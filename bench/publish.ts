@@ -1,11 +1,16 @@
 /**
- * Publish benchmarks (issue #3): the publish path against a bare kafkajs
- * producer send of the same records at the same batch size, on the same
- * broker, with the same producer settings (idempotent, acks=all, gzip).
- * 1. publishEvents (validate, envelope, key, headers, send), batch 100;
- * 2. the publish Lambda's batch route (JSON body, middy, validation), batch 100;
- * 3. the publish Lambda's single-event route vs a bare send of one record.
- * Target >= 0.9x each. Baseline and ours run in alternating slices (which
+ * Publish benchmarks (issues #3, #13): the publish path against a bare
+ * kafkajs producer send of the same records at the same batch size, on the
+ * same broker, with the same producer settings (idempotent, acks=all, gzip).
+ * 0. the CloudEvents bindings (reference lines): a bare send of the same
+ *    events in each binding vs the records written until 2026-12-02, and
+ *    their bytes (bench/legacy-records.ts);
+ * 1. publishEvents vs today's publishEvents (the records and the one
+ *    request per partition of before 2026-12-02), target >= 1.5x;
+ * 2. publishEvents (validate, envelope, key, headers, send), batch 100;
+ * 3. the publish Lambda's batch route (JSON body, middy, validation), batch 100;
+ * 4. the publish Lambda's single-event route vs a bare send of one record.
+ * Target >= 0.9x for 2-4. Baseline and ours run in alternating slices (which
  * of the two goes first alternates too); the median of the slice-pair
  * ratios counts (a shared machine is noisy). Both sides start from their
  * input ready: the bare send from serialized messages, the Lambda from the
@@ -23,7 +28,8 @@ import { createEnvelope } from '../shared/events/envelope';
 import type { NewEvent } from '../shared/events/envelope';
 import type { EventType } from '../shared/events/event-types';
 import { toEventRecord } from '../shared/events/record';
-import { validateEvent } from '../shared/events/validate';
+import { validateEvent, validateNewEvent } from '../shared/events/validate';
+import { recordKeyFor } from '../shared/events/keys';
 import { createKafka } from '../shared/kafka/client';
 import { KafkaProducer } from '../shared/kafka/producer';
 import { loadProducerConfig } from '../shared/kafka/producer-config';
@@ -31,6 +37,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { platform, topicForEventType, withNamespace } from '../shared/platform';
 import { publishEvents } from '../shared/publish/publish';
 import type { PublishContext } from '../shared/publish/context';
+import {
+  Binding,
+  legacyHeaders,
+  messageIn,
+  perPartitionRequests,
+  recordBytes,
+} from './legacy-records';
 import { median } from './stats';
 import type { BenchResult, BenchSuite } from './types';
 
@@ -209,6 +222,75 @@ const run = async (): Promise<readonly BenchResult[]> => {
   await warmUp(batchRoute);
   await warmUp(singleRoute);
 
+  // 0. The bindings: the same events, ready as messages, sent bare.
+  const validated = events(BATCH).map((e) => validateEvent(createEnvelope(e)));
+  const inBinding = (binding: Binding) => validated.map((e) => messageIn(binding, e));
+  const legacyMessages = inBinding(Binding.Legacy);
+  const bindingLines: BenchResult[] = [];
+  const legacyBytes = recordBytes(legacyMessages);
+  for (const binding of [Binding.Binary, Binding.StructuredOnly, Binding.Chosen]) {
+    const messages = inBinding(binding);
+    const figures = await paired(
+      BATCH,
+      plain(() => bareSend(legacyMessages)),
+      plain(() => bareSend(messages)),
+    );
+    const bytes = recordBytes(messages);
+    const ref = { higherIsBetter: true, target: 1, reference: true } as const;
+    bindingLines.push(
+      {
+        ...ref,
+        name: `${binding} vs until 2026-12-02, bare send`,
+        unit: 'records/s',
+        value: figures.ours,
+        baseline: figures.baseline,
+      },
+      {
+        ...ref,
+        name: `${binding}: bytes/record`,
+        unit: 'B',
+        value: bytes.raw,
+        baseline: legacyBytes.raw,
+        higherIsBetter: false,
+      },
+      {
+        ...ref,
+        name: `${binding}: gzip bytes/record`,
+        unit: 'B',
+        value: bytes.gzip,
+        baseline: legacyBytes.gzip,
+        higherIsBetter: false,
+      },
+    );
+  }
+  // 1. Today's publishEvents: the record building of before (the envelope
+  // validated by the schema, every attribute as a header) and one request
+  // per partition. Conservative: it skips the control-character check, the
+  // size count, the results and the spans of publishEvents.
+  const legacyProducer = new KafkaProducer({
+    kafka: perPartitionRequests(kafka),
+    config: loadProducerConfig({}),
+  });
+  await legacyProducer.connect();
+  const today: Side<NewEvent<EventType>[]> = {
+    input: (op) => events(BATCH, op * BATCH),
+    run: (input) =>
+      legacyProducer.sendEach(
+        input.map((e) => {
+          const event = validateNewEvent(createEnvelope(e));
+          return {
+            topic,
+            key: recordKeyFor(event.type, event.data, event.id),
+            value: JSON.stringify(event),
+            headers: legacyHeaders(event),
+          };
+        }),
+      ),
+  };
+  await warmUp(today);
+  const versusToday = await paired(BATCH, today, library);
+  await legacyProducer.disconnect();
+
   const libraryFigures = await paired(BATCH, bareBatch, library);
   const httpBatch = await paired(BATCH, bareBatch, batchRoute);
   const httpSingle = await paired(1, bareSingle, singleRoute);
@@ -224,7 +306,18 @@ const run = async (): Promise<readonly BenchResult[]> => {
     target: 0.9,
   });
   return [
-    result(`publishEvents vs bare kafkajs send (batch ${BATCH})`, libraryFigures),
+    ...bindingLines,
+    {
+      ...result(
+        `publishEvents vs today's (records and requests until 2026-12-02, batch ${BATCH})`,
+        versusToday,
+      ),
+      target: 1.5,
+    },
+    result(
+      `publishEvents vs bare kafkajs send of the same records (batch ${BATCH})`,
+      libraryFigures,
+    ),
     result(`publish API batch route vs bare kafkajs send (batch ${BATCH})`, httpBatch),
     result('publish API single-event route vs bare kafkajs send (batch 1)', httpSingle),
   ];

@@ -8,6 +8,8 @@ type Options = Omit<XsevenErrorOptions, 'retriable'>;
 type RecordOptions = Options & {
   /** The envelope id, when the value could be read (labels the dead letter). */
   readonly eventId?: string | undefined;
+  /** The envelope's correlation id, when the value could be read (labels its log line). */
+  readonly correlationId?: string | undefined;
 };
 
 /**
@@ -23,6 +25,8 @@ export class RecordFailureError extends XsevenError {
   public readonly category: FailureCategory;
   /** The envelope id, when the value could be read. */
   public readonly eventId: string | undefined;
+  /** The envelope's correlation id, when the value could be read. */
+  public readonly correlationId: string | undefined;
 
   public constructor(
     category: FailureCategory,
@@ -31,10 +35,11 @@ export class RecordFailureError extends XsevenError {
     retriable: boolean,
     options: RecordOptions = {},
   ) {
-    const { eventId, ...rest } = options;
+    const { eventId, correlationId, ...rest } = options;
     super(code, message, { ...rest, retriable });
     this.category = category;
     this.eventId = eventId;
+    this.correlationId = correlationId;
   }
 }
 

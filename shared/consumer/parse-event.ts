@@ -52,12 +52,14 @@ export const parseEventValue = (
         cause: error,
         details: { issues: error.issues },
         eventId: idOf(json),
+        correlationId: correlationIdOf(json),
       });
     if (error instanceof EventValidationError)
       throw new RecordSchemaError(error.message, {
         cause: error,
         details: { issues: error.issues },
         eventId: idOf(json),
+        correlationId: correlationIdOf(json),
       });
     throw error;
   }
@@ -79,6 +81,12 @@ export const eventIdOf = (value: Buffer | null): string | undefined => {
   } catch {
     return undefined;
   }
+};
+
+/** The string `correlationid` of a parsed JSON value (our extension attribute), if any. */
+const correlationIdOf = (json: unknown): string | undefined => {
+  const id = (json as { correlationid?: unknown } | null)?.correlationid;
+  return typeof id === 'string' ? id : undefined;
 };
 
 /** The string `id` of a parsed JSON value (the CloudEvents attribute), if any. */

@@ -79,7 +79,11 @@ interface DecodedRecordRef {
 type RecordOutcome = string | ClassifiedLetter | null;
 
 /** A dead letter of the consumer: its failure is always classified. */
-type ClassifiedLetter = DeadLetter & { readonly failure: ClassifiedFailure };
+type ClassifiedLetter = DeadLetter & {
+  readonly failure: ClassifiedFailure;
+  /** The envelope's correlation id, when the value could be read (its log line). */
+  readonly correlationId?: string;
+};
 
 /** Per-invocation figures of a topic, recorded as metrics once per invocation. */
 interface Figures {
@@ -99,7 +103,10 @@ const tallyOf = (tally: Tally, topic: string): Figures => {
   return entry;
 };
 
-/** A failed record's dead letter; `eventId` when known (its value is never parsed again here). */
+/**
+ * A failed record's dead letter; `eventId` and `correlationId` when known
+ * (its value is never parsed again here).
+ */
 const deadLetter = (
   record: DecodedRecord,
   error: unknown,
@@ -107,11 +114,13 @@ const deadLetter = (
   now: () => Date,
   eventId: string | undefined,
   handler?: string,
+  correlationId?: string,
 ): ClassifiedLetter => ({
   record,
   failure: classifyFailure(error),
   ...(handler === undefined ? {} : { handler }),
   ...(eventId === undefined ? {} : { eventId }),
+  ...(correlationId === undefined ? {} : { correlationId }),
   consumerGroup: deps.consumerGroup(record.topic),
   functionName: deps.functionName,
   failedAt: now(),
@@ -179,8 +188,16 @@ const processRecord = (
   try {
     event = parseEventValue(decoded.value, deps.maxRecordBytes);
   } catch (error) {
-    const eventId = error instanceof RecordFailureError ? error.eventId : undefined;
-    return deadLetter(decoded, error, deps, now, eventId);
+    const failure = error instanceof RecordFailureError ? error : undefined;
+    return deadLetter(
+      decoded,
+      error,
+      deps,
+      now,
+      failure?.eventId,
+      undefined,
+      failure?.correlationId,
+    );
   }
   const handlers = deps.bus.handlersFor(event);
   const processed = event.id;
@@ -197,7 +214,7 @@ const processRecord = (
   } catch (error) {
     if (spanStart > 0)
       recordHandlerSpan(decoded, event, deps.consumerGroup(decoded.topic), spanStart, error);
-    return deadLetter(decoded, error, deps, now, processed, ctx.handler);
+    return deadLetter(decoded, error, deps, now, processed, ctx.handler, event.correlationid);
   }
   if (pending === undefined) {
     if (spanStart > 0)
@@ -217,7 +234,7 @@ const processRecord = (
     (error: unknown) => {
       if (spanStart > 0)
         recordHandlerSpan(decoded, event, deps.consumerGroup(decoded.topic), spanStart, error);
-      return deadLetter(decoded, error, deps, now, processed, ctx.handler);
+      return deadLetter(decoded, error, deps, now, processed, ctx.handler, event.correlationid);
     },
   );
 };
@@ -321,7 +338,7 @@ export const processBatch = async (
       for (const letter of letters)
         deps.logger.warn(
           'record dead-lettered',
-          recordIds(letter.record.headers, letter.eventId, undefined),
+          recordIds(letter.record.headers, letter.eventId, letter.correlationId),
           {
             topic: letter.record.topic,
             partition: letter.record.partition,

@@ -24,8 +24,8 @@ export type RecordIds = {
 
 /**
  * The ids of a record's log lines: the event id and correlation id of its
- * envelope (else of its `ce_correlationid` header), the trace id of its
- * `traceparent` header.
+ * envelope (else of the `ce_correlationid` header that records written
+ * before 2026-12-02 carry), the trace id of its `traceparent` header.
  *
  * @example
  * ```ts

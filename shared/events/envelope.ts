@@ -121,9 +121,10 @@ export const createEnvelope = <T extends EventType>(event: NewEvent<T>): NewEnve
   } as NewEnvelope<T>;
   if (event.subject !== undefined) envelope.subject = event.subject;
   if (event.correlationId !== undefined) envelope.correlationid = event.correlationId;
-  if (event.traceparent !== undefined) envelope.traceparent = event.traceparent;
-  if (event.tracestate !== undefined) envelope.tracestate = event.tracestate;
   envelope.dataversion = schema.major;
   envelope.data = event.data;
+  // Extensions last, where the envelope schema's output puts them (the same JSON either way).
+  if (event.traceparent !== undefined) envelope.traceparent = event.traceparent;
+  if (event.tracestate !== undefined) envelope.tracestate = event.tracestate;
   return envelope;
 };

@@ -2,24 +2,20 @@ import type { EventEnvelope } from './envelope';
 import { recordKeyFor } from './keys';
 
 /**
- * Kafka headers of an event record. The record value is the CloudEvents
- * 1.0 structured-mode JSON envelope, so `content-type` is
- * `application/cloudevents+json` as the CloudEvents Kafka protocol binding
- * requires; the main attributes are copied into `ce_*` headers so that
- * consumers, tools and filters can route without parsing the value. The
- * value stays authoritative.
+ * Kafka header names of event records (the CloudEvents Kafka protocol
+ * binding, structured content mode: the value is the whole CloudEvents JSON
+ * envelope and is authoritative). Since 2026-12-02 a record carries only
+ * what consumers need without parsing the value (docs/publishing.md, "The
+ * event record"): `content-type` (how a CloudEvents reader recognises the
+ * structured mode), `ce_id` (dedupe), `ce_type` (routing, filtering) and the
+ * W3C trace context when set. The other `ce_*` names are those of records
+ * written before: readers must treat every header but `content-type` as
+ * optional and take attributes from the value.
  */
 export const EventHeader = {
   ContentType: 'content-type',
-  SpecVersion: 'ce_specversion',
   Id: 'ce_id',
   Type: 'ce_type',
-  Source: 'ce_source',
-  Time: 'ce_time',
-  Subject: 'ce_subject',
-  CorrelationId: 'ce_correlationid',
-  DataVersion: 'ce_dataversion',
-  DataSchema: 'ce_dataschema',
   /**
    * W3C trace context of the hop that wrote the record (the CloudEvents
    * distributed-tracing extension, under the W3C header names OpenTelemetry's
@@ -28,6 +24,20 @@ export const EventHeader = {
    */
   Traceparent: 'traceparent',
   Tracestate: 'tracestate',
+  /** Only on records written before 2026-12-02 (the attribute is in the value). */
+  SpecVersion: 'ce_specversion',
+  /** Only on records written before 2026-12-02 (the attribute is in the value). */
+  Source: 'ce_source',
+  /** Only on records written before 2026-12-02 (the attribute is in the value). */
+  Time: 'ce_time',
+  /** Only on records written before 2026-12-02 (the attribute is in the value). */
+  Subject: 'ce_subject',
+  /** Only on records written before 2026-12-02 (the attribute is in the value). */
+  CorrelationId: 'ce_correlationid',
+  /** Only on records written before 2026-12-02 (the attribute is in the value). */
+  DataVersion: 'ce_dataversion',
+  /** Only on records written before 2026-12-02 (the attribute is in the value). */
+  DataSchema: 'ce_dataschema',
 } as const;
 export type EventHeader = (typeof EventHeader)[keyof typeof EventHeader];
 
@@ -43,7 +53,9 @@ export interface EventRecord {
 }
 
 /**
- * The Kafka headers of a validated event.
+ * The Kafka headers of a validated event: `content-type`, `ce_id`,
+ * `ce_type`, and `traceparent` / `tracestate` when the event has them
+ * (see {@link EventHeader} for why only these).
  *
  * @example
  * ```ts
@@ -54,16 +66,9 @@ export const eventHeaders = (event: EventEnvelope): Record<string, string> => {
   // Optional headers assigned only when set (no spreads: this runs per event).
   const headers: Record<string, string> = {
     [EventHeader.ContentType]: CLOUDEVENTS_JSON,
-    [EventHeader.SpecVersion]: event.specversion,
     [EventHeader.Id]: event.id,
     [EventHeader.Type]: event.type,
-    [EventHeader.Source]: event.source,
-    [EventHeader.Time]: event.time,
-    [EventHeader.DataVersion]: String(event.dataversion),
   };
-  if (event.dataschema !== undefined) headers[EventHeader.DataSchema] = event.dataschema;
-  if (event.subject !== undefined) headers[EventHeader.Subject] = event.subject;
-  if (event.correlationid !== undefined) headers[EventHeader.CorrelationId] = event.correlationid;
   if (typeof event.traceparent === 'string') {
     headers[EventHeader.Traceparent] = event.traceparent;
     if (typeof event.tracestate === 'string') headers[EventHeader.Tracestate] = event.tracestate;
@@ -73,7 +78,8 @@ export const eventHeaders = (event: EventEnvelope): Record<string, string> => {
 
 /**
  * The Kafka record of a validated event: keyed for per-entity ordering
- * ({@link recordKeyFor}), the envelope as JSON value, CloudEvents headers.
+ * ({@link recordKeyFor}), the envelope as JSON value, the headers of
+ * {@link eventHeaders}.
  *
  * @example
  * ```ts

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { latestVersionOf, schemaVersionOf } from './catalogue';
 import type { SchemaVersion } from './catalogue';
+import { passesEnvelopeSchema } from './created-envelope';
 import { envelopeSchema } from './envelope';
-import type { EventEnvelope, RawEnvelope } from './envelope';
+import type { EventEnvelope, NewEnvelope, RawEnvelope } from './envelope';
+import type { EventType } from './event-types';
 import { EventValidationError, UnknownSchemaVersionError } from './errors';
 import { parseSchemaUri } from './schema-ref';
 
@@ -132,4 +134,33 @@ export const validateNewEnvelope = (input: unknown): EventEnvelope => {
   if (!version.current) return validateNewEvent(envelope);
   if (envelope.dataschema !== version.uri) envelope.dataschema = version.uri;
   return envelope as EventEnvelope;
+};
+
+/**
+ * Validates an envelope `createEnvelope` just built, as
+ * {@link validateNewEvent} does (or {@link validateNewEnvelope} with
+ * `dataValidated`), with the envelope attributes checked in plain code
+ * ({@link passesEnvelopeSchema}); the schema runs only when that check
+ * fails, to name the paths. The envelope is completed in place (it is the
+ * caller's own, fresh object), not copied. Throws an
+ * {@link EventValidationError}.
+ *
+ * @example
+ * ```ts
+ * const event = validateCreatedEnvelope(createEnvelope({ type: 'user.action', data }));
+ * ```
+ */
+export const validateCreatedEnvelope = (
+  envelope: NewEnvelope<EventType>,
+  dataValidated = false,
+): EventEnvelope => {
+  if (!passesEnvelopeSchema(envelope))
+    return dataValidated ? validateNewEnvelope(envelope) : validateNewEvent(envelope);
+  const raw = envelope as unknown as RawEnvelope;
+  const version = writerOf(raw);
+  if (raw.dataschema !== version.uri) raw.dataschema = version.uri;
+  if (dataValidated && version.current) return raw as EventEnvelope;
+  const data = version.writer.safeParse(raw.data);
+  if (!data.success) throw new EventValidationError(toIssues(data.error, 'data'));
+  return withData(raw, data.data);
 };

@@ -16,7 +16,7 @@ import { defaultPartitioner, groupByPartition, ProducerLanes } from './producer-
 import type { PartitionGroup, TopicPartitions } from './producer-lanes';
 import { LingerQueue } from './producer-linger';
 import { ProducerSessions } from './producer-sessions';
-import { toMessage, trackingPartitioner } from './producer-records';
+import { placedPartitioner, toMessage, trackingPartitioner } from './producer-records';
 import type { PartitionLog } from './producer-records';
 import type { OutgoingRecord, RecordPosition } from './records';
 import { openTransaction } from './producer-transaction';
@@ -115,7 +115,9 @@ export class KafkaProducer {
       idempotent: transactionalId !== undefined || config.idempotent,
       // Topics come from the definition: a write to a missing topic fails, never creates it.
       allowAutoTopicCreation: false,
-      createPartitioner: trackingPartitioner(this.partitions),
+      // Transactions read where kafkajs placed each record; the delivery places them itself.
+      createPartitioner:
+        transactionalId === undefined ? placedPartitioner : trackingPartitioner(this.partitions),
       // Transaction control requests (CONCURRENT_TRANSACTIONS right after a
       // commit...) need kafkajs' own patient retries. Sends outside a
       // transaction retry in kafkajs once (in-session retries keep

@@ -5,7 +5,7 @@ import { toEventRecord } from '../events/record';
 import type { EventRecord } from '../events/record';
 import type { EventDataInput } from '../events/schemas';
 import { EventValidationError } from '../events/errors';
-import { validateNewEnvelope, validateNewEvent } from '../events/validate';
+import { validateCreatedEnvelope } from '../events/validate';
 import { XsevenError } from '../errors';
 import { topicForEventType } from '../platform/queries';
 import type { PlatformDefinition } from '../platform';
@@ -37,7 +37,7 @@ export const traceAttributes = (
 
 /** Envelope attributes a publisher may set (all optional). */
 export interface PublishOptions {
-  /** Correlation id carried in the envelope (`correlationid`) and the `ce_correlationid` header. */
+  /** Correlation id carried in the envelope (`correlationid`). */
   readonly correlationId?: string;
   /** CloudEvents `source`. @default 'urn:xseven:events' */
   readonly source?: string;
@@ -99,6 +99,15 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
  * header downstream, a NUL truncates C strings. Throws the 422 of the field.
  */
 const refuseControlCharacters = (event: EventEnvelope, key: string): void => {
+  // Tested one by one, the issues built only on a refusal (this runs per event).
+  if (
+    !CONTROL_CHARACTER.test(event.id) &&
+    !CONTROL_CHARACTER.test(event.source) &&
+    (event.subject === undefined || !CONTROL_CHARACTER.test(event.subject)) &&
+    (event.correlationid === undefined || !CONTROL_CHARACTER.test(event.correlationid)) &&
+    !CONTROL_CHARACTER.test(key)
+  )
+    return;
   const fields: [string, string | undefined][] = [
     ['event_id', event.id],
     ['source', event.source],
@@ -109,7 +118,7 @@ const refuseControlCharacters = (event: EventEnvelope, key: string): void => {
   const issues = fields
     .filter(([, value]) => value !== undefined && CONTROL_CHARACTER.test(value))
     .map(([path]) => ({ path, message: 'must not contain control characters (C0, C1, CR, LF)' }));
-  if (issues.length > 0) throw new EventValidationError(issues);
+  throw new EventValidationError(issues);
 };
 
 /**
@@ -132,7 +141,7 @@ export const prepareEvent = <T extends EventType>(
   dataValidated = false,
 ): PreparedEvent => {
   const envelope = createEnvelope(input);
-  const event = dataValidated ? validateNewEnvelope(envelope) : validateNewEvent(envelope);
+  const event = validateCreatedEnvelope(envelope, dataValidated);
   const record = toEventRecord(event, topicForEventType(def, event.type));
   refuseControlCharacters(event, record.key);
   const bytes = recordBytes(record);

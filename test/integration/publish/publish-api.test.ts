@@ -48,11 +48,9 @@ const expectRecordOf = (
     'application/cloudevents+json; charset=UTF-8',
   );
   expect(r.message.headers?.[EventHeader.Type]?.toString()).toBe(reported.event_type);
-  expect(r.message.headers?.[EventHeader.CorrelationId]?.toString()).toBe(reported.correlation_id);
   const written = JSON.parse(r.message.value?.toString() ?? '') as Record<string, unknown>;
   // its dataschema resolves to the committed schema file that validates its data
   const dataschema = String(written.dataschema);
-  expect(r.message.headers?.[EventHeader.DataSchema]?.toString()).toBe(dataschema);
   const validate = committedSchemaOf(dataschema);
   expect(validate(written.data) ? [] : validate.errors).toEqual([]);
   const envelope = validateEvent(written);
@@ -178,7 +176,10 @@ describe('publish API (HTTP API payload 2.0) on the real broker', () => {
     const genericRead = reads.find(
       (r) => r.message.headers?.[EventHeader.Id]?.toString() === generic.json.event_id,
     );
-    expect(genericRead?.message.headers?.[EventHeader.Source]?.toString()).toBe('urn:xseven:web');
+    const genericValue = JSON.parse(genericRead?.message.value?.toString() ?? '') as {
+      source: string;
+    };
+    expect(genericValue.source).toBe('urn:xseven:web');
   });
 
   it('publishes a batch with 200 and per-item positions', async () => {

@@ -33,7 +33,8 @@ const expectRecordOf = (read: ReadMessage | undefined, published: PublishedEvent
   expect(header(r, EventHeader.ContentType)).toBe('application/cloudevents+json; charset=UTF-8');
   expect(header(r, EventHeader.Id)).toBe(published.eventId);
   expect(header(r, EventHeader.Type)).toBe(published.type);
-  expect(header(r, EventHeader.SpecVersion)).toBe('1.0');
+  // Since 2026-12-02 the other attributes are in the value only.
+  expect(Object.keys(r.message.headers ?? {}).sort()).toEqual(['ce_id', 'ce_type', 'content-type']);
   const envelope = validateEvent(JSON.parse(r.message.value?.toString() ?? ''));
   expect(envelope).toMatchObject({
     specversion: '1.0',
@@ -42,7 +43,6 @@ const expectRecordOf = (read: ReadMessage | undefined, published: PublishedEvent
   });
   if (published.correlationId !== undefined) {
     expect(envelope.correlationid).toBe(published.correlationId);
-    expect(header(r, EventHeader.CorrelationId)).toBe(published.correlationId);
   }
 };
 
@@ -158,7 +158,10 @@ describe('publishing functions on the real broker', () => {
     });
     const [read] = await readMessages(kafka, [published.topic], 1);
     expectRecordOf(read, published);
-    expect(header(read as ReadMessage, EventHeader.Source)).toBe('urn:test');
+    const value = JSON.parse((read as ReadMessage).message.value?.toString() ?? '') as {
+      source: string;
+    };
+    expect(value.source).toBe('urn:test');
   });
 
   it('publishes a batch, failing invalid items alone and reporting positions of the rest', async () => {

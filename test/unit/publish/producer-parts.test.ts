@@ -131,7 +131,7 @@ describe('producer error classification', () => {
 });
 
 describe('event records', () => {
-  it('carry the envelope as value, the entity key and CloudEvents headers', () => {
+  it('carry the envelope as value (structured mode), the entity key, and as headers only content-type, ce_id and ce_type', () => {
     const event = validateEvent(
       createEnvelope({
         type: 'business.analytics.update',
@@ -143,19 +143,28 @@ describe('event records', () => {
     const record = toEventRecord(event, 'business.analytics');
     expect(record.key).toBe('biz_789');
     expect(JSON.parse(record.value)).toEqual(event);
+    // Every other attribute is in the value only (docs/publishing.md, "The event record").
     expect(record.headers).toEqual({
       [EventHeader.ContentType]: 'application/cloudevents+json; charset=UTF-8',
-      [EventHeader.SpecVersion]: '1.0',
       [EventHeader.Id]: event.id,
       [EventHeader.Type]: 'business.analytics.update',
-      [EventHeader.Source]: 'urn:xseven:events',
-      [EventHeader.Time]: event.time,
-      [EventHeader.DataVersion]: '1',
-      [EventHeader.DataSchema]:
-        'https://schemas.xseven.ai/events/business.analytics.update/versions/1.1',
-      [EventHeader.Subject]: 'dau',
-      [EventHeader.CorrelationId]: 'corr-1',
     });
+  });
+
+  it('carry the W3C trace context as headers when the event has one', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const event = validateEvent(
+      createEnvelope({
+        type: 'user.action',
+        data: { user_id: 'u1', action: 'login' },
+        traceparent,
+        tracestate: 'vendor=1',
+      }),
+    );
+    const { headers } = toEventRecord(event, 'user.actions');
+    expect(headers[EventHeader.Traceparent]).toBe(traceparent);
+    expect(headers[EventHeader.Tracestate]).toBe('vendor=1');
+    expect(Object.keys(headers)).toHaveLength(5);
   });
 
   it('count the UTF-8 bytes of value, key and every header, and refuse a record over the limit', () => {
