@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from '../lazy';
 import { EVENT_TYPES } from './event-types';
 import type { EventType } from './event-types';
 import type { NewEnvelope } from './envelope';
@@ -6,14 +7,13 @@ import type { NewEnvelope } from './envelope';
 const TYPES: ReadonlySet<string> = new Set<string>(EVENT_TYPES);
 
 /** The envelope schema's check of `time`, built on first use (cold start). */
-let isoTime: z.ZodISODateTime | undefined;
+const isoTime = lazy(() => z.iso.datetime({ offset: true }));
 /** The last `time` that passed: the events of one batch share it (one per millisecond). */
-let lastTime = '';
+let lastTime: string | undefined;
 
 const timeIsValid = (time: unknown): boolean => {
   if (time === lastTime) return true;
-  isoTime ??= z.iso.datetime({ offset: true });
-  if (typeof time !== 'string' || !isoTime.safeParse(time).success) return false;
+  if (typeof time !== 'string' || !isoTime().safeParse(time).success) return false;
   lastTime = time;
   return true;
 };
