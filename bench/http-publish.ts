@@ -1,46 +1,35 @@
 /**
- * HTTP publishing through the running platform (issue #13, item 2): the
- * services of `npm start` (gateway, local ESMs consuming what is published,
- * scheduler) in this process, against a bare node:http + kafkajs server on
- * the same broker and topic that builds the same records (envelope,
- * validation, key, CloudEvents headers) and sends them (idempotent, gzip,
- * acks=all) before answering. Batch route (100 events a request) and
- * single-event route, at 1, 4 and 16 concurrent keep-alive clients; the two
- * servers run in alternating slices of SLICE_MS, BENCH_ROUNDS rounds (3).
- * Targets: records/s >= 0.8x bare, p99 <= 1.5x bare. The same figures with
- * the gateway alone (no consumers sharing its event loop) follow as
- * reference lines: the difference is what the shared event loop costs.
+ * HTTP publishing through the running platform (issue #13, item 2): `npm
+ * start` as a child process (gateway, local ESMs in their worker thread
+ * consuming what is published, scheduler: what a user runs), against a bare
+ * node:http + kafkajs server in a child process of its own
+ * (bench/bare-http-server.ts) on the same broker and topic, which builds the
+ * same records (envelope, validation, key, CloudEvents headers) and sends
+ * them (idempotent, gzip, acks=all) before answering. The clients run in
+ * this process. Batch route (100 events a request) and single-event route,
+ * at 1, 4 and 16 concurrent keep-alive clients; the two servers run in
+ * alternating slices of SLICE_MS, BENCH_ROUNDS rounds (3). Targets:
+ * events/s >= 0.8x bare, p99 <= 1.5x bare.
  */
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CompressionTypes } from 'kafkajs';
-import type { Producer } from 'kafkajs';
-import { createEnvelope } from '../shared/events/envelope';
-import type { NewEvent } from '../shared/events/envelope';
-import type { EventType } from '../shared/events/event-types';
-import { toEventRecord } from '../shared/events/record';
-import { validateEvent } from '../shared/events/validate';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { withAdmin } from '../shared/kafka/admin';
 import { createKafka } from '../shared/kafka/client';
-import { topicForEventType } from '../shared/platform';
-import { apiGatewayService } from '../local/gateway/service';
-import type { LocalService } from '../local/runtime/service';
-import { localServices } from '../local/services';
-import { benchDefinition, startBenchPlatform } from './platform';
+import { esmGroupId, getConsumer, topicForEventType } from '../shared/platform';
+import type { PlatformDefinition } from '../shared/platform';
+import { freePort } from './http';
+import { benchDefinition } from './platform';
 import { median } from './stats';
 import type { BenchResult, BenchSuite } from './types';
 
+const ROOT = join(__dirname, '..');
 const BATCH = 100;
 const SLICE_MS = 2_000;
 const CONCURRENCIES = [1, 4, 16] as const;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
-
-interface WireEvent {
-  readonly event_type: EventType;
-  readonly data: Record<string, unknown>;
-  readonly correlation_id?: string;
-}
 
 const message = (n: number) => ({
   conversation_id: `conv-${n % 500}`,
@@ -58,37 +47,6 @@ const batchBody = (n: number): string =>
   });
 const singleBody = (n: number): string =>
   JSON.stringify({ action: 'message', ...message(n), correlation_id: `corr-${n}` });
-
-/** The bare server: JSON body -> the same records -> one kafkajs send -> 200 with the offsets. */
-const bareServer = async (producer: Producer, topic: string): Promise<Server> => {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      const wire: WireEvent[] = req.url?.endsWith('/events/batch')
-        ? (body.events as WireEvent[])
-        : [{ event_type: 'conversation.message', data: body }];
-      const messages = wire.map((e) => {
-        const input = { type: e.event_type, data: e.data } as unknown as NewEvent<EventType>;
-        const record = toEventRecord(validateEvent(createEnvelope(input)), topic);
-        return { key: record.key, value: record.value, headers: { ...record.headers } };
-      });
-      producer
-        .send({ topic, messages, acks: -1, compression: CompressionTypes.GZIP })
-        .then((written) => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ written: written.map((w) => w.baseOffset) }));
-        })
-        .catch(() => {
-          res.writeHead(503);
-          res.end();
-        });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-};
 
 const post = (agent: Agent, url: string, body: string): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -156,97 +114,131 @@ const ROUTES = [
   { name: 'single-event route', path: '/events/conversation', events: 1, body: singleBody },
 ] as const;
 
-/** What runs beside the bare server: every service of `npm start`, or the gateway alone. */
-interface Side {
-  readonly label: string;
-  readonly services: readonly LocalService[];
-  /** Reference lines (a diagnosis: how much of the gap the other services cost), no target. */
-  readonly reference: boolean;
-}
+/** A child process of this bench, with node itself as the process (tsx as a loader), so signals reach it. */
+const child = (script: string, env: Readonly<Record<string, string>>, ipc: boolean): ChildProcess =>
+  spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
+    stdio: ['ignore', 'ignore', 'inherit', ...(ipc ? (['ipc'] as const) : [])],
+  });
 
-const SIDES: readonly Side[] = [
-  { label: 'through the running platform', services: localServices, reference: false },
-  {
-    label: 'through the gateway alone (no local ESMs, no scheduler)',
-    services: [apiGatewayService],
-    reference: true,
-  },
-];
+const stopChild = async (proc: ChildProcess, signal: NodeJS.Signals): Promise<void> => {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill(signal);
+  await exited;
+};
+
+/** The bare server's child, once it listens: its base URL. */
+const startBare = async (
+  def: PlatformDefinition,
+): Promise<{ child: ChildProcess; api: string }> => {
+  const bare = child('bench/bare-http-server.ts', {}, true);
+  const port = await new Promise<number>((resolve, reject) => {
+    bare.once('message', (m) => resolve((m as { port: number }).port));
+    bare.once('exit', (code) => reject(new Error(`the bare server exited with ${code}`)));
+  });
+  return { child: bare, api: `http://127.0.0.1:${port}${def.apiBasePath}` };
+};
+
+/**
+ * `npm start` as a child on the bench's topics, once its API answers and the
+ * conversation-log ESM (the consumer of what the bench publishes) has joined
+ * its group.
+ */
+const startPlatform = async (
+  def: PlatformDefinition,
+): Promise<{ child: ChildProcess; api: string }> => {
+  const port = await freePort();
+  const platform = child('local/main.ts', { XSEVEN_API_PORT: String(port) }, false);
+  const api = `http://127.0.0.1:${port}${def.apiBasePath}`;
+  const kafka = createKafka({ clientId: 'bench-http-wait' });
+  const consumer = getConsumer(def, 'conversation-log');
+  const groupId = esmGroupId(consumer, topicForEventType(def, 'conversation.message'));
+  for (let tries = 0; ; tries += 1) {
+    if (platform.exitCode !== null) throw new Error(`npm start exited with ${platform.exitCode}`);
+    const up = await fetch(`${api}/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    const joined =
+      up &&
+      (await withAdmin(kafka, (admin) => admin.describeGroups([groupId]))).groups[0]?.state ===
+        'Stable';
+    if (joined) break;
+    if (tries > 600) throw new Error('npm start was not running in 60 s');
+    await sleep(100);
+  }
+  return { child: platform, api };
+};
 
 /** Both servers in alternating slices, every route and concurrency: one ratio and one p99 line each. */
-const measure = async (side: Side, bareBase: string): Promise<BenchResult[]> => {
-  const platform = await startBenchPlatform('http-publish', {}, side.services);
+const measure = async (platformApi: string, bareApi: string): Promise<BenchResult[]> => {
   const results: BenchResult[] = [];
-  try {
-    // Warm-up: JIT, connections, metadata on both servers. The topics are
-    // served by every broker already (startBenchPlatform provisions them and
-    // waits, shared/kafka/topic-readiness.ts): a failure here is a failure.
-    for (const route of ROUTES)
-      for (const base of [platform.api, bareBase])
-        await slice(`${base}${route.path}`, 4, route.events, route.body);
-    for (const route of ROUTES)
-      for (const clients of CONCURRENCIES) {
-        const ratios: number[] = [];
-        const bareRates: number[] = [];
-        const ours: number[] = [];
-        const bare: number[] = [];
-        for (let round = 0; round < ROUNDS; round += 1) {
-          const run = (base: string): Promise<Slice> =>
-            slice(`${base}${route.path}`, clients, route.events, route.body);
-          // Alternating which goes first: neither always meets a warmer broker.
-          const p = round % 2 === 0 ? await run(platform.api) : undefined;
-          const q = await run(bareBase);
-          const ourSlice = p ?? (await run(platform.api));
-          ratios.push(ourSlice.rate / q.rate);
-          bareRates.push(q.rate);
-          ours.push(...ourSlice.latencies);
-          bare.push(...q.latencies);
-        }
-        const base = median(bareRates);
-        const label = `HTTP ${route.name} ${side.label} vs bare node:http + kafkajs, ${clients} client(s), median of ${ROUNDS}`;
-        const reference = side.reference ? { reference: true } : {};
-        results.push(
-          {
-            name: label,
-            unit: 'events/s',
-            baseline: base,
-            value: base * median(ratios),
-            higherIsBetter: true,
-            target: 0.8,
-            ...reference,
-          },
-          {
-            name: `${label}: p99`,
-            unit: 'ms',
-            baseline: p99(bare),
-            value: p99(ours),
-            higherIsBetter: false,
-            target: 1.5,
-            ...reference,
-          },
-        );
+  // Warm-up: JIT, connections, metadata on both servers. The topics are
+  // served by every broker already (benchDefinition provisions them and
+  // waits, shared/kafka/topic-readiness.ts): a failure here is a failure.
+  for (const route of ROUTES)
+    for (const base of [platformApi, bareApi])
+      await slice(`${base}${route.path}`, 4, route.events, route.body);
+  for (const route of ROUTES)
+    for (const clients of CONCURRENCIES) {
+      const ratios: number[] = [];
+      const bareRates: number[] = [];
+      const ours: number[] = [];
+      const bare: number[] = [];
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const run = (base: string): Promise<Slice> =>
+          slice(`${base}${route.path}`, clients, route.events, route.body);
+        // Alternating which goes first: neither always meets a warmer broker.
+        const p = round % 2 === 0 ? await run(platformApi) : undefined;
+        const q = await run(bareApi);
+        const ourSlice = p ?? (await run(platformApi));
+        ratios.push(ourSlice.rate / q.rate);
+        bareRates.push(q.rate);
+        ours.push(...ourSlice.latencies);
+        bare.push(...q.latencies);
       }
-  } finally {
-    await platform.stop();
-  }
+      const base = median(bareRates);
+      const label = `HTTP ${route.name} through npm start vs bare node:http + kafkajs, ${clients} client(s), median of ${ROUNDS}`;
+      results.push(
+        {
+          name: label,
+          unit: 'events/s',
+          baseline: base,
+          value: base * median(ratios),
+          higherIsBetter: true,
+          target: 0.8,
+        },
+        {
+          name: `${label}: p99`,
+          unit: 'ms',
+          baseline: p99(bare),
+          value: p99(ours),
+          higherIsBetter: false,
+          target: 1.5,
+        },
+      );
+    }
   return results;
 };
 
 const run = async (): Promise<readonly BenchResult[]> => {
-  const kafka = createKafka({ clientId: 'bench-http-bare' });
-  // Provisions the bench's topics and waits until every broker serves them.
+  const kafka = createKafka({ clientId: 'bench-http-publish' });
+  // Provisions the bench's topics (XSEVEN_TOPIC_PREFIX, inherited by both
+  // children) and waits until every broker serves them.
   const def = await benchDefinition(kafka);
-  const producer = kafka.producer({ idempotent: true, retry: { retries: 1 } });
-  await producer.connect();
-  const server = await bareServer(producer, topicForEventType(def, 'conversation.message'));
-  const bareBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}${def.apiBasePath}`;
+  const bare = await startBare(def);
   try {
-    const results: BenchResult[] = [];
-    for (const side of SIDES) results.push(...(await measure(side, bareBase)));
-    return results;
+    const platform = await startPlatform(def);
+    try {
+      return await measure(platform.api, bare.api);
+    } finally {
+      await stopChild(platform.child, 'SIGINT');
+    }
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await producer.disconnect();
+    bare.child.disconnect();
+    await stopChild(bare.child, 'SIGTERM');
   }
 };
 

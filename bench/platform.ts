@@ -15,7 +15,7 @@ import { loadPlatform } from '../shared/platform';
 import type { PlatformDefinition } from '../shared/platform';
 import { provisionTopics, topicConfigs } from '../local/provision';
 import type { LocalService, RunningService } from '../local/runtime/service';
-import { localServices } from '../local/services';
+import { inThreadLocalServices } from '../local/services';
 import { freePort } from './http';
 
 /** The platform as the bench started it. */
@@ -62,7 +62,7 @@ export const benchDefinition = (kafka: Kafka): Promise<PlatformDefinition> => {
 export const startBenchPlatform = async (
   name: string,
   env: Readonly<Record<string, string>>,
-  services: readonly LocalService[] = localServices,
+  services: readonly LocalService[] = inThreadLocalServices,
 ): Promise<BenchPlatform> => {
   const logger = new Logger({ serviceName: `bench-${name}`, logLevel: 'WARN' });
   const kafka = createKafka({ clientId: `bench-${name}`, logger });

@@ -3,10 +3,11 @@ import type { MetricName } from '../platform/metrics';
 import { metricSnapshot } from '../observability/metrics';
 import type { MetricLabels } from '../observability/metrics';
 import { ALERT_WINDOW, windowedSeries } from './window';
+import { getCountersRefresh } from './runtime-hooks';
 
 /** Where the producer/consumer counters come from. */
 export const CounterOrigin = {
-  /** The local runtime's own process (`npm start` runs every service in it). */
+  /** The local runtime's own process (`npm start`: the gateway, and the ESMs in a worker thread). */
   InProcess: 'in-process',
   /** CloudWatch: the Powertools EMF metrics of every Lambda container. */
   CloudWatch: 'cloudwatch',
@@ -94,8 +95,8 @@ export const totalOf = (
 
 /**
  * The counters recorded in this process (shared/observability/metrics.ts):
- * the source of the local runtime, where gateway, ESM and this handler share
- * one process.
+ * the source of the local runtime: this thread's (gateway, this handler)
+ * and the ESM worker thread's, brought up to date by the registered refresh.
  *
  * @example
  * ```ts
@@ -115,7 +116,12 @@ export const inProcessCounters = (options: { readonly now?: () => number } = {})
   // Sampled once per bucket so that the window's start is known to the bucket;
   // unref'd: the sampler never keeps the process alive.
   setInterval(window.sample, ALERT_WINDOW.bucketMs).unref();
-  const readInProcess = async (): Promise<CounterReport> => ({
+  const readInProcess = async (): Promise<CounterReport> => {
+    // The ESM worker thread's series, as of now (local/esm/thread-service.ts).
+    await getCountersRefresh()?.();
+    return readNow();
+  };
+  const readNow = (): CounterReport => ({
     origin: CounterOrigin.InProcess,
     window: 'since process start',
     series: cumulative(),

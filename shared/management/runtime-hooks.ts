@@ -70,3 +70,29 @@ export const registerTopicConfigPolicy = (policy: TopicConfigPolicy | undefined)
  * ```
  */
 export const getTopicConfigPolicy = (): TopicConfigPolicy | undefined => topicConfigPolicy;
+
+let countersRefresh: (() => Promise<void>) | undefined;
+
+/**
+ * Registers how to bring the in-process counters up to date before they are
+ * read (the local runtime's ESM worker thread sends its latest series);
+ * `undefined` clears it.
+ *
+ * @example
+ * ```ts
+ * registerCountersRefresh(() => worker.requestSeries()); // local/esm/thread-service.ts
+ * ```
+ */
+export const registerCountersRefresh = (refresh: (() => Promise<void>) | undefined): void => {
+  countersRefresh = refresh;
+};
+
+/**
+ * The registered counters refresh, if any.
+ *
+ * @example
+ * ```ts
+ * await getCountersRefresh()?.();
+ * ```
+ */
+export const getCountersRefresh = (): (() => Promise<void>) | undefined => countersRefresh;

@@ -25,6 +25,8 @@ export interface SeriesValue {
 const MAX_SERIES = 10_000;
 const series = new BoundedMap<string, SeriesValue>({ maxEntries: MAX_SERIES });
 let emf: Metrics | undefined;
+/** Other threads' series by thread (see {@link setThreadSeries}). */
+const others = new Map<string, readonly SeriesValue[]>();
 
 /** EMF is emitted only inside Lambda (locally the in-process series are the source). */
 const emfMetrics = (): Metrics | undefined => {
@@ -92,7 +94,44 @@ export const recordGauge = (name: DlqGaugeName, value: number, seconds = false):
  * const sent = metricSnapshot().filter((s) => s.name === MetricName.ProducerMessagesSent);
  * ```
  */
-export const metricSnapshot = (): readonly SeriesValue[] => series.values().map((s) => ({ ...s }));
+export const metricSnapshot = (): readonly SeriesValue[] => {
+  const own = series.values().map((s) => ({ ...s }));
+  if (others.size === 0) return own;
+  // Another thread's series add to this one's of the same name and labels
+  // (both threads' producers count sends to one topic, say).
+  const merged = new Map(own.map((s) => [seriesKey(s.name, s.labels), s]));
+  for (const values of others.values())
+    for (const s of values) {
+      const key = seriesKey(s.name, s.labels);
+      const mine = merged.get(key);
+      if (mine === undefined) merged.set(key, { ...s, labels: { ...s.labels } });
+      else {
+        mine.sum += s.sum;
+        mine.count += s.count;
+        mine.min = Math.min(mine.min, s.min);
+        mine.max = Math.max(mine.max, s.max);
+      }
+    }
+  return [...merged.values()];
+};
+
+/**
+ * The last snapshot of series another thread of this process recorded (the
+ * local runtime's ESM worker, local/esm/worker.ts), which
+ * {@link metricSnapshot} adds to this thread's; `undefined` forgets it.
+ *
+ * @example
+ * ```ts
+ * setThreadSeries('local-esm', snapshotFromWorker);
+ * ```
+ */
+export const setThreadSeries = (
+  thread: string,
+  values: readonly SeriesValue[] | undefined,
+): void => {
+  if (values === undefined) others.delete(thread);
+  else others.set(thread, values);
+};
 
 /**
  * Publishes the stored EMF metrics (inside Lambda; a no-op elsewhere).
@@ -115,4 +154,7 @@ export const flushMetrics = (): void => {
  * resetMetrics();
  * ```
  */
-export const resetMetrics = (): void => series.clear();
+export const resetMetrics = (): void => {
+  series.clear();
+  others.clear();
+};
