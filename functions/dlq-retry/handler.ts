@@ -10,6 +10,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Kafka } from 'kafkajs';
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import { ValidationError } from '../../shared/errors';
 import { withAdmin } from '../../shared/kafka/admin';
 import { createKafka } from '../../shared/kafka/client';
@@ -39,13 +40,15 @@ export interface DlqRetrySummary {
 }
 
 /** The part of an EventBridge scheduled event we look at (the local scheduler sends the same). */
-const scheduledEventSchema = z
-  .object({
-    'detail-type': z.string().optional(),
-    source: z.string().optional(),
-    time: z.string().optional(),
-  })
-  .loose();
+const scheduledEventSchema = lazy(() =>
+  z
+    .object({
+      'detail-type': z.string().optional(),
+      source: z.string().optional(),
+      time: z.string().optional(),
+    })
+    .loose(),
+);
 
 /** The invocation context we need (Lambda's, or the local scheduler's). */
 export type InvocationContext = Pick<Context, 'getRemainingTimeInMillis'>;
@@ -102,7 +105,7 @@ export const createDlqRetryHandler = (options: DlqRetryHandlerOptions = {}) => {
   const def = options.platform ?? loadPlatform().platform;
 
   const dlqRetry = async (event: unknown, context: InvocationContext): Promise<DlqRetrySummary> => {
-    const parsed = scheduledEventSchema.safeParse(event ?? {});
+    const parsed = scheduledEventSchema().safeParse(event ?? {});
     if (!parsed.success)
       throw new ValidationError(`dlq-retry: unexpected event: ${parsed.error.message}`);
     kafka ??= createKafka({ clientId: 'xseven-dlq-retry', logger });

@@ -75,88 +75,93 @@ const published = (): Record<number, AnswerContract> => ({
   },
 });
 
-/** The request headers the publish routes read. */
-const publishHeaders = z.object({
-  'x-correlation-id': z
-    .string()
-    .regex(/^[\x20-\x7e]{0,256}$/, 'must be at most 256 printable ASCII characters')
-    .optional()
-    .meta({
+/**
+ * The publish routes' contracts, by route key below the API base path:
+ * built on the first request (serveRoutes), not at the function's init (#13).
+ */
+export const publishContracts = lazy(() => {
+  /** The request headers the publish routes read. */
+  const publishHeaders = z.object({
+    'x-correlation-id': z
+      .string()
+      .regex(/^[\x20-\x7e]{0,256}$/, 'must be at most 256 printable ASCII characters')
+      .optional()
+      .meta({
+        description:
+          "the event's correlation id when the body has no `correlation_id` (else the API request id); echoed in the answer",
+      }),
+    traceparent: z.string().optional().meta({
       description:
-        "the event's correlation id when the body has no `correlation_id` (else the API request id); echoed in the answer",
+        'W3C trace context of the caller: each event becomes a span of its trace (one that does not parse starts a new trace)',
     }),
-  traceparent: z.string().optional().meta({
-    description:
-      'W3C trace context of the caller: each event becomes a span of its trace (one that does not parse starts a new trace)',
-  }),
+  });
+
+  const flatAiResponse = aiResponseRequestSchema().meta({ id: 'AiResponseEventRequest' });
+  const seedAiResponse = aiResponseSeedRequestSchema().meta({ id: 'AiResponseSeedEventRequest' });
+  const genericEvent = genericEventRequestSchema().meta({ id: 'GenericEventRequest' });
+
+  return {
+    'POST /events/conversation': routeContract({
+      operationId: 'publish_conversation_event',
+      headers: publishHeaders,
+      description:
+        'conversation.started, .message or .ended by `action`; the data fields at the top level, as the seed.',
+      body: conversationRequestSchema().meta({ id: 'ConversationEventRequest' }),
+      answers: published,
+    }),
+    'POST /events/ai-response': routeContract({
+      operationId: 'publish_ai_response_event',
+      headers: publishHeaders,
+      description:
+        "The response fields at the top level, or nested in `response_data` as the seed's body has them.",
+      body: z.union([flatAiResponse, seedAiResponse]).meta({ id: 'AiResponseEventBody' }),
+      bodyVariant: (body) => (isSeedAiResponse(body) ? seedAiResponse : flatAiResponse),
+      answers: published,
+    }),
+    'POST /events/business-analytics': routeContract({
+      operationId: 'publish_business_analytics_event',
+      headers: publishHeaders,
+      body: businessAnalyticsRequestSchema().meta({ id: 'BusinessAnalyticsEventRequest' }),
+      answers: published,
+    }),
+    'POST /events/generic': routeContract({
+      operationId: 'publish_event',
+      headers: publishHeaders,
+      description: "Any event type; `data` is validated with the type's latest schema.",
+      body: genericEvent,
+      answers: published,
+    }),
+    'POST /events/batch': routeContract({
+      operationId: 'publish_events',
+      headers: publishHeaders,
+      description:
+        'Each item is a GenericEventRequest, validated and published on its own: an invalid item fails alone (its result says why), as in Confluent REST Proxy.',
+      body: batchRequestSchema().meta({ id: 'BatchEventRequest' }),
+      answers: () => ({
+        200: { description: 'every event was published', body: batchResultSchema() },
+        207: {
+          description:
+            'some events failed (invalid, or their partition not confirmed by Kafka while others were: a 503 item, code SERVICE_UNAVAILABLE or DELIVERY_TIMEOUT); see each result',
+          body: batchResultSchema(),
+        },
+        413: { description: 'the body is too large' },
+        503: {
+          description:
+            'no event was published: Kafka is unavailable (code SERVICE_UNAVAILABLE), or did not confirm in time (code DELIVERY_TIMEOUT: some may or may not be published); retry after Retry-After',
+          headers: { 'Retry-After': header('seconds to wait', 'integer') },
+        },
+      }),
+    }),
+    'GET /openapi.json': routeContract({
+      operationId: 'get_openapi_document',
+      answers: () => ({
+        200: {
+          description: 'this document',
+          body: z
+            .looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) })
+            .meta({ id: 'OpenApiDocument' }),
+        },
+      }),
+    }),
+  } as const satisfies ContractTable<'publish'>;
 });
-
-const flatAiResponse = aiResponseRequestSchema().meta({ id: 'AiResponseEventRequest' });
-const seedAiResponse = aiResponseSeedRequestSchema().meta({ id: 'AiResponseSeedEventRequest' });
-const genericEvent = genericEventRequestSchema().meta({ id: 'GenericEventRequest' });
-
-/** The publish routes' contracts, by route key below the API base path. */
-export const publishContracts = {
-  'POST /events/conversation': routeContract({
-    operationId: 'publish_conversation_event',
-    headers: publishHeaders,
-    description:
-      'conversation.started, .message or .ended by `action`; the data fields at the top level, as the seed.',
-    body: conversationRequestSchema().meta({ id: 'ConversationEventRequest' }),
-    answers: published,
-  }),
-  'POST /events/ai-response': routeContract({
-    operationId: 'publish_ai_response_event',
-    headers: publishHeaders,
-    description:
-      "The response fields at the top level, or nested in `response_data` as the seed's body has them.",
-    body: z.union([flatAiResponse, seedAiResponse]).meta({ id: 'AiResponseEventBody' }),
-    bodyVariant: (body) => (isSeedAiResponse(body) ? seedAiResponse : flatAiResponse),
-    answers: published,
-  }),
-  'POST /events/business-analytics': routeContract({
-    operationId: 'publish_business_analytics_event',
-    headers: publishHeaders,
-    body: businessAnalyticsRequestSchema().meta({ id: 'BusinessAnalyticsEventRequest' }),
-    answers: published,
-  }),
-  'POST /events/generic': routeContract({
-    operationId: 'publish_event',
-    headers: publishHeaders,
-    description: "Any event type; `data` is validated with the type's latest schema.",
-    body: genericEvent,
-    answers: published,
-  }),
-  'POST /events/batch': routeContract({
-    operationId: 'publish_events',
-    headers: publishHeaders,
-    description:
-      'Each item is a GenericEventRequest, validated and published on its own: an invalid item fails alone (its result says why), as in Confluent REST Proxy.',
-    body: batchRequestSchema().meta({ id: 'BatchEventRequest' }),
-    answers: () => ({
-      200: { description: 'every event was published', body: batchResultSchema() },
-      207: {
-        description:
-          'some events failed (invalid, or their partition not confirmed by Kafka while others were: a 503 item, code SERVICE_UNAVAILABLE or DELIVERY_TIMEOUT); see each result',
-        body: batchResultSchema(),
-      },
-      413: { description: 'the body is too large' },
-      503: {
-        description:
-          'no event was published: Kafka is unavailable (code SERVICE_UNAVAILABLE), or did not confirm in time (code DELIVERY_TIMEOUT: some may or may not be published); retry after Retry-After',
-        headers: { 'Retry-After': header('seconds to wait', 'integer') },
-      },
-    }),
-  }),
-  'GET /openapi.json': routeContract({
-    operationId: 'get_openapi_document',
-    answers: () => ({
-      200: {
-        description: 'this document',
-        body: z
-          .looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) })
-          .meta({ id: 'OpenApiDocument' }),
-      },
-    }),
-  }),
-} as const satisfies ContractTable<'publish'>;

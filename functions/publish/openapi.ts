@@ -16,4 +16,4 @@ import { publishContracts } from './contracts';
  * ```
  */
 export const buildOpenApiDocument = (def: PlatformDefinition) =>
-  generateOpenApi(def, { publish: publishContracts, management: managementContracts });
+  generateOpenApi(def, { publish: publishContracts(), management: managementContracts() });

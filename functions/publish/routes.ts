@@ -39,7 +39,7 @@ export interface RouteDependencies {
   readonly openApi: () => Promise<unknown>;
 }
 
-type Contracts = typeof publishContracts;
+type Contracts = ReturnType<typeof publishContracts>;
 type RouteHandler<K extends keyof Contracts> = ContractHandler<Contracts[K], RouteDependencies>;
 
 /** The body's correlation id, else the header's (its contract validated it), else the API request id. */
@@ -256,7 +256,7 @@ const openApi: RouteHandler<'GET /openapi.json'> = async (_input, deps) =>
  */
 export const PUBLISH_ROUTES: {
   readonly [K in HttpRouteKey<'publish'>]: ServedRoute<RouteDependencies>;
-} = serveRoutes<typeof publishContracts, RouteDependencies>(publishContracts, {
+} = serveRoutes<ReturnType<typeof publishContracts>, RouteDependencies>(publishContracts, {
   'POST /events/conversation': conversation,
   'POST /events/ai-response': aiResponse,
   'POST /events/business-analytics': businessAnalytics,

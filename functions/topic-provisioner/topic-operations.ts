@@ -1,18 +1,21 @@
 import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import { TOPIC_NAME_PATTERN } from '../../shared/platform';
 import { TopicProvisioningError } from './errors';
 
 /** The properties of one topic custom resource, as CloudFormation sends them (all strings). */
-export const topicResourcePropertiesSchema = z.object({
-  TopicName: z.string().regex(TOPIC_NAME_PATTERN, 'must be a legal Kafka topic name'),
-  Partitions: z.coerce.number().int().min(1),
-  ReplicationFactor: z.coerce.number().int().min(1),
-  Configs: z.record(z.string(), z.string()).default({}),
-  RetainOnDelete: z.enum(['true', 'false']).default('true'),
-});
-export type TopicResourceProperties = z.output<typeof topicResourcePropertiesSchema>;
+export const topicResourcePropertiesSchema = lazy(() =>
+  z.object({
+    TopicName: z.string().regex(TOPIC_NAME_PATTERN, 'must be a legal Kafka topic name'),
+    Partitions: z.coerce.number().int().min(1),
+    ReplicationFactor: z.coerce.number().int().min(1),
+    Configs: z.record(z.string(), z.string()).default({}),
+    RetainOnDelete: z.enum(['true', 'false']).default('true'),
+  }),
+);
+export type TopicResourceProperties = z.output<ReturnType<typeof topicResourcePropertiesSchema>>;
 
 /** What {@link ensureTopic} did. */
 export const TopicAction = {
@@ -31,7 +34,7 @@ export type TopicAction = (typeof TopicAction)[keyof typeof TopicAction];
  * ```
  */
 export const parseTopicProperties = (raw: unknown): TopicResourceProperties => {
-  const parsed = topicResourcePropertiesSchema.safeParse(raw);
+  const parsed = topicResourcePropertiesSchema().safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new TopicProvisioningError(
     `invalid topic resource properties: ${parsed.error.issues

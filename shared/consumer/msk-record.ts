@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from '../lazy';
 import type { MSKEvent } from 'aws-lambda';
 import { ValidationError } from '../errors';
 import type { RecordHeader } from '../kafka/records';
@@ -17,39 +18,45 @@ export type KafkaEventSource = (typeof KafkaEventSource)[keyof typeof KafkaEvent
  * it. No transforms: bytes are decoded by {@link decodeRecord}, so that a
  * poison record fails alone instead of failing the whole event.
  */
-export const mskEventSchema = z.object({
-  eventSource: z.enum([KafkaEventSource.Msk, KafkaEventSource.SelfManaged]),
-  eventSourceArn: z.string().optional(),
-  bootstrapServers: z.string().nullish(),
-  // Each group must be an array; its records are checked one by one by
-  // decodeRecord (so a malformed record fails alone, and the hot path does
-  // not walk every record twice).
-  records: z.record(
-    z.string(),
-    z.custom<unknown[]>((v) => Array.isArray(v), 'must be an array of records'),
-  ),
-});
+export const mskEventSchema = lazy(() =>
+  z.object({
+    eventSource: z.enum([KafkaEventSource.Msk, KafkaEventSource.SelfManaged]),
+    eventSourceArn: z.string().optional(),
+    bootstrapServers: z.string().nullish(),
+    // Each group must be an array; its records are checked one by one by
+    // decodeRecord (so a malformed record fails alone, and the hot path does
+    // not walk every record twice).
+    records: z.record(
+      z.string(),
+      z.custom<unknown[]>((v) => Array.isArray(v), 'must be an array of records'),
+    ),
+  }),
+);
 
 /** The coordinates of a record: without them it cannot even be dead-lettered. */
-const coordinatesSchema = z.object({
-  topic: z.string().min(1),
-  partition: z.number().int().min(0),
-  offset: z.number().int().min(0),
-});
+const coordinatesSchema = lazy(() =>
+  z.object({
+    topic: z.string().min(1),
+    partition: z.number().int().min(0),
+    offset: z.number().int().min(0),
+  }),
+);
 
 /**
  * Header bytes: AWS's poller is Java, whose bytes are signed (-128..127);
  * unsigned 0..255 is accepted too.
  */
-const headerBytesSchema = z.array(z.number().int().min(-128).max(255));
+const headerBytesSchema = lazy(() => z.array(z.number().int().min(-128).max(255)));
 
-const payloadSchema = z.object({
-  timestamp: z.number(),
-  timestampType: z.string().default('CREATE_TIME'),
-  key: z.string().nullish(),
-  value: z.string().nullish(),
-  headers: z.array(z.record(z.string(), headerBytesSchema)).nullish(),
-});
+const payloadSchema = lazy(() =>
+  z.object({
+    timestamp: z.number(),
+    timestampType: z.string().default('CREATE_TIME'),
+    key: z.string().nullish(),
+    value: z.string().nullish(),
+    headers: z.array(z.record(z.string(), headerBytesSchema())).nullish(),
+  }),
+);
 
 /** A record of an MSK event with key, value and header bytes decoded. */
 export interface DecodedRecord {
@@ -131,13 +138,13 @@ export const decodeRecord = (raw: unknown): DecodedRecord | UndecodableRecord =>
   // Hot path: a well-formed record (every record AWS sends) skips the zod
   // parse; anything else goes through the schemas, which name the problem.
   if (isWellFormed(raw)) return decodeFields(raw);
-  const coordinates = coordinatesSchema.safeParse(raw);
+  const coordinates = coordinatesSchema().safeParse(raw);
   if (!coordinates.success)
     throw new ValidationError(
       `malformed MSK record: ${coordinates.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   const { topic, partition, offset } = coordinates.data;
-  const payload = payloadSchema.safeParse(raw);
+  const payload = payloadSchema().safeParse(raw);
   if (!payload.success) {
     const fallback = raw as { timestamp?: unknown };
     return {
@@ -249,8 +256,8 @@ const decodeFields = (raw: RawRecord): DecodedRecord | UndecodableRecord => {
  * const event = parseMskEvent(input); // throws ValidationError if not an MSK event
  * ```
  */
-export const parseMskEvent = (input: unknown): z.output<typeof mskEventSchema> => {
-  const parsed = mskEventSchema.safeParse(input);
+export const parseMskEvent = (input: unknown): z.output<ReturnType<typeof mskEventSchema>> => {
+  const parsed = mskEventSchema().safeParse(input);
   if (!parsed.success)
     throw new ValidationError(
       `not an MSK event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,

@@ -212,7 +212,7 @@ const retryFromDlq = async (
  *
  * @example
  * ```ts
- * const result = await manualRetry({ kafka, admin, dlq: platform.dlq, logger }, manualRetryRequestSchema.parse({ categories: ['timeout'], dryRun: true }));
+ * const result = await manualRetry({ kafka, admin, dlq: platform.dlq, logger }, manualRetryRequestSchema().parse({ categories: ['timeout'], dryRun: true }));
  * result.records.length;
  * ```
  */

@@ -7,6 +7,7 @@
 import type { IHeaders } from 'kafkajs';
 import type { OutgoingMessage, RecordPosition } from '../kafka/records';
 import * as z from 'zod';
+import { lazy } from '../lazy';
 import { DELIVERY_ATTEMPT_HEADER, DlqHeader, RETRY_HISTORY_HEADER } from './headers';
 import { nextHopHeader, TraceHeader } from '../tracing/trace-context';
 import { DlqRecordInvalidError } from './errors';
@@ -122,52 +123,58 @@ export const headerBuffers = (headers: IHeaders | undefined): Record<string, Buf
   return out;
 };
 
-const isoTime = z.iso.datetime({ offset: true });
-const positiveInt = z
-  .string()
-  .regex(/^\d+$/, 'must be a decimal integer')
-  .transform(Number)
-  .pipe(z.number().int().min(1));
-
-const headerSchema = z.object({
-  [DlqHeader.OriginalTopic]: z.string().min(1),
-  [DlqHeader.OriginalPartition]: z
+const isoTime = lazy(() => z.iso.datetime({ offset: true }));
+const positiveInt = lazy(() =>
+  z
     .string()
     .regex(/^\d+$/, 'must be a decimal integer')
     .transform(Number)
-    .optional(),
-  [DlqHeader.OriginalOffset]: z.string().regex(/^\d+$/, 'must be a decimal integer').optional(),
-  [DlqHeader.Category]: z.string().optional(),
-  [DlqHeader.Handler]: z.string().optional(),
-  [DlqHeader.FunctionName]: z.string().optional(),
-  [DlqHeader.ConsumerGroup]: z.string().optional(),
-  [DlqHeader.ErrorMessage]: z.string().optional(),
-  [DlqHeader.EventId]: z.string().optional(),
-  [DlqHeader.Attempt]: positiveInt.optional(),
-  [DlqHeader.FirstFailureTime]: isoTime.optional(),
-  [DlqHeader.LastFailureTime]: isoTime.optional(),
-  [DlqHeader.NextRetryTime]: isoTime.optional(),
-  [DELIVERY_ATTEMPT_HEADER]: positiveInt.optional(),
-  [DlqMoverHeader.ArchivedAt]: isoTime.optional(),
-  [DlqMoverHeader.ArchiveReason]: z.string().optional(),
-});
+    .pipe(z.number().int().min(1)),
+);
 
-const historySchema = z.array(
+const headerSchema = lazy(() =>
   z.object({
-    attempt: z.number().int().min(1),
-    time: isoTime,
-    category: z.string().optional(),
-    errorMessage: z.string().optional(),
-    handler: z.string().optional(),
-    functionName: z.string().optional(),
+    [DlqHeader.OriginalTopic]: z.string().min(1),
+    [DlqHeader.OriginalPartition]: z
+      .string()
+      .regex(/^\d+$/, 'must be a decimal integer')
+      .transform(Number)
+      .optional(),
+    [DlqHeader.OriginalOffset]: z.string().regex(/^\d+$/, 'must be a decimal integer').optional(),
+    [DlqHeader.Category]: z.string().optional(),
+    [DlqHeader.Handler]: z.string().optional(),
+    [DlqHeader.FunctionName]: z.string().optional(),
+    [DlqHeader.ConsumerGroup]: z.string().optional(),
+    [DlqHeader.ErrorMessage]: z.string().optional(),
+    [DlqHeader.EventId]: z.string().optional(),
+    [DlqHeader.Attempt]: positiveInt().optional(),
+    [DlqHeader.FirstFailureTime]: isoTime().optional(),
+    [DlqHeader.LastFailureTime]: isoTime().optional(),
+    [DlqHeader.NextRetryTime]: isoTime().optional(),
+    [DELIVERY_ATTEMPT_HEADER]: positiveInt().optional(),
+    [DlqMoverHeader.ArchivedAt]: isoTime().optional(),
+    [DlqMoverHeader.ArchiveReason]: z.string().optional(),
   }),
+);
+
+const historySchema = lazy(() =>
+  z.array(
+    z.object({
+      attempt: z.number().int().min(1),
+      time: isoTime(),
+      category: z.string().optional(),
+      errorMessage: z.string().optional(),
+      handler: z.string().optional(),
+      functionName: z.string().optional(),
+    }),
+  ),
 );
 
 /** History is informative: an unreadable one is treated as empty, never as a reason to drop. */
 const parseHistory = (raw: Buffer | undefined): FailureHistoryEntry[] => {
   if (raw === undefined) return [];
   try {
-    const parsed = historySchema.safeParse(JSON.parse(raw.toString('utf8')));
+    const parsed = historySchema().safeParse(JSON.parse(raw.toString('utf8')));
     return parsed.success ? parsed.data : [];
   } catch {
     return [];
@@ -193,7 +200,7 @@ export const decodeDlqRecord = (
   const strings = Object.fromEntries(
     Object.entries(rawHeaders).map(([k, v]) => [k, v.toString('utf8')]),
   );
-  const parsed = headerSchema.safeParse(strings);
+  const parsed = headerSchema().safeParse(strings);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new DlqRecordInvalidError(`invalid dead-letter record: ${problems.join('; ')}`, {

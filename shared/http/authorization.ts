@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { lazy } from '../lazy';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import type { HttpRequest } from './problem-middleware';
 
@@ -17,21 +18,27 @@ import type { HttpRequest } from './problem-middleware';
  * A route without an authorizer carries no `authorizer`, or
  * `{ "lambda": null }` (a capture of such a route in AWS): never a principal.
  */
-const nonEmpty = z.string().min(1);
-const iamContext = z.object({
-  accessKey: z.string().nullish(),
-  accountId: z.string().nullish(),
-  callerId: z.string().nullish(),
-  cognitoIdentity: z.unknown().nullish(),
-  principalOrgId: z.string().nullish(),
-  userArn: nonEmpty,
-  userId: z.string().nullish(),
-});
-const jwtContext = z.object({
-  claims: z.record(z.string(), z.unknown()),
-  scopes: z.array(z.string()).nullish(),
-});
-const authorizerSchema = z.union([z.object({ iam: iamContext }), z.object({ jwt: jwtContext })]);
+const nonEmpty = lazy(() => z.string().min(1));
+const iamContext = lazy(() =>
+  z.object({
+    accessKey: z.string().nullish(),
+    accountId: z.string().nullish(),
+    callerId: z.string().nullish(),
+    cognitoIdentity: z.unknown().nullish(),
+    principalOrgId: z.string().nullish(),
+    userArn: nonEmpty(),
+    userId: z.string().nullish(),
+  }),
+);
+const jwtContext = lazy(() =>
+  z.object({
+    claims: z.record(z.string(), z.unknown()),
+    scopes: z.array(z.string()).nullish(),
+  }),
+);
+const authorizerSchema = lazy(() =>
+  z.union([z.object({ iam: iamContext() }), z.object({ jwt: jwtContext() })]),
+);
 
 /** IAM: `iam`; JWT: `jwt` (the `apiAuth` modes of the stack and of the local gateway). */
 export const PrincipalKind = { Iam: 'iam', Jwt: 'jwt' } as const;
@@ -58,7 +65,7 @@ export type Principal =
  */
 export const principalOf = (event: Pick<APIGatewayProxyEventV2, 'requestContext'>): Principal => {
   const context = event.requestContext as unknown as { authorizer?: unknown };
-  const parsed = authorizerSchema.safeParse(context.authorizer);
+  const parsed = authorizerSchema().safeParse(context.authorizer);
   if (!parsed.success)
     throw new UnauthorizedError('the request carries no IAM or JWT principal (no authorizer ran)');
   if ('iam' in parsed.data) return { kind: PrincipalKind.Iam, id: parsed.data.iam.userArn };

@@ -116,7 +116,7 @@ const responseOf = (status: number, answer: AnswerContract, problem: ZodType): R
  *
  * @example
  * ```ts
- * const doc = generateOpenApi(platform, { publish: publishContracts, management: managementContracts });
+ * const doc = generateOpenApi(platform, { publish: publishContracts(), management: managementContracts() });
  * doc.paths['/api/v1/kafka/topics'].post.operationId; // 'create_topic'
  * ```
  */

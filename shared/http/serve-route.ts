@@ -93,41 +93,57 @@ const parseOptional = (
  * ```
  */
 export const serveRoute = <C extends RouteContract, D>(
+  contract: C | (() => C),
+  handler: ContractHandler<C, D>,
+): ServedRoute<D> => {
+  const resolve = typeof contract === 'function' ? contract : () => contract;
+  return {
+    get contract() {
+      return resolve();
+    },
+    handle: (event, pathParameters, deps) =>
+      handleWith(resolve(), handler, event, pathParameters, deps),
+  };
+};
+
+const handleWith = async <C extends RouteContract, D>(
   contract: C,
   handler: ContractHandler<C, D>,
-): ServedRoute<D> => ({
-  contract,
-  handle: async (event, pathParameters, deps) => {
-    const body =
-      contract.body === undefined || contract.bodyVariant === undefined
-        ? contract.body
-        : contract.bodyVariant(event.jsonBody);
-    // Each output is its schema's (RouteInput's types say the same, per schema).
-    const input = {
-      path: parseOptional(contract.path, pathParameters, 'path', 'path parameters are invalid'),
-      query: parseOptional(
-        contract.query,
-        event.queryStringParameters ?? {},
-        'query',
-        'query parameters are invalid',
-      ),
-      // Lower-case names: the HTTP layer normalised them.
-      headers: parseOptional(
-        contract.headers,
-        event.headers ?? {},
-        'headers',
-        'request headers are invalid',
-      ),
-      body: parseOptional(body, event.jsonBody, '', 'request body does not match the schema'),
-      event,
-    } as RouteInput<C>;
-    return handler(input, deps);
-  },
-});
+  event: JsonBodyEvent,
+  pathParameters: Readonly<Record<string, string>>,
+  deps: D,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  const body =
+    contract.body === undefined || contract.bodyVariant === undefined
+      ? contract.body
+      : contract.bodyVariant(event.jsonBody);
+  // Each output is its schema's (RouteInput's types say the same, per schema).
+  const input = {
+    path: parseOptional(contract.path, pathParameters, 'path', 'path parameters are invalid'),
+    query: parseOptional(
+      contract.query,
+      event.queryStringParameters ?? {},
+      'query',
+      'query parameters are invalid',
+    ),
+    // Lower-case names: the HTTP layer normalised them.
+    headers: parseOptional(
+      contract.headers,
+      event.headers ?? {},
+      'headers',
+      'request headers are invalid',
+    ),
+    body: parseOptional(body, event.jsonBody, '', 'request body does not match the schema'),
+    event,
+  } as RouteInput<C>;
+  return handler(input, deps);
+};
 
 /**
  * Serves every route of a contract table with its handler (one per key,
- * typed by its contract): a function's route table.
+ * typed by its contract): a function's route table. The table may be given
+ * as a factory (`lazy`): its schemas are then built on the first request,
+ * not at the function's init (issue #13 item 6).
  *
  * @example
  * ```ts
@@ -135,15 +151,17 @@ export const serveRoute = <C extends RouteContract, D>(
  * ```
  */
 export const serveRoutes = <C extends Readonly<Record<string, RouteContract>>, D>(
-  contracts: C,
+  contracts: C | (() => C),
   handlers: { readonly [K in keyof C]: ContractHandler<C[K], D> },
-): { readonly [K in keyof C]: ServedRoute<D> } =>
-  Object.fromEntries(
-    Object.keys(contracts).map((key) => [
+): { readonly [K in keyof C]: ServedRoute<D> } => {
+  const table = typeof contracts === 'function' ? contracts : () => contracts;
+  return Object.fromEntries(
+    Object.keys(handlers).map((key) => [
       key,
       serveRoute(
-        contracts[key] as RouteContract,
+        () => table()[key] as RouteContract,
         handlers[key] as ContractHandler<RouteContract, D>,
       ),
     ]),
   ) as { readonly [K in keyof C]: ServedRoute<D> };
+};

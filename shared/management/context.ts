@@ -32,13 +32,13 @@ export interface ManagementContext {
 }
 
 /** A management route's key below the API base path (`'DELETE /topics/{name}'`). */
-export type ManagementRouteKey = keyof typeof managementContracts;
+export type ManagementRouteKey = keyof ReturnType<typeof managementContracts>;
 
 /**
  * One management route's implementation: its input parsed with its contract
  * (contracts.ts; shared/http/serve-route.ts), and the context.
  */
 export type RouteHandler<K extends ManagementRouteKey> = ContractHandler<
-  (typeof managementContracts)[K],
+  ReturnType<typeof managementContracts>[K],
   ManagementContext
 >;

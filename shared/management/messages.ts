@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, IHeaders, Kafka } from 'kafkajs';
 import * as z from 'zod';
+import { lazy } from '../lazy';
 import { UnprocessableEntityError } from '../http/errors';
 import { topicWatermarks } from '../kafka/offsets';
 import { readPartition, ReadStop } from '../kafka/partition-reader';
@@ -33,41 +34,43 @@ const decimal = (what: string, digits: number) =>
     .transform(Number);
 
 /** Query of GET /topics/{name}/messages (unknown parameters refused, as unknown body fields). */
-export const browseQuerySchema = z
-  .strictObject({
-    partition: decimal('partition number', 9).meta({ description: 'the partition to read' }),
-    offset: decimal('offset', 16).optional().meta({
-      description:
-        'first offset to read, clamped to the retained range; without offset and timestamp, the oldest retained',
-    }),
-    timestamp: z
-      .union([
-        decimal('epoch milliseconds', 15),
-        z.iso
-          .datetime({ offset: true })
-          .transform((s) => Date.parse(s))
-          .pipe(z.number().int().min(0, 'must be at or after 1970-01-01T00:00:00Z')),
-      ])
-      .optional()
-      .meta({
+export const browseQuerySchema = lazy(() =>
+  z
+    .strictObject({
+      partition: decimal('partition number', 9).meta({ description: 'the partition to read' }),
+      offset: decimal('offset', 16).optional().meta({
         description:
-          'epoch milliseconds or ISO-8601 date-time: from the first record at or after it (not with offset)',
+          'first offset to read, clamped to the retained range; without offset and timestamp, the oldest retained',
       }),
-    limit: z
-      .string()
-      .regex(/^\d{1,4}$/, 'must be a decimal count')
-      .default(String(DEFAULT_BROWSE_LIMIT))
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(MAX_BROWSE_LIMIT))
-      .meta({
-        description: `most records of the page, 1 to ${MAX_BROWSE_LIMIT} (a page also stops at 1 MiB and 8 s)`,
-      }),
-  })
-  .refine((q) => q.offset === undefined || q.timestamp === undefined, {
-    message: 'give offset or timestamp, not both',
-    path: ['timestamp'],
-  });
-export type BrowseQuery = z.output<typeof browseQuerySchema>;
+      timestamp: z
+        .union([
+          decimal('epoch milliseconds', 15),
+          z.iso
+            .datetime({ offset: true })
+            .transform((s) => Date.parse(s))
+            .pipe(z.number().int().min(0, 'must be at or after 1970-01-01T00:00:00Z')),
+        ])
+        .optional()
+        .meta({
+          description:
+            'epoch milliseconds or ISO-8601 date-time: from the first record at or after it (not with offset)',
+        }),
+      limit: z
+        .string()
+        .regex(/^\d{1,4}$/, 'must be a decimal count')
+        .default(String(DEFAULT_BROWSE_LIMIT))
+        .transform(Number)
+        .pipe(z.number().int().min(1).max(MAX_BROWSE_LIMIT))
+        .meta({
+          description: `most records of the page, 1 to ${MAX_BROWSE_LIMIT} (a page also stops at 1 MiB and 8 s)`,
+        }),
+    })
+    .refine((q) => q.offset === undefined || q.timestamp === undefined, {
+      message: 'give offset or timestamp, not both',
+      path: ['timestamp'],
+    }),
+);
+export type BrowseQuery = z.output<ReturnType<typeof browseQuerySchema>>;
 
 /** How a key, value or header value is written: JSON (values only), UTF-8 text, or base64 of the bytes. */
 export const Encoding = { Json: 'json', Utf8: 'utf8', Base64: 'base64' } as const;

@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import * as z from 'zod';
+import { lazy } from '../lazy';
 import { UnprocessableEntityError } from '../http/errors';
 import { topicWatermarks } from '../kafka/offsets';
 import { describeGroupStates } from './consumers';
@@ -36,51 +37,53 @@ const common = {
 const MAX_SHIFT = Number.MAX_SAFE_INTEGER;
 
 /** Body of POST /consumers/{topic}/reset-offset. */
-export const resetOffsetRequestSchema = z.discriminatedUnion('to', [
-  z.strictObject({ ...common, to: z.literal(ResetTarget.Earliest) }),
-  z.strictObject({ ...common, to: z.literal(ResetTarget.Latest) }),
-  z.strictObject({
-    ...common,
-    to: z.literal(ResetTarget.Timestamp),
-    /** Epoch milliseconds or an ISO-8601 date-time. */
-    timestamp: z.union([
-      z.number().int().min(0),
-      z.iso
-        .datetime({ offset: true })
-        .transform((s) => Date.parse(s))
-        // Kafka's timestamps start at the epoch: -1 and -2 mean latest and earliest to a broker.
-        .pipe(z.number().int().min(0, 'must be at or after 1970-01-01T00:00:00Z')),
-    ]),
-  }),
-  z.strictObject({
-    ...common,
-    to: z.literal(ResetTarget.Offset),
-    /** A decimal string, as every offset the API answers, or a number. */
-    offset: z.union([
-      z.number().int().min(0),
-      z
-        .string()
-        .regex(/^\d{1,16}$/, 'must be a decimal offset')
-        .transform(Number),
-    ]),
-  }),
-  z.strictObject({
-    ...common,
-    to: z.literal(ResetTarget.Shift),
-    /** Records to move each partition's committed offset by: negative goes back, positive forward. */
-    shift_by: z.number().int().min(-MAX_SHIFT).max(MAX_SHIFT),
-  }),
-  z.strictObject({
-    ...common,
-    to: z.literal(ResetTarget.Duration),
-    /** ISO-8601 duration back from now, e.g. PT1H, P1D (shared/management/iso-duration.ts). */
-    by_duration: z.string().superRefine((text, ctx) => {
-      const parsed = parseIsoDuration(text);
-      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+export const resetOffsetRequestSchema = lazy(() =>
+  z.discriminatedUnion('to', [
+    z.strictObject({ ...common, to: z.literal(ResetTarget.Earliest) }),
+    z.strictObject({ ...common, to: z.literal(ResetTarget.Latest) }),
+    z.strictObject({
+      ...common,
+      to: z.literal(ResetTarget.Timestamp),
+      /** Epoch milliseconds or an ISO-8601 date-time. */
+      timestamp: z.union([
+        z.number().int().min(0),
+        z.iso
+          .datetime({ offset: true })
+          .transform((s) => Date.parse(s))
+          // Kafka's timestamps start at the epoch: -1 and -2 mean latest and earliest to a broker.
+          .pipe(z.number().int().min(0, 'must be at or after 1970-01-01T00:00:00Z')),
+      ]),
     }),
-  }),
-]);
-export type ResetOffsetRequest = z.output<typeof resetOffsetRequestSchema>;
+    z.strictObject({
+      ...common,
+      to: z.literal(ResetTarget.Offset),
+      /** A decimal string, as every offset the API answers, or a number. */
+      offset: z.union([
+        z.number().int().min(0),
+        z
+          .string()
+          .regex(/^\d{1,16}$/, 'must be a decimal offset')
+          .transform(Number),
+      ]),
+    }),
+    z.strictObject({
+      ...common,
+      to: z.literal(ResetTarget.Shift),
+      /** Records to move each partition's committed offset by: negative goes back, positive forward. */
+      shift_by: z.number().int().min(-MAX_SHIFT).max(MAX_SHIFT),
+    }),
+    z.strictObject({
+      ...common,
+      to: z.literal(ResetTarget.Duration),
+      /** ISO-8601 duration back from now, e.g. PT1H, P1D (shared/management/iso-duration.ts). */
+      by_duration: z.string().superRefine((text, ctx) => {
+        const parsed = parseIsoDuration(text);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+      }),
+    }),
+  ]),
+);
+export type ResetOffsetRequest = z.output<ReturnType<typeof resetOffsetRequestSchema>>;
 
 /** What a reset did on one partition. */
 export interface PartitionReset {

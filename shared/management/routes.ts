@@ -366,7 +366,7 @@ const prometheus: RouteHandler<'GET /prometheus-metrics'> = async (_input, conte
  */
 export const managementRoutes: {
   readonly [K in HttpRouteKey<'management'>]: ServedRoute<ManagementContext>;
-} = serveRoutes<typeof managementContracts, ManagementContext>(managementContracts, {
+} = serveRoutes<ReturnType<typeof managementContracts>, ManagementContext>(managementContracts, {
   'GET /health': health,
   'GET /status': status,
   'GET /metrics': metrics,

@@ -16,7 +16,7 @@ import { topicNameSchema } from './topics';
  * ```
  */
 export const scopedTopic = (raw: string, prefix: string): string => {
-  const name = topicNameSchema.safeParse(raw);
+  const name = topicNameSchema().safeParse(raw);
   if (!name.success || !inScope(name.data, prefix)) throw new UnknownTopicError(raw);
   return name.data;
 };

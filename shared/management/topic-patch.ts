@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
 import * as z from 'zod';
+import { lazy } from '../lazy';
 import { UnprocessableEntityError } from '../http/errors';
 import { isTransientKafkaError } from '../kafka/producer-errors';
 import type { PlatformDefinition } from '../platform';
@@ -19,35 +20,37 @@ import type { TopicDetail } from './topic-detail';
  */
 
 /** Body of PATCH /topics/{name} (snake_case, as every body). */
-export const patchTopicRequestSchema = z
-  .strictObject({
-    /** Config values to set; null removes the topic's own value (back to the broker default). */
-    configs: z
-      .record(
-        z.string().min(1).max(255),
-        z
-          .union([z.string().max(4096), z.number(), z.boolean(), z.null()])
-          .transform((v) => (v === null ? null : String(v))),
-      )
-      .optional()
-      .describe('config name to value (string, number or boolean); null removes the override'),
-    /** The new total partition count: only an increase (or the current count). */
-    partitions_count: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .describe('the new total number of partitions; Kafka can only increase it'),
-    /** Ask the broker to validate the change without applying it. */
-    validate_only: z.boolean().default(false),
-  })
-  .refine(
-    (body) =>
-      body.partitions_count !== undefined ||
-      (body.configs !== undefined && Object.keys(body.configs).length > 0),
-    { message: 'name at least one change: configs or partitions_count' },
-  );
-export type PatchTopicRequest = z.output<typeof patchTopicRequestSchema>;
+export const patchTopicRequestSchema = lazy(() =>
+  z
+    .strictObject({
+      /** Config values to set; null removes the topic's own value (back to the broker default). */
+      configs: z
+        .record(
+          z.string().min(1).max(255),
+          z
+            .union([z.string().max(4096), z.number(), z.boolean(), z.null()])
+            .transform((v) => (v === null ? null : String(v))),
+        )
+        .optional()
+        .describe('config name to value (string, number or boolean); null removes the override'),
+      /** The new total partition count: only an increase (or the current count). */
+      partitions_count: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('the new total number of partitions; Kafka can only increase it'),
+      /** Ask the broker to validate the change without applying it. */
+      validate_only: z.boolean().default(false),
+    })
+    .refine(
+      (body) =>
+        body.partitions_count !== undefined ||
+        (body.configs !== undefined && Object.keys(body.configs).length > 0),
+      { message: 'name at least one change: configs or partitions_count' },
+    ),
+);
+export type PatchTopicRequest = z.output<ReturnType<typeof patchTopicRequestSchema>>;
 
 /** What a validate-only PATCH answers: the topic as it would be. */
 export interface TopicPatchValidation {

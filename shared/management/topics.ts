@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import * as z from 'zod';
+import { lazy } from '../lazy';
 import { waitForTopics } from '../kafka/topic-readiness';
 import { TOPIC_NAME_PATTERN } from '../platform';
 import type { PlatformDefinition } from '../platform';
@@ -16,37 +17,41 @@ import {
 } from './errors';
 
 /** A topic name as Kafka accepts it: 1..249 of [a-zA-Z0-9._-], not "." or "..". */
-export const topicNameSchema = z
-  .string()
-  .regex(TOPIC_NAME_PATTERN, 'must be 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"')
-  .refine((n) => n !== '.' && n !== '..', 'must not be "." or ".."')
-  .refine((n) => !n.startsWith('__'), 'names starting with "__" are reserved for Kafka');
+export const topicNameSchema = lazy(() =>
+  z
+    .string()
+    .regex(TOPIC_NAME_PATTERN, 'must be 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"')
+    .refine((n) => n !== '.' && n !== '..', 'must not be "." or ".."')
+    .refine((n) => !n.startsWith('__'), 'names starting with "__" are reserved for Kafka'),
+);
 
 /** Body of POST /topics (snake_case on the wire, camelCase inside). */
-export const createTopicRequestSchema = z
-  .strictObject({
-    name: topicNameSchema,
-    partitions: z.number().int().min(1).max(10_000).default(1),
-    /** Defaults to min(3, brokers). */
-    replication_factor: z.number().int().min(1).max(32).optional(),
-    /** The configs PATCH /topics/{name} may set, with the same value checks (topic-config-rules.ts). */
-    configs: z
-      .record(
-        z.string().min(1).max(255),
-        z.union([z.string().max(4096), z.number(), z.boolean()]).transform(String),
-      )
-      .superRefine(refineTopicConfigs)
-      .default({})
-      .describe(`config name to value; one of ${Object.keys(TOPIC_CONFIG_RULES).join(', ')}`),
-    /** Ask the broker to validate the request without creating the topic. */
-    validate_only: z.boolean().default(false),
-  })
-  .transform(({ replication_factor, validate_only, ...rest }) => ({
-    ...rest,
-    ...(replication_factor === undefined ? {} : { replicationFactor: replication_factor }),
-    validateOnly: validate_only,
-  }));
-export type CreateTopicRequest = z.output<typeof createTopicRequestSchema>;
+export const createTopicRequestSchema = lazy(() =>
+  z
+    .strictObject({
+      name: topicNameSchema(),
+      partitions: z.number().int().min(1).max(10_000).default(1),
+      /** Defaults to min(3, brokers). */
+      replication_factor: z.number().int().min(1).max(32).optional(),
+      /** The configs PATCH /topics/{name} may set, with the same value checks (topic-config-rules.ts). */
+      configs: z
+        .record(
+          z.string().min(1).max(255),
+          z.union([z.string().max(4096), z.number(), z.boolean()]).transform(String),
+        )
+        .superRefine(refineTopicConfigs)
+        .default({})
+        .describe(`config name to value; one of ${Object.keys(TOPIC_CONFIG_RULES).join(', ')}`),
+      /** Ask the broker to validate the request without creating the topic. */
+      validate_only: z.boolean().default(false),
+    })
+    .transform(({ replication_factor, validate_only, ...rest }) => ({
+      ...rest,
+      ...(replication_factor === undefined ? {} : { replicationFactor: replication_factor }),
+      validateOnly: validate_only,
+    })),
+);
+export type CreateTopicRequest = z.output<ReturnType<typeof createTopicRequestSchema>>;
 
 /** Answer of a validate-only creation. */
 export interface TopicValidation {

@@ -19,12 +19,12 @@ const record = decodeDlqRecord(
 
 describe('manual retry request', () => {
   it('defaults to a real move from the DLQ of at most 1000 records (snake_case on the wire, camelCase inside)', () => {
-    expect(manualRetryRequestSchema.parse({})).toEqual({
+    expect(manualRetryRequestSchema().parse({})).toEqual({
       source: 'dlq',
       dryRun: false,
       limit: 1000,
     });
-    expect(manualRetryRequestSchema.parse({ event_ids: ['e1'], dry_run: true })).toMatchObject({
+    expect(manualRetryRequestSchema().parse({ event_ids: ['e1'], dry_run: true })).toMatchObject({
       eventIds: ['e1'],
       dryRun: true,
     });
@@ -32,7 +32,9 @@ describe('manual retry request', () => {
 
   it('refuses unknown fields, bad sources, bad times and an empty range, naming them', () => {
     const issues = (body: unknown) =>
-      manualRetryRequestSchema.safeParse(body).error?.issues.map((i) => i.path.join('.')) ?? [];
+      manualRetryRequestSchema()
+        .safeParse(body)
+        .error?.issues.map((i) => i.path.join('.')) ?? [];
     expect(issues({ source: 'x' })).toEqual(['source']);
     expect(issues({ extra: 1 })).toEqual(['']);
     expect(issues({ from: 'yesterday' })).toEqual(['from']);

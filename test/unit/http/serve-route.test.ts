@@ -62,7 +62,7 @@ describe('a route served from its contract', () => {
 
 describe('the management contracts', () => {
   it('accept the documented examples and refuse bad ones', () => {
-    const reset = managementContracts['POST /consumers/{topic}/reset-offset'].body;
+    const reset = managementContracts()['POST /consumers/{topic}/reset-offset'].body;
     expect(reset.parse({ group: 'g', to: 'timestamp', timestamp: '2026-11-27T00:00:00Z' })).toEqual(
       {
         group: 'g',
@@ -72,7 +72,7 @@ describe('the management contracts', () => {
       },
     );
     expect(reset.safeParse({ group: 'g', to: 'earliest', partitions: [0, 0] }).success).toBe(false);
-    const create = managementContracts['POST /topics'].body;
+    const create = managementContracts()['POST /topics'].body;
     expect(create.parse({ name: 'a.b-c_d', configs: { 'retention.ms': 5 } }).configs).toEqual({
       'retention.ms': '5',
     });

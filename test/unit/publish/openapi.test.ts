@@ -14,7 +14,7 @@ type Operation = {
 
 describe('OpenAPI document', () => {
   const doc = buildOpenApiDocument(platform);
-  const contracts = { publish: publishContracts, management: managementContracts } as const;
+  const contracts = { publish: publishContracts(), management: managementContracts() } as const;
   const operationOf = (method: string, path: string): Operation | undefined =>
     (doc.paths?.[path] as Record<string, Operation> | undefined)?.[method.toLowerCase()];
 
@@ -25,7 +25,7 @@ describe('OpenAPI document', () => {
       const contract = (
         contracts[route.function] as Record<
           string,
-          (typeof contracts)['publish'][keyof typeof publishContracts]
+          (typeof contracts)['publish'][keyof ReturnType<typeof publishContracts>]
         >
       )[key];
       const operation = operationOf(route.method, route.path);
