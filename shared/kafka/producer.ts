@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka, Message, PartitionMetadata, Producer, RecordMetadata } from 'kafkajs';
+import type { Admin, Kafka, PartitionMetadata, Producer } from 'kafkajs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { KafkaUnavailableError } from '../errors';
 import { MetricName } from '../platform/metrics';
@@ -11,11 +11,10 @@ import { COMPRESSION_CODEC } from './producer-config';
 import type { ProducerConfig } from './producer-config';
 import { deliver } from './producer-delivery';
 import type { SendOutcome } from './producer-delivery';
+import { UnacknowledgedRecordsError } from './producer-errors';
 import { defaultPartitioner, groupByPartition, ProducerLanes } from './producer-lanes';
 import type { PartitionGroup, TopicPartitions } from './producer-lanes';
 import { LingerQueue } from './producer-linger';
-import { PartitionRequests } from './producer-requests';
-import type { PartitionRequest } from './producer-requests';
 import { ProducerSessions } from './producer-sessions';
 import { placedPartitioner, toMessage, trackingPartitioner } from './producer-records';
 import type { PartitionLog } from './producer-records';
@@ -57,13 +56,11 @@ export interface KafkaProducerOptions {
 /**
  * A Kafka producer for one Lambda container: created once (module scope),
  * connected lazily on the first send, reused by every warm invocation.
- * Idempotent with acks=all and gzip by default; delivers per partition, one
- * request in flight per partition (the partitions of one turn share a
- * produce request: {@link PartitionRequests}), and re-sends only the
- * partitions Kafka did not acknowledge, on the same session, with
- * exponential backoff and jitter, within
- * `KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS` ({@link deliver}); records the
- * producer metrics.
+ * Idempotent with acks=all and gzip by default; sends per partition, one
+ * request in flight per partition, and re-sends only the partitions Kafka
+ * did not acknowledge, on the same session, with exponential backoff and
+ * jitter, within `KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS` ({@link deliver});
+ * records the producer metrics.
  *
  * @example
  * ```ts
@@ -77,11 +74,6 @@ export class KafkaProducer {
   private readonly partitions: PartitionLog = new WeakMap();
   private readonly linger: LingerQueue<SendOutcome> | undefined;
   private readonly lanes = new ProducerLanes();
-  private readonly requests = new PartitionRequests<Producer>({
-    send: (producer, requests) => this.sendRequest(producer, requests),
-    unacknowledged: () => this.options.config.acks === 0,
-    now: () => this.clock.now(),
-  });
   private readonly partitioner = defaultPartitioner();
   private readonly metadata = new Map<string, { at: number; partitions: PartitionMetadata[] }>();
   private admin: Promise<Admin> | undefined;
@@ -209,31 +201,32 @@ export class KafkaProducer {
     return groupByPartition(records, metadata, this.partitioner);
   }
 
-  /** One produce request on `producer` for the records of some partitions; Kafka's answers. */
-  private sendRequest(
+  /** One produce request for one partition's records; resolves with its base offset. */
+  private async sendOn(
     producer: Producer,
-    requests: readonly PartitionRequest<Producer>[],
-  ): Promise<RecordMetadata[]> {
+    group: PartitionGroup,
+    records: readonly OutgoingRecord[],
+    deadlineAt: number,
+  ): Promise<string> {
     const { config } = this.options;
-    const byTopic = new Map<string, Message[]>();
-    let deadlineAt = Number.POSITIVE_INFINITY;
-    for (const { group, records, deadlineAt: at } of requests) {
-      let messages = byTopic.get(group.topic);
-      if (messages === undefined) {
-        // kafkajs keeps one entry per topic (a second one would replace the first).
-        messages = [];
-        byTopic.set(group.topic, messages);
-      }
-      for (const record of records) messages.push(toMessage(record, group.partition));
-      deadlineAt = Math.min(deadlineAt, at);
-    }
-    return producer.sendBatch({
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    const metadata = await producer.sendBatch({
+      topicMessages: [
+        { topic: group.topic, messages: records.map((r) => toMessage(r, group.partition)) },
+      ],
       acks: config.acks,
       // The broker answers before the delivery deadline rather than after it.
       timeout: Math.max(100, Math.min(config.timeoutMs, deadlineAt - this.clock.now())),
       compression: COMPRESSION_CODEC[config.compression],
     });
+    // acks=0 gets no offsets by design; otherwise a partition without one was not written.
+    if (config.acks === 0) return '-1';
+    const answer = metadata.find(
+      (m) => m.topicName === group.topic && m.partition === group.partition,
+    );
+    const offset = answer?.baseOffset ?? answer?.offset;
+    if (offset === undefined || offset === '-1')
+      throw new UnacknowledgedRecordsError(records.length);
+    return offset;
   }
 
   /** Delivers with the retry policy and the delivery timeout, without lingering. */
@@ -247,7 +240,7 @@ export class KafkaProducer {
       group: (batch) => this.group(batch),
       sessions: this.sessions,
       sendOn: (producer, group, batch, deadlineAt) =>
-        this.requests.send({ producer, group, records: batch, deadlineAt }),
+        this.sendOn(producer, group, batch, deadlineAt),
     });
   }
 

@@ -39,18 +39,14 @@ type Script = (attempt: Attempt, index: number) => Error | Promise<never> | unde
 
 /**
  * A kafkajs client double: each producer() is a new session (producer id);
- * each sendBatch is one produce request of one or more partitions (the
- * producer puts the partitions of one turn in one request) and answers as
- * kafkajs does: the script is asked per partition, the first error fails
- * the whole request, else every partition gets base offset 100.
+ * each sendBatch is one partition's request (the producer sends per
+ * partition) and answers as the script says, else with base offset 100.
  */
 const fakeKafka = (script: Script, refuseConnect: (session: number) => boolean = () => false) => {
   const state = {
     sessions: 0,
     disconnects: 0,
     attempts: [] as Attempt[],
-    /** The partitions of each request, in order. */
-    requests: [] as number[][],
     inFlight: 0,
     maxInFlight: 0,
   };
@@ -67,34 +63,24 @@ const fakeKafka = (script: Script, refuseConnect: (session: number) => boolean =
         return Promise.resolve();
       },
       sendBatch: async ({ topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> => {
-        const byPartition = new Map<number, string[]>();
-        for (const { topic, messages } of topicMessages) {
-          expect(topic).toBe('t');
-          for (const m of messages as { partition?: number; value: unknown }[]) {
-            const values = byPartition.get(m.partition ?? -1) ?? [];
-            values.push(String(m.value));
-            byPartition.set(m.partition ?? -1, values);
-          }
-        }
-        const partitions = [...byPartition.keys()];
-        state.requests.push(partitions);
-        const answers = [...byPartition].map(([partition, values]) => {
-          const attempt: Attempt = { session, partition, values };
-          state.attempts.push(attempt);
-          return script(attempt, state.attempts.length - 1);
-        });
+        const [{ topic, messages }] = topicMessages as [
+          { topic: string; messages: { partition?: number; value: unknown }[] },
+        ];
+        const partition = messages[0]?.partition ?? -1;
+        expect(messages.every((m) => m.partition === partition)).toBe(true);
+        const attempt: Attempt = {
+          session,
+          partition,
+          values: messages.map((m) => String(m.value)),
+        };
+        state.attempts.push(attempt);
         state.inFlight += 1;
         state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
         try {
-          const error = answers.find((a): a is Error => a instanceof Error);
-          if (error) throw error;
-          await Promise.all(answers);
-          return partitions.map((partition) => ({
-            topicName: 't',
-            partition,
-            errorCode: 0,
-            baseOffset: '100',
-          }));
+          const answer = script(attempt, state.attempts.length - 1);
+          if (answer instanceof Error) throw answer;
+          if (answer !== undefined) await answer;
+          return [{ topicName: topic, partition, errorCode: 0, baseOffset: '100' }];
         } finally {
           state.inFlight -= 1;
         }
@@ -104,11 +90,6 @@ const fakeKafka = (script: Script, refuseConnect: (session: number) => boolean =
   };
   const kafka: Partial<Kafka> = { producer };
   return { kafka: kafka as Kafka, state };
-};
-
-/** Waits until the double has received `n` requests (a later send then gets a request of its own). */
-const requestsOut = async (state: { requests: unknown[] }, n: number): Promise<void> => {
-  while (state.requests.length < n) await new Promise((resolve) => process.nextTick(resolve));
 };
 
 const producerOf = (kafka: Kafka, clock: VirtualClock, overrides: Partial<ProducerConfig> = {}) =>
@@ -138,20 +119,11 @@ const deferred = () => {
 };
 
 describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not acknowledge', () => {
-  it('sends the partitions of one call in one produce request, each partition once', async () => {
-    const { kafka, state } = fakeKafka(() => undefined);
-
-    const positions = await producerOf(kafka, virtualClock()).send(spread);
-
-    expect(positions.map((p) => p.partition)).toEqual([0, 1, 2]);
-    expect(state.requests).toEqual([[0, 1, 2]]);
-  });
-
   it.each([
     ['a lost connection', new KafkaJSConnectionError('Connection error: read ECONNRESET')],
     ['a leader that moved', new KafkaJSProtocolError('NOT_LEADER_OR_FOLLOWER')],
   ])(
-    '%s in a shared request: each of its partitions is re-sent alone at once, the same records on the same session (Kafka deduplicates those it wrote)',
+    '%s: only the failed partition is re-sent, on the same producer session (its sequence numbers let Kafka deduplicate)',
     async (_, error) => {
       const { kafka, state } = fakeKafka((attempt, i) => (i === 0 ? error : undefined));
       const clock = virtualClock();
@@ -159,30 +131,8 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
       const positions = await producerOf(kafka, clock).send(spread);
 
       expect(positions.map((p) => p.partition)).toEqual([0, 1, 2]);
-      expect(state.requests).toEqual([[0, 1, 2], [0], [1], [2]]);
-      expect(state.attempts.map((a) => a.session)).toEqual([1, 1, 1, 1, 1, 1]);
-      expect(state.disconnects).toBe(0);
-      expect(clock.slept).toEqual([]);
-    },
-  );
-
-  it.each([
-    ['a lost connection', new KafkaJSConnectionError('Connection error: read ECONNRESET')],
-    ['a leader that moved', new KafkaJSProtocolError('NOT_LEADER_OR_FOLLOWER')],
-  ])(
-    '%s on a partition sent alone: only the failed partition is re-sent, after a backoff, on the same producer session',
-    async (_, error) => {
-      // The shared request fails (partition 0), then partition 0 alone once more.
-      const { kafka, state } = fakeKafka((attempt, i) =>
-        attempt.partition === 0 && i < 4 ? error : undefined,
-      );
-      const clock = virtualClock();
-
-      const positions = await producerOf(kafka, clock).send(spread);
-
-      expect(positions.map((p) => p.partition)).toEqual([0, 1, 2]);
-      expect(state.requests).toEqual([[0, 1, 2], [0], [1], [2], [0]]);
-      expect(new Set(state.attempts.map((a) => a.session))).toEqual(new Set([1]));
+      expect(state.attempts.map((a) => a.partition)).toEqual([0, 1, 2, 0]);
+      expect(state.attempts.map((a) => a.session)).toEqual([1, 1, 1, 1]);
       expect(state.disconnects).toBe(0);
       expect(clock.slept).toEqual([100]);
     },
@@ -195,20 +145,16 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
     'INVALID_PRODUCER_ID_MAPPING',
     'PRODUCER_FENCED',
   ])(
-    '%s (session refused, batch unwritten): that partition is re-sent on a new producer session, the others of its shared request stay',
+    '%s (session refused, batch unwritten): that partition is re-sent on a new producer session',
     async (type) => {
-      const { kafka, state } = fakeKafka((attempt) =>
-        attempt.partition === 1 && attempt.session === 1 ? protocolError(type) : undefined,
+      const { kafka, state } = fakeKafka((attempt, i) =>
+        i === 1 ? protocolError(type) : undefined,
       );
 
       const positions = await producerOf(kafka, virtualClock()).send(spread);
 
       expect(positions).toHaveLength(3);
-      // The shared request, each partition alone (partition 1 refused again), partition 1 on a new session.
       expect(state.attempts.map((a) => [a.partition, a.session])).toEqual([
-        [0, 1],
-        [1, 1],
-        [2, 1],
         [0, 1],
         [1, 1],
         [2, 1],
@@ -245,10 +191,8 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
     // kafkajs refreshes its metadata after a failed request and a refused connection there
     // replaces the request's own failure: the records may have been written.
     expect(outcomes[1]).toMatchObject({ ok: false, error: expect.any(DeliveryTimeoutError) });
-    // The shared request, then alone at once and twice again after a backoff.
-    expect(state.attempts.filter((a) => a.partition === 1)).toHaveLength(4);
-    // The shared request, then alone: written, never re-sent after.
-    expect(state.attempts.filter((a) => a.partition !== 1)).toHaveLength(4);
+    expect(state.attempts.filter((a) => a.partition === 1)).toHaveLength(3);
+    expect(state.attempts.filter((a) => a.partition !== 1)).toHaveLength(2);
     expect(new Set(state.attempts.filter((a) => a.partition === 1).map((a) => a.session))).toEqual(
       new Set([1]),
     );
@@ -295,8 +239,6 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
 
     const a = producer.send([spread[0]!]);
     const b = producer.send([{ ...spread[0]!, value: 'second' }]);
-    // Once a's request is out, c gets its own (made in the same turn, it would share a's).
-    await requestsOut(state, 1);
     const c = producer.send([spread[1]!]);
     await c; // another partition is not held up
     expect(state.attempts.map((x) => x.values[0])).toEqual(['0', '1']);
@@ -392,7 +334,6 @@ describe('KafkaProducer: never reuses the sequence numbers of a request that may
     const producer = producerOf(kafka, virtualClock());
 
     const inFlight = producer.send([spread[0]!]);
-    await requestsOut(state, 1);
     await producer.send([spread[1]!]); // refused on session 1, written on session 2
     expect(state.disconnects).toBe(0);
     slow.resolve();
