@@ -2,8 +2,8 @@ import type { Producer, TopicOffsets } from 'kafkajs';
 import { COMPRESSION_CODEC } from './producer-config';
 import type { ProducerConfig } from './producer-config';
 import { isTransientKafkaError, toProducerError, TransactionAbortedError } from './producer-errors';
-import { positionsOf, toTopicMessages } from './producer-records';
-import type { PartitionLog } from './producer-records';
+import type { PartitionGroup } from './producer-lanes';
+import { toMessage } from './producer-records';
 import type { OutgoingRecord, RecordPosition } from './records';
 
 /** What the work of a transaction can do. */
@@ -20,7 +20,8 @@ export interface ProducerTransaction {
 /** Internals {@link openTransaction} needs from the producer. */
 export interface TransactionSupport {
   readonly config: ProducerConfig;
-  readonly partitions: PartitionLog;
+  /** Places the records on partitions, as kafkajs' default partitioner would. */
+  readonly group: (records: readonly OutgoingRecord[]) => Promise<PartitionGroup[]>;
   /** Drops the transactional producer after a failure it may not survive. */
   readonly reset: () => Promise<void>;
 }
@@ -40,7 +41,7 @@ export const openTransaction = async <T>(
   work: (tx: ProducerTransaction) => Promise<T>,
   support: TransactionSupport,
 ): Promise<T> => {
-  const { config, partitions } = support;
+  const { config } = support;
   let transaction;
   try {
     transaction = await producer.transaction();
@@ -49,15 +50,48 @@ export const openTransaction = async <T>(
     throw toProducerError(error, 'transaction begin');
   }
   const tx: ProducerTransaction = {
+    // One sendBatch per partition, and nothing left in flight when it throws: a
+    // sendBatch spanning several brokers re-sends, when one broker's request
+    // fails, every broker whose answer has not arrived yet, with new sequence
+    // numbers (kafkajs 2.2.4 src/producer/sendMessages.js, `responsePerBroker`
+    // read while requests are still in flight): the same records twice in one
+    // transaction, both committed (seen in the manual-DLQ-retry fault scenario).
     send: async (records) => {
-      const { topicMessages, messages } = toTopicMessages(records);
-      const metadata = await transaction.sendBatch({
-        topicMessages,
-        acks: -1,
-        timeout: config.timeoutMs,
-        compression: COMPRESSION_CODEC[config.compression],
+      const groups = await support.group(records);
+      const answers = await Promise.allSettled(
+        groups.map((group) =>
+          transaction.sendBatch({
+            topicMessages: [
+              {
+                topic: group.topic,
+                messages: group.indexes.map((index) =>
+                  toMessage(records[index] as OutgoingRecord, group.partition),
+                ),
+              },
+            ],
+            acks: -1,
+            timeout: config.timeoutMs,
+            compression: COMPRESSION_CODEC[config.compression],
+          }),
+        ),
+      );
+      const positions = new Array<RecordPosition>(records.length);
+      answers.forEach((answer, g) => {
+        if (answer.status === 'rejected') throw answer.reason;
+        const group = groups[g] as PartitionGroup;
+        const meta = answer.value.find(
+          (m) => m.topicName === group.topic && m.partition === group.partition,
+        );
+        const base = BigInt(meta?.baseOffset ?? meta?.offset ?? '-1');
+        group.indexes.forEach((index, i) => {
+          positions[index] = {
+            topic: group.topic,
+            partition: group.partition,
+            offset: (base < 0n ? -1n : base + BigInt(i)).toString(),
+          };
+        });
       });
-      return positionsOf(records, messages, metadata, partitions);
+      return positions;
     },
     sendOffsets: async (offsets) => {
       await transaction.sendOffsets({ ...offsets, topics: offsets.topics });

@@ -16,8 +16,7 @@ import { defaultPartitioner, groupByPartition, ProducerLanes } from './producer-
 import type { PartitionGroup, TopicPartitions } from './producer-lanes';
 import { LingerQueue } from './producer-linger';
 import { ProducerSessions } from './producer-sessions';
-import { placedPartitioner, toMessage, trackingPartitioner } from './producer-records';
-import type { PartitionLog } from './producer-records';
+import { placedPartitioner, toMessage } from './producer-records';
 import type { OutgoingRecord, RecordPosition } from './records';
 import { openTransaction } from './producer-transaction';
 import type { ProducerTransaction } from './producer-transaction';
@@ -71,7 +70,6 @@ export interface KafkaProducerOptions {
 export class KafkaProducer {
   private readonly options: KafkaProducerOptions;
   private readonly clock: RetryClock;
-  private readonly partitions: PartitionLog = new WeakMap();
   private readonly linger: LingerQueue<SendOutcome> | undefined;
   private readonly lanes = new ProducerLanes();
   private readonly partitioner = defaultPartitioner();
@@ -115,9 +113,8 @@ export class KafkaProducer {
       idempotent: transactionalId !== undefined || config.idempotent,
       // Topics come from the definition: a write to a missing topic fails, never creates it.
       allowAutoTopicCreation: false,
-      // Transactions read where kafkajs placed each record; the delivery places them itself.
-      createPartitioner:
-        transactionalId === undefined ? placedPartitioner : trackingPartitioner(this.partitions),
+      // Every message names its partition (placed by `group`); kafkajs warns without a partitioner.
+      createPartitioner: placedPartitioner,
       // Transaction control requests (CONCURRENT_TRANSACTIONS right after a
       // commit...) need kafkajs' own patient retries. Sends outside a
       // transaction retry in kafkajs once (in-session retries keep
@@ -328,7 +325,7 @@ export class KafkaProducer {
       const producer = await this.transactionalProducer();
       return openTransaction(producer, work, {
         config: this.options.config,
-        partitions: this.partitions,
+        group: (records) => this.group(records),
         reset: () => this.resetTransactional(),
       });
     });

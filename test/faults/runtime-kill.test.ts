@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
@@ -104,6 +104,11 @@ describe('runtime killed mid-batch (npm run test:faults)', () => {
   }, 360_000);
 
   afterAll(async () => {
+    // npm start's runtimes' logs, kept with the cluster's data for diagnosis (docs/reliability.md).
+    children.forEach((child, i) => {
+      const { output } = child as { output?: string[] };
+      if (output) writeFileSync(join(cluster.home, `runtime-${i}.log`), output.join(''));
+    });
     for (const child of children) await kill(child, 'SIGKILL');
     await admin?.disconnect();
     await cluster.stop();
@@ -242,10 +247,10 @@ describe('runtime killed mid-batch (npm run test:faults)', () => {
     await waitForOutput(first, 'xseven-events is running locally', 180_000);
 
     // The request moves 100 records per transaction; kill the runtime once the first are sent.
-    let answered = false;
+    let answered: number | false = false;
     const request = postDlqRetry(apiBase, token, { limit: 10_000 }).then(
       (a) => {
-        answered = true;
+        answered = a.status;
         return a;
       },
       () => undefined,

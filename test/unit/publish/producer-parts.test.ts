@@ -1,4 +1,4 @@
-import type { Message } from 'kafkajs';
+import type { Message, Producer, ProducerBatch, RecordMetadata } from 'kafkajs';
 import {
   KafkaJSConnectionError,
   KafkaJSNonRetriableError,
@@ -11,45 +11,103 @@ import {
   isTransientKafkaError,
   ProducerSendError,
   toProducerError,
+  TransactionAbortedError,
 } from '../../../shared/kafka/producer-errors';
-import { positionsOf, toTopicMessages } from '../../../shared/kafka/producer-records';
+import { loadProducerConfig } from '../../../shared/kafka/producer-config';
+import type { PartitionGroup } from '../../../shared/kafka/producer-lanes';
+import { openTransaction } from '../../../shared/kafka/producer-transaction';
 import type { OutgoingRecord, RecordPosition } from '../../../shared/kafka/records';
 import { createEnvelope, EventHeader, toEventRecord, validateEvent } from '../../../shared/events';
 import { platform } from '../../../shared/platform';
 import { prepareEvent } from '../../../shared/publish/publish';
 import { EventTooLargeError } from '../../../shared/publish/errors';
 
-describe('record positions', () => {
-  it('numbers the records of each partition from its base offset, in input order', () => {
-    const records: OutgoingRecord[] = [
-      { topic: 'a', key: 'k1', value: '1' },
-      { topic: 'b', key: 'k2', value: '2' },
-      { topic: 'a', key: 'k3', value: '3' },
-      { topic: 'a', key: 'k1', value: '4' },
-    ];
-    const { topicMessages, messages } = toTopicMessages(records);
-    expect(topicMessages.map((t) => [t.topic, t.messages.map((m) => m.value)])).toEqual([
-      ['a', ['1', '3', '4']],
-      ['b', ['2']],
-    ]);
-    const partitions = new WeakMap<Message, number>();
-    [0, 0, 1, 0].forEach((p, i) => partitions.set(messages[i] as Message, p));
-    const positions = positionsOf(
-      records,
-      messages,
-      [
-        { topicName: 'a', partition: 0, errorCode: 0, baseOffset: '41' },
-        { topicName: 'a', partition: 1, errorCode: 0, baseOffset: '7' },
-        { topicName: 'b', partition: 0, errorCode: 0, baseOffset: '9007199254740993' },
-      ],
-      partitions,
+const deferredAnswer = () => {
+  let settle: (answer: RecordMetadata[] | Error) => void = () => undefined;
+  const promise = new Promise<RecordMetadata[]>((resolve, reject) => {
+    settle = (answer) => (answer instanceof Error ? reject(answer) : resolve(answer));
+  });
+  return { promise, settle };
+};
+
+describe('transactional sends', () => {
+  const records: OutgoingRecord[] = [
+    { topic: 'a', key: 'k1', value: '1' },
+    { topic: 'b', key: 'k2', value: '2' },
+    { topic: 'a', key: 'k3', value: '3' },
+    { topic: 'a', key: 'k1', value: '4' },
+  ];
+  const groups: PartitionGroup[] = [
+    { topic: 'a', partition: 0, indexes: [0, 3] },
+    { topic: 'b', partition: 0, indexes: [1] },
+    { topic: 'a', partition: 1, indexes: [2] },
+  ];
+  /** A kafkajs transaction double whose sendBatch answers as each test says. */
+  const fakeTransaction = (
+    answer: (partition: number, topic: string) => Promise<RecordMetadata[]>,
+  ) => {
+    const calls: { topic: string; partitions: (number | undefined)[] }[] = [];
+    const transaction = {
+      sendBatch: ({ topicMessages = [] }: ProducerBatch) => {
+        const [{ topic, messages }] = topicMessages as [{ topic: string; messages: Message[] }];
+        calls.push({ topic, partitions: messages.map((m) => m.partition) });
+        return answer(messages[0]?.partition ?? -1, topic);
+      },
+      sendOffsets: () => Promise.resolve(),
+      commit: jest.fn(() => Promise.resolve()),
+      abort: jest.fn(() => Promise.resolve()),
+      isActive: () => true,
+    };
+    const producer = { transaction: () => Promise.resolve(transaction) } as unknown as Producer;
+    return { producer, transaction, calls };
+  };
+  const support = {
+    config: loadProducerConfig({}),
+    group: () => Promise.resolve(groups),
+    reset: () => Promise.resolve(),
+  };
+
+  it('sends one request per partition and numbers the records of each from its base offset, in input order', async () => {
+    const base: Record<string, string> = { 'a:0': '41', 'a:1': '7', 'b:0': '9007199254740993' };
+    const { producer, calls } = fakeTransaction((partition, topic) =>
+      Promise.resolve([
+        { topicName: topic, partition, errorCode: 0, baseOffset: base[`${topic}:${partition}`] },
+      ]),
     );
+
+    const positions = await openTransaction(producer, (tx) => tx.send(records), support);
+
+    expect(calls).toEqual([
+      { topic: 'a', partitions: [0, 0] },
+      { topic: 'b', partitions: [0] },
+      { topic: 'a', partitions: [1] },
+    ]);
     expect(positions).toEqual([
       { topic: 'a', partition: 0, offset: '41' },
       { topic: 'b', partition: 0, offset: '9007199254740993' },
       { topic: 'a', partition: 1, offset: '7' },
       { topic: 'a', partition: 0, offset: '42' },
     ]);
+  });
+
+  it('aborts only once no request of the transaction is in flight any more', async () => {
+    const slow = deferredAnswer();
+    const { producer, transaction } = fakeTransaction((partition, topic) =>
+      topic === 'b'
+        ? Promise.reject(new KafkaJSConnectionError('Connection error: read ECONNRESET'))
+        : partition === 1
+          ? slow.promise
+          : Promise.resolve([{ topicName: topic, partition, errorCode: 0, baseOffset: '1' }]),
+    );
+
+    const outcome = openTransaction(producer, (tx) => tx.send(records), support);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(transaction.abort).not.toHaveBeenCalled();
+    slow.settle([{ topicName: 'a', partition: 1, errorCode: 0, baseOffset: '1' }]);
+
+    await expect(outcome).rejects.toBeInstanceOf(TransactionAbortedError);
+    expect(transaction.abort).toHaveBeenCalledTimes(1);
+    expect(transaction.commit).not.toHaveBeenCalled();
   });
 });
 
