@@ -48,7 +48,7 @@ export interface DlqMoverOptions {
   readonly transactionalId?: string;
   /** @default 100 */
   readonly maxRecordsPerTransaction?: number;
-  /** Stop after this long without progress once the group is joined. @default 3000 */
+  /** Stop after this long without progress once the group is joined; a batch in the middle of its move is not idle. @default 3000 */
   readonly idleMs?: number;
   /** Session (and rebalance) timeout of the DLQ consumer. @default 10000 */
   readonly sessionTimeoutMs?: number;
@@ -99,6 +99,8 @@ class MoverRun {
   public failure: unknown;
   public joined = false;
   public lastProgress = Date.now();
+  /** A batch is being moved: its transaction may take long (kafkajs backs off on CONCURRENT_TRANSACTIONS), which is not idleness. */
+  public moving = false;
   readonly #position = new Map<number, number>();
   readonly #refused = new Map<string, string>();
   readonly #finished: Promise<void>;
@@ -178,6 +180,15 @@ class MoverRun {
    * kafkajs (which would retry the batch on its own): it stops the run.
    */
   public async moveBatch(control: BatchControl): Promise<void> {
+    this.moving = true;
+    try {
+      await this.#moveBatch(control);
+    } finally {
+      this.moving = false;
+    }
+  }
+
+  async #moveBatch(control: BatchControl): Promise<void> {
     const { batch } = control;
     const stop = this.pending.stopAt.get(batch.partition) ?? 0;
     const messages = batch.messages.filter((m) => Number(m.offset) < stop);
@@ -247,7 +258,7 @@ const consumeUntilFinished = async (run: MoverRun, options: DlqMoverOptions): Pr
   });
   const idleMs = options.idleMs ?? 3000;
   const watchdog = setInterval(() => {
-    const idle = run.joined && Date.now() - run.lastProgress >= idleMs;
+    const idle = run.joined && !run.moving && Date.now() - run.lastProgress >= idleMs;
     if (Date.now() >= options.deadline || idle) run.finish();
   }, 100);
   try {
