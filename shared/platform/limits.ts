@@ -12,3 +12,6 @@
  * record its consumers accept.
  */
 export const MAX_RECORD_BYTES = 1_000_000;
+
+/** Kafka's longest topic name (its `Topic.MAX_NAME_LENGTH`): 249 characters. */
+export const TOPIC_NAME_MAX_LENGTH = 249;

@@ -1,6 +1,8 @@
 import { platform } from './definition';
 import { PlatformEnv, readEnv } from './env';
 import { deepFreeze } from './defaults';
+import { PlatformDefinitionError } from './errors';
+import { TOPIC_NAME_MAX_LENGTH } from './limits';
 import type { PlatformDefinition } from './schema';
 
 /**
@@ -67,5 +69,16 @@ export const loadPlatform = (
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): RuntimePlatform => {
   const prefix = readEnv(PlatformEnv.TopicPrefix, env);
+  // withNamespace does not parse the result again: the one rule a prefix can break is Kafka's name length.
+  const tooLong = platform.topics.filter(
+    (t) => prefix.length + t.name.length > TOPIC_NAME_MAX_LENGTH,
+  );
+  if (tooLong.length > 0)
+    throw new PlatformDefinitionError(
+      tooLong.map(
+        (t) =>
+          `${PlatformEnv.TopicPrefix.name} "${prefix}" makes topic "${prefix}${t.name}" longer than Kafka's ${TOPIC_NAME_MAX_LENGTH} characters`,
+      ),
+    );
   return { platform: withNamespace(platform, prefix), prefix };
 };

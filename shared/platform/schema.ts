@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { lazy } from '../lazy';
 import { EVENT_TYPES } from '../events/event-types';
 import { METRICS_NAMESPACE } from './metrics';
+import { TOPIC_NAME_MAX_LENGTH } from './limits';
 
 /** Kafka topic cleanup policies. */
 export const CleanupPolicy = {
@@ -47,7 +48,7 @@ export type FailureCategory = (typeof FailureCategory)[keyof typeof FailureCateg
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Kafka's legal topic name: 1..249 chars of [a-zA-Z0-9._-], not "." or "..". */
-export const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]{1,249}$/;
+export const TOPIC_NAME_PATTERN = new RegExp(`^[a-zA-Z0-9._-]{1,${TOPIC_NAME_MAX_LENGTH}}$`);
 
 /**
  * The values the definition's optional fields take when omitted: the
@@ -95,7 +96,10 @@ const topicSchema = () =>
   z.object({
     name: z
       .string()
-      .regex(TOPIC_NAME_PATTERN, 'must be 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"')
+      .regex(
+        TOPIC_NAME_PATTERN,
+        `must be 1-${TOPIC_NAME_MAX_LENGTH} characters of a-z, A-Z, 0-9, ".", "_" or "-"`,
+      )
       .refine((n) => n !== '.' && n !== '..', 'must not be "." or ".."'),
     description: z.string().default(TOPIC_DEFAULTS.description),
     partitions: z.number().int().min(1, 'partitions must be at least 1'),

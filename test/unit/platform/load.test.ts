@@ -193,4 +193,13 @@ describe('platform definition', () => {
     expect(() => loadPlatform({ XSEVEN_TOPIC_PREFIX: 'no spaces' })).toThrow(ConfigError);
     expect(() => loadPlatform({ XSEVEN_TOPIC_PREFIX: 'no spaces' })).toThrow(/XSEVEN_TOPIC_PREFIX/);
   });
+
+  it('refuses a prefix that makes a topic name longer than Kafka allows (249 characters), naming the variable', () => {
+    const longest = Math.max(...platform.topics.map((t) => t.name.length));
+    const fits = 'p'.repeat(249 - longest);
+    expect(loadPlatform({ XSEVEN_TOPIC_PREFIX: fits }).prefix).toBe(fits);
+    expect(() => loadPlatform({ XSEVEN_TOPIC_PREFIX: `${fits}p` })).toThrow(
+      /XSEVEN_TOPIC_PREFIX "p+" makes topic "p+[a-z.]+" longer than Kafka's 249 characters/,
+    );
+  });
 });
