@@ -96,8 +96,11 @@ export const LocalEnv = {
   ),
   EsmFetchMaxBytesPerPartition: envVar(
     'XSEVEN_ESM_FETCH_MAX_BYTES_PER_PARTITION',
-    () => z.coerce.number().int().min(1_024).default(1_048_576),
-    "kafkajs `maxBytesPerPartition` of those fetches; default 1 MiB (the platform's record limit fits one record per partition and fetch)",
+    // 128 KiB, not 1 MiB: with 1 MiB one fetch brought ~27,000 gzip records of a
+    // backlog, decoded before the first invocation, and the next fetch arrived
+    // only after the deliveries had drained (docs/performance.md).
+    () => z.coerce.number().int().min(1_024).default(131_072),
+    "kafkajs `maxBytesPerPartition` of those fetches; default 128 KiB (a larger first record still comes, KIP-74: the platform's 1 MB records too)",
   ),
   EsmConsumers: envVar(
     'XSEVEN_ESM_CONSUMERS',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { KafkaMskEventSchema } from '@aws-lambda-powertools/parser/schemas/kafka';
 import type { Admin, Kafka } from 'kafkajs';
 import { headerBytes } from '../../../shared/consumer/msk-record';
@@ -75,6 +76,30 @@ describe('local ESM events have AWS MSK shape', () => {
     // The same event parsed by Powertools: key and value decoded, headers as strings.
     const parsed = KafkaMskEventSchema.parse(calls[0]?.event);
     expect(Object.values(parsed.records).flat()[0]?.value).toMatch(/^\{"n":\d+\}$|^no key$/);
+  });
+
+  it('delivers, in order, a record larger than the fetches ask for per partition (KIP-74)', async () => {
+    const topic = def.consumers.find((c) => c.name === 'ai-responses')?.topics[0] ?? '';
+    // Random bytes: even compressed, far above the 128 KiB a fetch asks for per partition.
+    const big = randomBytes(600 * 1024).toString('base64');
+    const { handler, calls } = recordingHandler();
+    const esm = await startEsm(kafka, def, 'ai-responses', handler);
+    try {
+      await produce(kafka, topic, [
+        { key: 'big', value: 'before', partition: 1 },
+        { key: 'big', value: big, partition: 1 },
+        { key: 'big', value: 'after', partition: 1 },
+      ]);
+      await eventually(async () => {
+        expect(calls.flatMap((c) => c.offsets)).toHaveLength(3);
+      });
+    } finally {
+      await esm.stop();
+    }
+    const values = calls
+      .flatMap((c) => Object.values(c.event.records).flat())
+      .map((r) => Buffer.from(r.value, 'base64').toString());
+    expect(values).toEqual(['before', big, 'after']);
   });
 
   it('writes header bytes as signed Java bytes, as AWS does', async () => {
