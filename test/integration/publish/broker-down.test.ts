@@ -1,54 +1,28 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import { createPublishHandler } from '../../../functions/publish/handler';
-import { provisionTopics } from '../../../local/provision';
 import { EventHeader } from '../../../shared/events';
-import { createKafka } from '../../../shared/kafka/client';
-import { loadKafkaConnectionConfig } from '../../../shared/kafka/connection-config';
 import { KafkaProducer } from '../../../shared/kafka/producer';
 import { loadProducerConfig } from '../../../shared/kafka/producer-config';
 import { platform, withNamespace } from '../../../shared/platform';
 import { readMessages, uniquePrefix } from '../../support/kafka';
+import { privateBroker } from '../../support/private-broker';
 import { call, fixture } from './api-support';
 
-const run = promisify(execFile);
-const script = join(__dirname, '..', '..', '..', 'local', 'kafka', 'kafka.sh');
-const PORT = '19392';
-
-/** A private broker on its own port and data directory: the shared test broker is never stopped. */
-const brokerEnv = (home: string): NodeJS.ProcessEnv => ({
-  ...process.env,
-  KAFKA_BOOTSTRAP_SERVERS: '',
-  XSEVEN_KAFKA_HOME: home,
-  XSEVEN_KAFKA_PORT: PORT,
-  XSEVEN_KAFKA_NO_DOCKER: '1',
-  XSEVEN_KAFKA_HEAP: '384m',
-});
+/** A private broker: the shared test broker is never stopped. */
+const broker = privateBroker(19392, 'publish-down');
 
 describe('publish API when the broker stops', () => {
-  const home = mkdtempSync(join(tmpdir(), 'xseven-publish-down-'));
   const def = withNamespace(platform, uniquePrefix('down'));
   let kafka: Kafka;
   let producer: KafkaProducer;
   let handler: ReturnType<typeof createPublishHandler>;
 
   beforeAll(async () => {
-    await run('bash', [script, 'start'], { env: brokerEnv(home) });
-    kafka = createKafka({
-      config: loadKafkaConnectionConfig({
-        KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${PORT}`,
-        KAFKA_CONNECTION_TIMEOUT_MS: '1000',
-        KAFKA_REQUEST_TIMEOUT_MS: '5000',
-      }),
-      clientId: 'publish-down-test',
+    await broker.start();
+    kafka = await broker.provisioned(def, 'publish-down-test', {
+      KAFKA_CONNECTION_TIMEOUT_MS: '1000',
+      KAFKA_REQUEST_TIMEOUT_MS: '5000',
     });
-    const admin = kafka.admin();
-    await admin.connect();
-    await provisionTopics(admin, def).finally(() => admin.disconnect());
     producer = new KafkaProducer({
       kafka,
       config: loadProducerConfig({ KAFKA_PRODUCER_TIMEOUT_MS: '5000' }),
@@ -58,7 +32,7 @@ describe('publish API when the broker stops', () => {
 
   afterAll(async () => {
     await producer?.disconnect();
-    await run('bash', [script, 'stop'], { env: brokerEnv(home) });
+    await broker.stop();
   }, 60_000);
 
   it('answers 503 with Retry-After while the broker is down, and reports only what Kafka acknowledged', async () => {
@@ -71,7 +45,7 @@ describe('publish API when the broker stops', () => {
       before.push(result.json);
     }
 
-    await run('bash', [script, 'stop'], { env: brokerEnv(home) });
+    await broker.stop();
 
     const single = await call(handler, '/events/conversation', {
       body: JSON.stringify({
@@ -109,7 +83,7 @@ describe('publish API when the broker stops', () => {
     expect(batch.headers['retry-after']).toBe('5');
 
     // Bring the same broker (same data) back: what was reported is there, what was refused is not.
-    await run('bash', [script, 'start'], { env: brokerEnv(home) });
+    await broker.start();
     const conversationTopic = String(before[0]?.topic);
     const userTopic = def.eventRoutes.find((r) => r.eventType === 'user.action')?.topic ?? '';
     const reads = await readMessages(kafka, [conversationTopic], 3);

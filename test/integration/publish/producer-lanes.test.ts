@@ -1,23 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Partitioners } from 'kafkajs';
 import type { Admin, Kafka } from 'kafkajs';
-import { provisionTopics } from '../../../local/provision';
 import { KafkaUnavailableError } from '../../../shared/errors';
-import { createKafka } from '../../../shared/kafka/client';
-import { loadKafkaConnectionConfig } from '../../../shared/kafka/connection-config';
 import { DeliveryTimeoutError } from '../../../shared/kafka/errors';
 import { KafkaProducer } from '../../../shared/kafka/producer';
 import { loadProducerConfig } from '../../../shared/kafka/producer-config';
 import { platform, withNamespace } from '../../../shared/platform';
 import type { PlatformDefinition } from '../../../shared/platform';
 import { provisionedPlatform, readMessages, testKafka, uniquePrefix } from '../../support/kafka';
-
-const run = promisify(execFile);
-const script = join(__dirname, '..', '..', '..', 'local', 'kafka', 'kafka.sh');
+import { privateBroker } from '../../support/private-broker';
 
 describe('KafkaProducer per-partition sends on the real broker', () => {
   let kafka: Kafka;
@@ -84,41 +74,20 @@ describe('KafkaProducer per-partition sends on the real broker', () => {
 });
 
 describe('KafkaProducer delivery timeout on a frozen broker (SIGSTOP)', () => {
-  const PORT = '19592';
-  const home = mkdtempSync(join(tmpdir(), 'xseven-lanes-frozen-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KAFKA_BOOTSTRAP_SERVERS: '',
-    XSEVEN_KAFKA_HOME: home,
-    XSEVEN_KAFKA_PORT: PORT,
-    XSEVEN_KAFKA_NO_DOCKER: '1',
-    XSEVEN_KAFKA_HEAP: '384m',
-  };
+  const broker = privateBroker(19592, 'lanes-frozen');
   const def = withNamespace(platform, uniquePrefix('frozen'));
   const topic = def.topics.find((t) => t.name.endsWith('system.monitoring'))?.name ?? '';
   let kafka: Kafka;
   let producer: KafkaProducer;
-  /** The broker's JVM, from the pid file kafka.sh keeps in its data directory. */
-  const brokerPid = (): number => {
-    const node = readdirSync(home).find((d) => d.startsWith('node-')) ?? '';
-    return Number(readFileSync(join(home, node, 'pid'), 'utf8').trim());
-  };
   const signal = (name: NodeJS.Signals): void => {
-    process.kill(brokerPid(), name);
+    process.kill(broker.pid(), name);
   };
 
   beforeAll(async () => {
-    await run('bash', [script, 'start'], { env });
-    kafka = createKafka({
-      config: loadKafkaConnectionConfig({
-        KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${PORT}`,
-        KAFKA_REQUEST_TIMEOUT_MS: '10000',
-      }),
-      clientId: 'lanes-frozen-test',
+    await broker.start();
+    kafka = await broker.provisioned(def, 'lanes-frozen-test', {
+      KAFKA_REQUEST_TIMEOUT_MS: '10000',
     });
-    const admin = kafka.admin();
-    await admin.connect();
-    await provisionTopics(admin, def).finally(() => admin.disconnect());
     producer = new KafkaProducer({
       kafka,
       config: loadProducerConfig({ KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS: '1500' }),
@@ -132,7 +101,7 @@ describe('KafkaProducer delivery timeout on a frozen broker (SIGSTOP)', () => {
       // not running
     }
     await producer?.disconnect();
-    await run('bash', [script, 'stop'], { env });
+    await broker.stop();
   }, 90_000);
 
   it('answers within the delivery timeout: the request in flight "may or may not" be written, the one queued behind it was not', async () => {
@@ -153,13 +122,9 @@ describe('KafkaProducer delivery timeout on a frozen broker (SIGSTOP)', () => {
     // Once the broker runs again, the partition takes writes; the queued record was never sent.
     const [after] = await producer.send([{ topic, key: 'k', value: 'after' }]);
     expect(after?.partition).toBe(0);
-    const reader = createKafka({
-      config: loadKafkaConnectionConfig({ KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${PORT}` }),
-      clientId: 'lanes-frozen-reader',
-    });
     // Everything up to 'after': 'before', then 'in-flight' if the frozen broker wrote it once it ran again.
     const count = Number(after?.offset ?? '1') + 1;
-    const values = (await readMessages(reader, [topic], count)).map((r) =>
+    const values = (await readMessages(kafka, [topic], count)).map((r) =>
       r.message.value?.toString(),
     );
     expect(values).not.toContain('queued');
