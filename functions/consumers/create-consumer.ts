@@ -10,12 +10,12 @@ import { esmGroupId } from '../../shared/platform';
 import { processBatch } from '../../shared/consumer/process-batch';
 import type { BatchOutcome, BatchResponse } from '../../shared/consumer/process-batch';
 import { createDlqWriter } from '../../shared/dlq/writer';
+import { checkFunctionEnvironment } from '../../shared/kafka/check-settings';
 import { getDlqProducer } from '../../shared/kafka/producer-instance';
 import type { DlqWriter } from '../../shared/dlq/writer';
 import { createLogger } from '../../shared/observability/logger';
 import { flushMetricsAfter } from '../../shared/observability/metrics-middleware';
 import { loadPlatform } from '../../shared/platform';
-import { checkEnvironment, FUNCTION_ENV_VARIABLES } from '../../shared/platform/env';
 import type { ConsumerDefinition, PlatformDefinition } from '../../shared/platform';
 import { loadConsumerEnv } from './consumer-env';
 import { xrayTracing } from '../../shared/tracing/xray';
@@ -95,13 +95,20 @@ const consumerOf = (
  */
 export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
   // Every setting at init, not at the first record: a bad one names its variable.
-  checkEnvironment(FUNCTION_ENV_VARIABLES, options.env ?? process.env);
+  checkFunctionEnvironment(options.env ?? process.env);
   const env = loadConsumerEnv(options.env);
   const def = options.platform ?? loadPlatform(options.env).platform;
   const consumer = consumerOf(def, options.consumer, env.XSEVEN_CONSUMER_NAME);
   const logger = options.logger ?? createLogger(consumer.name);
-  const dlq =
-    options.dlqWriter ?? createDlqWriter({ producer: getDlqProducer(logger), dlq: def.dlq });
+  // The DLQ producer is built at the first dead letter, not at init: most
+  // invocations send none, and its settings were checked above.
+  let writer = options.dlqWriter;
+  const dlq: DlqWriter = {
+    write: (letters) =>
+      (writer ??= createDlqWriter({ producer: getDlqProducer(logger), dlq: def.dlq })).write(
+        letters,
+      ),
+  };
   // Kept only for the journal, which deletes each entry once written: an
   // outcome (every processed event id) must not outlive its invocation.
   const outcomes: Outcomes | undefined =

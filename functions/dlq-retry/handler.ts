@@ -22,8 +22,7 @@ import type { RandomSource } from '../../shared/dlq/retry-strategies';
 import { createLogger } from '../../shared/observability/logger';
 import { flushMetricsAfter } from '../../shared/observability/metrics-middleware';
 import { loadPlatform } from '../../shared/platform';
-import { checkEnvironment, FUNCTION_ENV_VARIABLES } from '../../shared/platform/env';
-import { loadProducerConfig } from '../../shared/kafka/producer-config';
+import { checkFunctionEnvironment } from '../../shared/kafka/check-settings';
 import type { PlatformDefinition } from '../../shared/platform';
 import { xrayTracing } from '../../shared/tracing/xray';
 
@@ -100,8 +99,7 @@ export const createDlqRetryHandler = (options: DlqRetryHandlerOptions = {}) => {
   const logger = options.logger ?? createLogger('dlq-retry');
   let kafka = options.kafka;
   // Every setting at init, not at the first run: a bad one names its variable.
-  checkEnvironment(FUNCTION_ENV_VARIABLES);
-  loadProducerConfig();
+  checkFunctionEnvironment();
   const def = options.platform ?? loadPlatform().platform;
 
   const dlqRetry = async (event: unknown, context: InvocationContext): Promise<DlqRetrySummary> => {

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { createHttpHandler } from '../../shared/http/handler';
 import type { HttpApiHandler, HttpRouteHandler } from '../../shared/http/handler';
 import { createLogger } from '../../shared/observability/logger';
-import { checkEnvironment, FUNCTION_ENV_VARIABLES } from '../../shared/platform/env';
+import { checkFunctionEnvironment } from '../../shared/kafka/check-settings';
 import { closeProducer } from '../../shared/kafka/producer-instance';
 import { defaultPublishContext } from '../../shared/publish/context';
 import type { PublishContext } from '../../shared/publish/context';
@@ -36,7 +36,7 @@ export const createPublishHandler = (options: PublishHandlerOptions = {}): HttpA
   const context = options.context ?? defaultPublishContext;
   if (options.context === undefined) {
     // At init, not at the first request: a bad setting fails the init, naming the variable.
-    checkEnvironment(FUNCTION_ENV_VARIABLES);
+    checkFunctionEnvironment();
     defaultPublishContext();
   }
   let openApiDocument: Promise<unknown> | undefined;

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { ConfigResourceTypes } from 'kafkajs';
+import { kafkajs } from '../../shared/kafka/kafkajs';
 import * as z from 'zod';
 import { lazy } from '../../shared/lazy';
 import { TOPIC_NAME_PATTERN } from '../../shared/platform';
@@ -56,7 +56,7 @@ interface TopicConfigState {
 const currentConfigs = async (admin: Admin, topic: string): Promise<TopicConfigState> => {
   const described = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    resources: [{ type: kafkajs().ConfigResourceTypes.TOPIC, name: topic }],
   });
   const entries = described.resources[0]?.configEntries ?? [];
   return {
@@ -124,7 +124,7 @@ export const ensureTopic = async (
       validateOnly: false,
       resources: [
         {
-          type: ConfigResourceTypes.TOPIC,
+          type: kafkajs().ConfigResourceTypes.TOPIC,
           name,
           configEntries: [...wanted].map(([k, value]) => ({ name: k, value })),
         },

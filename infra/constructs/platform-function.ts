@@ -5,7 +5,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { envRecord, PlatformEnv } from '../../shared/platform/env';
-import { LAMBDA_ESBUILD } from '../bundling';
+import { LAMBDA_ESBUILD, LAZY_PACKAGES, lazyPackageCommand } from '../bundling';
 import { platformLogGroup } from './log-groups';
 import type { LogSettings } from './log-groups';
 
@@ -28,7 +28,7 @@ export const PLATFORM_RUNTIME = Runtime.NODEJS_22_X;
 /**
  * A Lambda function of the platform with the shared defaults: Node.js 22 on
  * arm64, bundled by the local esbuild (never Docker), minified with source
- * maps, X-Ray tracing, and its own log group (the stack's {@link LogSettings}).
+ * maps, the lazy packages in files of their own (infra/bundling.ts), X-Ray tracing, and its own log group (the stack's {@link LogSettings}).
  *
  * @example
  * ```ts
@@ -65,7 +65,14 @@ export class PlatformFunction extends NodejsFunction {
         format: OutputFormat.CJS,
         forceDockerBundling: false,
         mainFields: [...LAMBDA_ESBUILD.mainFields],
-        externalModules: [...LAMBDA_ESBUILD.external],
+        externalModules: [...LAMBDA_ESBUILD.external, ...LAZY_PACKAGES],
+        // Each lazy package the handler references gets its own file beside it (infra/bundling.ts).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) =>
+            LAZY_PACKAGES.map((name) => lazyPackageCommand(name, outputDir)),
+        },
       },
     });
   }

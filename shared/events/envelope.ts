@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { EVENT_TYPES } from './event-types';
 import type { EventType } from './event-types';
 import { currentVersionOf } from './catalogue';
+import { lazy } from '../lazy';
 import type { EventData, EventDataInput } from './schemas';
 
 /**
@@ -14,7 +15,7 @@ import type { EventData, EventDataInput } from './schemas';
  * line); `dataschema` names the exact schema version the producer wrote
  * (docs/schemas.md). Records written before `dataschema` existed lack it.
  */
-const envelopeShape = {
+const envelopeShape = () => ({
   specversion: z.literal('1.0'),
   id: z.string().min(1).max(256),
   source: z.string().min(1).max(1024),
@@ -26,15 +27,19 @@ const envelopeShape = {
   correlationid: z.string().min(1).max(256).optional(),
   dataversion: z.number().int().min(1).default(1),
   data: z.unknown(),
-};
+});
 
-export const envelopeSchema = z.looseObject(envelopeShape);
+/** The envelope's schema (built on first use: shared/lazy.ts). */
+export const envelopeSchema = lazy(() => z.looseObject(envelopeShape()));
 
 /** The CloudEvents attributes of an envelope (without extensions beyond ours). */
-type EnvelopeAttributes = Omit<z.output<z.ZodObject<typeof envelopeShape>>, 'type' | 'data'>;
+type EnvelopeAttributes = Omit<
+  z.output<z.ZodObject<ReturnType<typeof envelopeShape>>>,
+  'type' | 'data'
+>;
 
 /** An envelope whose data has not been validated against its type yet. */
-export type RawEnvelope = z.output<typeof envelopeSchema>;
+export type RawEnvelope = z.output<ReturnType<typeof envelopeSchema>>;
 
 /** A validated event of type T. */
 export type EventEnvelope<T extends EventType = EventType> = EnvelopeAttributes & {

@@ -15,7 +15,7 @@ const toIssues = (error: z.ZodError, prefix: string): { path: string; message: s
   }));
 
 const parseEnvelope = (input: unknown): RawEnvelope => {
-  const envelope = envelopeSchema.safeParse(input);
+  const envelope = envelopeSchema().safeParse(input);
   if (!envelope.success) throw new EventValidationError(toIssues(envelope.error, ''));
   return envelope.data;
 };

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { net } from './sockets';
 
 /** A broker as the cluster's metadata lists it. */
 export interface BrokerAddress {
@@ -39,7 +39,7 @@ const accepts = (host: string, port: number, timeoutMs: number): Promise<boolean
       resolve(false);
       return;
     }
-    const socket = connect({ host, port });
+    const socket = net().connect({ host, port });
     const done = (ok: boolean): void => {
       socket.destroy();
       resolve(ok);

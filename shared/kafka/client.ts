@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel } from 'kafkajs';
-import type { ISocketFactory, KafkaConfig, RetryOptions, SASLOptions } from 'kafkajs';
+import type { ISocketFactory, Kafka, KafkaConfig, RetryOptions, SASLOptions } from 'kafkajs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { KafkaConnectionConfig } from './connection-config';
 import { loadKafkaConnectionConfig } from './connection-config';
 import { registerCompressionCodecs } from './codecs';
+import { kafkajs } from './kafkajs';
 import { kafkajsLogCreator } from './kafkajs-log';
 
 const saslOptions = (config: KafkaConnectionConfig): SASLOptions | undefined => {
@@ -79,6 +79,7 @@ export const createKafka = (options: CreateKafkaOptions = {}): Kafka => {
   registerCompressionCodecs();
   const config = options.config ?? loadKafkaConnectionConfig();
   const sasl = saslOptions(config);
+  const { Kafka, logLevel } = kafkajs();
   return new Kafka({
     clientId: options.clientId ?? config.KAFKA_CLIENT_ID,
     brokers: config.KAFKA_BOOTSTRAP_SERVERS,

@@ -1,4 +1,4 @@
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import { kafkajs } from './kafkajs';
 import type * as Lz4 from 'lz4js';
 
 /**
@@ -96,6 +96,7 @@ export const registerCompressionCodecs = (): void => {
   registered = true;
   let lz4: Codec | undefined;
   let snappy: Codec | undefined;
+  const { CompressionCodecs, CompressionTypes } = kafkajs();
   CompressionCodecs[CompressionTypes.LZ4] = () => (lz4 ??= lz4Codec());
   CompressionCodecs[CompressionTypes.Snappy] = () => (snappy ??= snappyCodec());
 };

@@ -1,4 +1,4 @@
-import { logLevel } from 'kafkajs';
+import { kafkajs } from './kafkajs';
 import type { LogEntry } from 'kafkajs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 
@@ -48,10 +48,12 @@ const MAPPED: readonly {
   },
 ];
 
-const KAFKAJS_LEVEL: Readonly<Record<number, Level>> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
+let kafkajsLevels: Readonly<Record<number, Level>> | undefined;
+/** Built on the first entry: kafkajs is loaded by then (shared/kafka/kafkajs.ts). */
+const ownLevels = (): Readonly<Record<number, Level>> => {
+  const { logLevel } = kafkajs();
+  kafkajsLevels ??= { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info' };
+  return kafkajsLevels;
 };
 
 /**
@@ -65,7 +67,7 @@ const KAFKAJS_LEVEL: Readonly<Record<number, Level>> = {
  * ```
  */
 export const kafkajsLevel = ({ level, log, namespace }: LogEntry): Level => {
-  const own = KAFKAJS_LEVEL[level] ?? 'debug';
+  const own = ownLevels()[level] ?? 'debug';
   if (own === 'debug' || own === 'info') return own;
   const retrying = typeof (log as { retryCount?: unknown }).retryCount === 'number';
   const error = (log as { error?: unknown }).error;

@@ -1,16 +1,69 @@
 import * as z from 'zod';
 import { lazy } from '../lazy';
-import { CompressionTypes } from 'kafkajs';
-import { ProducerEnv, envShape, parseEnv } from '../platform/env';
+import type { CompressionTypes } from 'kafkajs';
+import { kafkajs } from './kafkajs';
+import { ProducerEnv, envShape, parseEnv, refineWith } from '../platform/env';
+import type { EnvProblem, EnvShape } from '../platform/env';
 import type { ProducerCompression } from '../platform/env';
 
-/** kafkajs codec of each {@link ProducerCompression}. */
-export const COMPRESSION_CODEC: Readonly<Record<ProducerCompression, CompressionTypes>> = {
-  none: CompressionTypes.None,
-  gzip: CompressionTypes.GZIP,
-  lz4: CompressionTypes.LZ4,
-  snappy: CompressionTypes.Snappy,
+/**
+ * The kafkajs codec of a {@link ProducerCompression} (read at send time:
+ * kafkajs is loaded by then).
+ *
+ * @example
+ * ```ts
+ * compressionCodec('gzip'); // CompressionTypes.GZIP
+ * ```
+ */
+export const compressionCodec = (compression: ProducerCompression): CompressionTypes => {
+  const { CompressionTypes: codec } = kafkajs();
+  const codecs: Readonly<Record<ProducerCompression, CompressionTypes>> = {
+    none: codec.None,
+    gzip: codec.GZIP,
+    lz4: codec.LZ4,
+    snappy: codec.Snappy,
+  };
+  return codecs[compression];
 };
+
+/** The variables the producer's rules across variables read. */
+export const PRODUCER_RULE_VARIABLES = [
+  ProducerEnv.Acks,
+  ProducerEnv.Idempotent,
+  ProducerEnv.RetryBackoffMs,
+  ProducerEnv.RetryMaxBackoffMs,
+] as const;
+type ProducerRuleInput = z.output<z.ZodObject<EnvShape<typeof PRODUCER_RULE_VARIABLES>>>;
+
+/** An idempotent producer needs acks=all; the backoff's bounds are ordered. */
+const producerProblems = (env: ProducerRuleInput): EnvProblem[] => {
+  const problems: EnvProblem[] = [];
+  if (env.KAFKA_PRODUCER_IDEMPOTENT === true && env.KAFKA_PRODUCER_ACKS !== -1)
+    problems.push({
+      variable: 'KAFKA_PRODUCER_IDEMPOTENT',
+      message: 'an idempotent producer needs KAFKA_PRODUCER_ACKS=all',
+    });
+  if (env.KAFKA_PRODUCER_RETRY_MAX_BACKOFF_MS < env.KAFKA_PRODUCER_RETRY_BACKOFF_MS)
+    problems.push({
+      variable: 'KAFKA_PRODUCER_RETRY_MAX_BACKOFF_MS',
+      message: 'must not be below KAFKA_PRODUCER_RETRY_BACKOFF_MS',
+    });
+  return problems;
+};
+
+/**
+ * The problems of the producer's rules across variables, from the values of
+ * (at least) {@link PRODUCER_RULE_VARIABLES} as their own schemas parse them
+ * (see `connectionRuleProblems`).
+ *
+ * @example
+ * ```ts
+ * producerRuleProblems({ KAFKA_PRODUCER_ACKS: 1, KAFKA_PRODUCER_IDEMPOTENT: true }); // one problem
+ * ```
+ */
+export const producerRuleProblems = (values: Readonly<Record<string, unknown>>): EnvProblem[] =>
+  // Parsed by these variables' own schemas: the values have the rule input's types.
+  producerProblems(values as ProducerRuleInput);
 
 /**
  * Producer settings (the contract's {@link ProducerEnv}): the seed's
@@ -36,20 +89,7 @@ export const producerEnvSchema = lazy(() =>
         ProducerEnv.TransactionalId,
       ),
     )
-    .superRefine((env, ctx) => {
-      if (env.KAFKA_PRODUCER_IDEMPOTENT === true && env.KAFKA_PRODUCER_ACKS !== -1)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['KAFKA_PRODUCER_IDEMPOTENT'],
-          message: 'an idempotent producer needs KAFKA_PRODUCER_ACKS=all',
-        });
-      if (env.KAFKA_PRODUCER_RETRY_MAX_BACKOFF_MS < env.KAFKA_PRODUCER_RETRY_BACKOFF_MS)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['KAFKA_PRODUCER_RETRY_MAX_BACKOFF_MS'],
-          message: 'must not be below KAFKA_PRODUCER_RETRY_BACKOFF_MS',
-        });
-    })
+    .superRefine(refineWith(producerProblems))
     .transform((env) => ({
       acks: env.KAFKA_PRODUCER_ACKS,
       idempotent: env.KAFKA_PRODUCER_IDEMPOTENT ?? env.KAFKA_PRODUCER_ACKS === -1,

@@ -1,5 +1,5 @@
-import { Partitioners } from 'kafkajs';
-import type { PartitionMetadata } from 'kafkajs';
+import type { ICustomPartitioner, PartitionMetadata } from 'kafkajs';
+import { kafkajs } from './kafkajs';
 import type { OutgoingRecord } from './records';
 
 /**
@@ -113,7 +113,7 @@ export type TopicPartitions = ReadonlyMap<string, readonly PartitionMetadata[]>;
 export const groupByPartition = (
   records: readonly OutgoingRecord[],
   metadata: TopicPartitions,
-  partitioner: ReturnType<typeof Partitioners.DefaultPartitioner>,
+  partitioner: ReturnType<ICustomPartitioner>,
 ): PartitionGroup[] => {
   const groups = new Map<string, { topic: string; partition: number; indexes: number[] }>();
   records.forEach((record, index) => {
@@ -133,5 +133,5 @@ export const groupByPartition = (
 };
 
 /** kafkajs' default partitioner, one per producer (its round-robin counters). */
-export const defaultPartitioner = (): ReturnType<typeof Partitioners.DefaultPartitioner> =>
-  Partitioners.DefaultPartitioner();
+export const defaultPartitioner = (): ReturnType<ICustomPartitioner> =>
+  kafkajs().Partitioners.DefaultPartitioner();

@@ -1,5 +1,5 @@
-import { Partitioners } from 'kafkajs';
 import type { IHeaders, Message, PartitionerArgs } from 'kafkajs';
+import { kafkajs } from './kafkajs';
 import type { OutgoingRecord } from './records';
 
 /**
@@ -13,7 +13,7 @@ import type { OutgoingRecord } from './records';
  * ```
  */
 export const placedPartitioner = () => {
-  const partitioner = Partitioners.DefaultPartitioner();
+  const partitioner = kafkajs().Partitioners.DefaultPartitioner();
   return function placedPartition(args: PartitionerArgs): number {
     return args.message.partition ?? partitioner(args);
   };

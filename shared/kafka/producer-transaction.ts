@@ -1,5 +1,5 @@
 import type { Producer, TopicOffsets } from 'kafkajs';
-import { COMPRESSION_CODEC } from './producer-config';
+import { compressionCodec } from './producer-config';
 import type { ProducerConfig } from './producer-config';
 import { isTransientKafkaError, toProducerError, TransactionAbortedError } from './producer-errors';
 import type { PartitionGroup } from './producer-lanes';
@@ -71,7 +71,7 @@ export const openTransaction = async <T>(
             ],
             acks: -1,
             timeout: config.timeoutMs,
-            compression: COMPRESSION_CODEC[config.compression],
+            compression: compressionCodec(config.compression),
           }),
         ),
       );

@@ -7,7 +7,7 @@ import { recordMetric } from '../observability/metrics';
 import { systemClock } from '../retry';
 import type { RetryClock } from '../retry';
 import { DeliveryTimeoutError } from './errors';
-import { COMPRESSION_CODEC } from './producer-config';
+import { compressionCodec } from './producer-config';
 import type { ProducerConfig } from './producer-config';
 import { deliver } from './producer-delivery';
 import type { SendOutcome } from './producer-delivery';
@@ -72,7 +72,8 @@ export class KafkaProducer {
   private readonly clock: RetryClock;
   private readonly linger: LingerQueue<SendOutcome> | undefined;
   private readonly lanes = new ProducerLanes();
-  private readonly partitioner = defaultPartitioner();
+  /** Made on the first send (kafkajs is loaded then, not when the producer is built). */
+  private partitioner: ReturnType<typeof defaultPartitioner> | undefined;
   private readonly metadata = new Map<string, { at: number; partitions: PartitionMetadata[] }>();
   private admin: Promise<Admin> | undefined;
   private kafkaClient: Kafka | undefined;
@@ -195,6 +196,7 @@ export class KafkaProducer {
     for (const topic of unplaced)
       if ((metadata.get(topic)?.length ?? 0) === 0)
         throw new KafkaUnavailableError(`no partition metadata for topic "${topic}"`);
+    this.partitioner ??= defaultPartitioner();
     return groupByPartition(records, metadata, this.partitioner);
   }
 
@@ -213,7 +215,7 @@ export class KafkaProducer {
       acks: config.acks,
       // The broker answers before the delivery deadline rather than after it.
       timeout: Math.max(100, Math.min(config.timeoutMs, deadlineAt - this.clock.now())),
-      compression: COMPRESSION_CODEC[config.compression],
+      compression: compressionCodec(config.compression),
     });
     // acks=0 gets no offsets by design; otherwise a partition without one was not written.
     if (config.acks === 0) return '-1';

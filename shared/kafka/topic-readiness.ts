@@ -1,11 +1,10 @@
-import { connect as netConnect, isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import type { Admin, ISocketFactory, ITopicConfig, Kafka } from 'kafkajs';
 import { retry } from '../retry';
 import { createKafka } from './client';
 import type { KafkaConnectionConfig } from './connection-config';
 import { loadKafkaConnectionConfig } from './connection-config';
 import { TopicsNotServedError } from './errors';
+import { net, tls } from './sockets';
 
 /** A broker as the cluster advertises it. */
 export interface BrokerAddress {
@@ -57,8 +56,11 @@ export const pinnedSocketFactory =
   ({ ssl, onConnect }) => {
     const { host, port } = target;
     const socket = ssl
-      ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
-      : netConnect({ host, port }, onConnect);
+      ? tls().connect(
+          { host, port, ...(net().isIP(host) ? {} : { servername: host }), ...ssl },
+          onConnect,
+        )
+      : net().connect({ host, port }, onConnect);
     // kafkajs' own factory keeps connections alive the same way.
     socket.setKeepAlive(true, 60_000);
     return socket;

@@ -8,8 +8,8 @@ import { createKafka } from '../kafka/client';
 import { loadKafkaConnectionConfig } from '../kafka/connection-config';
 import { createLogger } from '../observability/logger';
 import { definitionTopicConfigs, loadPlatform } from '../platform';
-import { checkEnvironment, FUNCTION_ENV_VARIABLES } from '../platform/env';
-import { loadProducerConfig } from '../kafka/producer-config';
+import { checkFunctionEnvironment } from '../kafka/check-settings';
+import { lazy } from '../lazy';
 import type { PlatformDefinition, TopicConfigPolicy } from '../platform';
 import { loadManagementConfig } from './config';
 import type { ManagementContext } from './context';
@@ -84,10 +84,10 @@ export const createManagementHandler = (
 ): ManagementHandler => {
   const env = options.env ?? process.env;
   // Every setting at init, not at first use (the manual retry's producer too).
-  checkEnvironment(FUNCTION_ENV_VARIABLES, env);
-  loadProducerConfig(env);
-  const config = loadManagementConfig(env);
-  const kafkaConfig = loadKafkaConnectionConfig(env);
+  checkFunctionEnvironment(env);
+  // Read at the first request: each set variable was checked just above,
+  // and the management settings have no rule across variables.
+  const config = lazy(() => loadManagementConfig(env));
   const loaded =
     options.platform !== undefined && options.prefix !== undefined
       ? { platform: options.platform, prefix: options.prefix }
@@ -100,20 +100,24 @@ export const createManagementHandler = (
   let counters: Promise<CounterSource> | undefined;
   let gate: Promise<EsmGate> | undefined;
   const getKafka = (): Kafka => {
-    kafka ??= createKafka({ config: kafkaConfig, clientId: 'xseven-management', logger });
+    kafka ??= createKafka({
+      config: loadKafkaConnectionConfig(env),
+      clientId: 'xseven-management',
+      logger,
+    });
     return kafka;
   };
   const admin = new ContainerAdmin(getKafka);
   const getCounters = (): Promise<CounterSource> => {
     counters ??= options.counters
       ? Promise.resolve(options.counters)
-      : config.inAws
+      : config().inAws
         ? cloudWatchApi().then((api) =>
             cloudWatchCounters({
               api,
-              namespace: config.metricsNamespace,
-              serviceName: config.serviceName,
-              windowMinutes: config.metricsWindowMinutes,
+              namespace: config().metricsNamespace,
+              serviceName: config().serviceName,
+              windowMinutes: config().metricsWindowMinutes,
             }),
           )
         : Promise.resolve(inProcessCounters());
@@ -122,14 +126,14 @@ export const createManagementHandler = (
   const getGate = (): Promise<EsmGate> => {
     gate ??= options.esmGate
       ? Promise.resolve(options.esmGate)
-      : config.inAws
+      : config().inAws
         ? lambdaEsmApi().then((api) =>
             awsEsmGate({
               api,
-              timeoutMs: config.esmDisableTimeoutMs,
-              ...(config.mskClusterArn === undefined
+              timeoutMs: config().esmDisableTimeoutMs,
+              ...(config().mskClusterArn === undefined
                 ? {}
-                : { eventSourceArn: config.mskClusterArn }),
+                : { eventSourceArn: config().mskClusterArn }),
             }),
           )
         : Promise.resolve(localEsmGate(getEsmControl));
@@ -139,7 +143,9 @@ export const createManagementHandler = (
   const context: ManagementContext = {
     platform: def,
     prefix,
-    config,
+    get config() {
+      return config();
+    },
     logger,
     kafka: getKafka,
     admin: () => admin.get(),

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { ConfigResourceTypes } from 'kafkajs';
+import { kafkajs } from '../kafka/kafkajs';
 import { KafkaUnavailableError } from '../errors';
 import { topicWatermarks } from '../kafka/offsets';
 import { retry } from '../retry';
@@ -111,7 +111,7 @@ export const topicConfigsOf = async (
   if (topics.length === 0) return result;
   const described = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+    resources: topics.map((name) => ({ type: kafkajs().ConfigResourceTypes.TOPIC, name })),
   });
   for (const resource of described.resources) {
     const entries = resource.configEntries

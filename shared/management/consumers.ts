@@ -1,5 +1,5 @@
 import type { Admin, MemberDescription } from 'kafkajs';
-import { AssignerProtocol } from 'kafkajs';
+import { kafkajs } from '../kafka/kafkajs';
 import { topicWatermarks } from '../kafka/offsets';
 import type { Watermarks } from '../kafka/offsets';
 
@@ -49,7 +49,7 @@ export interface ConsumerGroupInfo {
 const decodeAssignment = (member: MemberDescription): Record<string, number[]> => {
   if (member.memberAssignment.length === 0) return {};
   try {
-    const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
+    const decoded = kafkajs().AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
     return decoded ? { ...decoded.assignment } : {};
   } catch {
     return {};

@@ -21,7 +21,8 @@ export const ResetTarget = {
 } as const;
 export type ResetTarget = (typeof ResetTarget)[keyof typeof ResetTarget];
 
-const common = {
+/** The fields every reset target shares (built with the request schema, on first use). */
+const commonFields = () => ({
   group: z.string().min(1).max(255),
   /** Only these partitions (all when omitted). */
   partitions: z
@@ -31,14 +32,15 @@ const common = {
     .optional(),
   /** Answer the offsets the reset would commit, without committing or stopping anything. */
   dry_run: z.boolean().default(false),
-};
+});
 
 /** Kafka offsets fit in an int64; a shift beyond what a JSON number holds exactly is a mistake. */
 const MAX_SHIFT = Number.MAX_SAFE_INTEGER;
 
 /** Body of POST /consumers/{topic}/reset-offset. */
-export const resetOffsetRequestSchema = lazy(() =>
-  z.discriminatedUnion('to', [
+export const resetOffsetRequestSchema = lazy(() => {
+  const common = commonFields();
+  return z.discriminatedUnion('to', [
     z.strictObject({ ...common, to: z.literal(ResetTarget.Earliest) }),
     z.strictObject({ ...common, to: z.literal(ResetTarget.Latest) }),
     z.strictObject({
@@ -81,8 +83,8 @@ export const resetOffsetRequestSchema = lazy(() =>
         if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
       }),
     }),
-  ]),
-);
+  ]);
+});
 export type ResetOffsetRequest = z.output<ReturnType<typeof resetOffsetRequestSchema>>;
 
 /** What a reset did on one partition. */

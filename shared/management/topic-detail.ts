@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { ConfigResourceTypes, ConfigSource } from 'kafkajs';
+import { kafkajs } from '../kafka/kafkajs';
 import type { PlatformDefinition } from '../platform';
 import { describeTopics } from './cluster';
 import type { TopicInfo } from './cluster';
@@ -13,16 +13,30 @@ import { UnknownTopicError } from './errors';
  */
 
 /** Where a config's value comes from: Kafka's `ConfigEntry.ConfigSource`, lower-cased. */
-export const ConfigSourceName = {
-  [ConfigSource.UNKNOWN]: 'unknown',
-  [ConfigSource.TOPIC_CONFIG]: 'dynamic_topic_config',
-  [ConfigSource.DYNAMIC_BROKER_CONFIG]: 'dynamic_broker_config',
-  [ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG]: 'dynamic_default_broker_config',
-  [ConfigSource.STATIC_BROKER_CONFIG]: 'static_broker_config',
-  [ConfigSource.DEFAULT_CONFIG]: 'default_config',
-  [ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG]: 'dynamic_broker_logger_config',
-} as const;
-export type ConfigSourceName = (typeof ConfigSourceName)[keyof typeof ConfigSourceName];
+export type ConfigSourceName =
+  | 'unknown'
+  | 'dynamic_topic_config'
+  | 'dynamic_broker_config'
+  | 'dynamic_default_broker_config'
+  | 'static_broker_config'
+  | 'default_config'
+  | 'dynamic_broker_logger_config';
+
+let configSourceNames: Readonly<Record<number, ConfigSourceName>> | undefined;
+/** The name of a kafkajs `ConfigSource` (built on first use: kafkajs is loaded by then). */
+const configSourceName = (source: number): ConfigSourceName => {
+  const { ConfigSource } = kafkajs();
+  configSourceNames ??= {
+    [ConfigSource.UNKNOWN]: 'unknown',
+    [ConfigSource.TOPIC_CONFIG]: 'dynamic_topic_config',
+    [ConfigSource.DYNAMIC_BROKER_CONFIG]: 'dynamic_broker_config',
+    [ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG]: 'dynamic_default_broker_config',
+    [ConfigSource.STATIC_BROKER_CONFIG]: 'static_broker_config',
+    [ConfigSource.DEFAULT_CONFIG]: 'default_config',
+    [ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG]: 'dynamic_broker_logger_config',
+  };
+  return configSourceNames[source] ?? 'unknown';
+};
 
 /** One config of a topic, whatever its source. */
 export interface ConfigEntry {
@@ -62,13 +76,13 @@ export interface TopicDetail extends TopicInfo {
 export const configEntriesOf = async (admin: Admin, topic: string): Promise<ConfigEntry[]> => {
   const described = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    resources: [{ type: kafkajs().ConfigResourceTypes.TOPIC, name: topic }],
   });
   return (described.resources[0]?.configEntries ?? [])
     .map((e): ConfigEntry => ({
       name: e.configName,
       value: e.isSensitive ? null : e.configValue,
-      source: ConfigSourceName[e.configSource] ?? 'unknown',
+      source: configSourceName(e.configSource),
       isDefault: e.isDefault,
       readOnly: e.readOnly,
       sensitive: e.isSensitive,

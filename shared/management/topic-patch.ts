@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { ConfigResourceTypes } from 'kafkajs';
+import { kafkajs } from '../kafka/kafkajs';
 import * as z from 'zod';
 import { lazy } from '../lazy';
 import { UnprocessableEntityError } from '../http/errors';
@@ -145,7 +145,7 @@ export const patchTopic = async (
       validateOnly,
       resources: [
         {
-          type: ConfigResourceTypes.TOPIC,
+          type: kafkajs().ConfigResourceTypes.TOPIC,
           name: topic,
           configEntries: Object.entries(after).map(([name, value]) => ({ name, value })),
         },

@@ -25,7 +25,11 @@ let containerContext: PublishContext | undefined;
 export const defaultPublishContext = (): PublishContext => {
   containerContext ??= {
     platform: loadPlatform().platform,
-    producer: getProducer(),
+    // Built on the first send, not at init (its settings are checked at
+    // init by checkFunctionEnvironment): the OpenAPI route never needs it.
+    get producer(): KafkaProducer {
+      return getProducer();
+    },
   };
   return containerContext;
 };

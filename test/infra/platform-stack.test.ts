@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
+import { LAZY_PACKAGES, lazyPackageFile, lazyPackageReference } from '../../infra/bundling';
 import { ALERT_WINDOW_MINUTES, esmGroupId } from '../../shared/platform';
 import {
   dlqTransactionalIds,
@@ -160,6 +161,14 @@ describe('the default stack (provisioned MSK)', () => {
       // minified: long lines (only strings keep their newlines), then the source map link
       expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
       expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+      // Each lazy package the handler references is built beside it (infra/bundling.ts), no other.
+      for (const name of LAZY_PACKAGES)
+        expect([dir, name, existsSync(join(outdir, dir, lazyPackageFile(name)))]).toEqual([
+          dir,
+          name,
+          code.includes(lazyPackageReference(name)),
+        ]);
+      expect(code.includes(lazyPackageReference('kafkajs'))).toBe(true);
     }
   });
 

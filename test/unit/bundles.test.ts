@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleLambda } from '../../infra/bundling';
+import { bundleLambda, LAZY_PACKAGES, lazyPackageFile } from '../../infra/bundling';
+import type { LazyPackage } from '../../infra/bundling';
 import { FunctionEntry, platform } from '../../shared/platform';
 
 const ROOT = join(__dirname, '..', '..');
@@ -41,23 +45,82 @@ describe('Lambda bundles (built as the CDK stack builds them)', () => {
     30_000,
   );
 
-  it('carries Powertools Tracer for X-Ray, loaded on the first invocation, not at init', async () => {
-    const { inputs, metafile } = await bundleLambda(join(ROOT, FunctionEntry.publish));
-    expect(inputs.some((i) => i.includes('@aws-lambda-powertools/tracer'))).toBe(true);
-    // Only a dynamic import reaches it: the bundle does not evaluate it when it loads.
-    const importers = Object.entries(metafile.inputs).filter(
-      ([path, input]) =>
-        !path.includes('@aws-lambda-powertools/tracer') &&
-        input.imports.some((i) => i.path.includes('@aws-lambda-powertools/tracer/lib')),
-    );
-    expect(importers.map(([path]) => path)).toEqual(['shared/tracing/xray.ts']);
-    const kinds = importers.flatMap(([, input]) =>
-      input.imports
-        .filter((i) => i.path.includes('@aws-lambda-powertools/tracer'))
-        .map((i) => i.kind),
-    );
-    expect(new Set(kinds)).toEqual(new Set(['dynamic-import']));
-  }, 30_000);
+  it('reaches each lazy package only from inside a function: a require or import() the init never runs', async () => {
+    const importers = new Map<string, Set<string>>();
+    for (const [, entry] of lambdas) {
+      const { metafile } = await bundleLambda(join(ROOT, entry));
+      for (const [path, input] of Object.entries(metafile.inputs))
+        for (const i of input.imports)
+          if ((LAZY_PACKAGES as readonly string[]).includes(i.path)) {
+            expect([path, i.external]).toEqual([path, true]);
+            const kinds = importers.get(i.path) ?? new Set<string>();
+            kinds.add(`${path} ${i.kind}`);
+            importers.set(i.path, kinds);
+          }
+    }
+    expect(
+      Object.fromEntries([...importers].map(([pkg, kinds]) => [pkg, [...kinds].sort()])),
+    ).toEqual({
+      kafkajs: ['shared/kafka/kafkajs.ts require-call'],
+      '@aws-lambda-powertools/tracer': ['shared/tracing/xray.ts dynamic-import'],
+      'aws-msk-iam-sasl-signer-js': ['shared/kafka/client.ts dynamic-import'],
+      'prom-client': ['shared/management/prometheus.ts import-statement'],
+    });
+  }, 120_000);
+
+  it.each([
+    [
+      'publish',
+      FunctionEntry.publish,
+      ['kafkajs', '@aws-lambda-powertools/tracer', 'aws-msk-iam-sasl-signer-js'],
+    ],
+    [
+      'management',
+      FunctionEntry.management,
+      ['kafkajs', '@aws-lambda-powertools/tracer', 'aws-msk-iam-sasl-signer-js', 'prom-client'],
+    ],
+    [
+      `consumer ${platform.consumers[0]?.name}`,
+      platform.consumers[0]?.handlerModule ?? '',
+      ['kafkajs', '@aws-lambda-powertools/tracer', 'aws-msk-iam-sasl-signer-js'],
+    ],
+  ] as const)(
+    '%s: built beside its handler, no lazy package is loaded at init, and each one loads from its own file',
+    async (_name, entry, expected) => {
+      const dir = mkdtempSync(join(tmpdir(), 'xseven-bundle-'));
+      try {
+        const handlerFile = join(dir, 'index.js');
+        const { lazy } = await bundleLambda(join(ROOT, entry), handlerFile);
+        expect(lazy.map((l) => l.name).sort()).toEqual([...expected].sort());
+        // A fresh node in the bundle's directory: the init, then each lazy package as Node finds it there.
+        const script = `
+          const before = new Set(Object.keys(require.cache));
+          require(${JSON.stringify(handlerFile)});
+          const atInit = Object.keys(require.cache).filter((f) => !before.has(f) && f !== ${JSON.stringify(handlerFile)});
+          const loaded = ${JSON.stringify(expected)}.map((name) => {
+            const file = require.resolve(name, { paths: [${JSON.stringify(dir)}] });
+            return [name, file, typeof require(file)];
+          });
+          process.stdout.write(JSON.stringify({ atInit, loaded }));`;
+        const out = JSON.parse(
+          execFileSync(process.execPath, ['-e', script], {
+            cwd: dir,
+            encoding: 'utf8',
+            // The AWS SDK comes with Lambda's runtime (external to every bundle): the repository's stands in.
+            env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+          }),
+        ) as { atInit: string[]; loaded: [string, string, string][] };
+        expect(out.atInit).toEqual([]);
+        for (const [name, file, type] of out.loaded) {
+          expect(file).toBe(join(dir, lazyPackageFile(name as LazyPackage)));
+          expect([name, type]).toEqual([name, 'object']);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 
   it('detects a local/ module in a bundle (the rule is not vacuous)', async () => {
     const { inputs } = await bundleLambda(join(ROOT, 'local/provision.ts'));

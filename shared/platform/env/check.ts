@@ -47,5 +47,6 @@ export const checkEnvironment = (
   // default or is optional (test/unit/platform/env-contract.test.ts holds
   // it), so an unset one cannot be wrong, and a function's init builds the
   // schemas of its few set variables only (issue #13 item 6).
-  parseEnv(z.object(envShape(...vars.filter((v) => env[v.name] !== undefined))), env);
+  const set = vars.filter((v) => env[v.name] !== undefined);
+  if (set.length > 0) parseEnv(z.object(envShape(...set)), env);
 };

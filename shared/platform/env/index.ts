@@ -5,7 +5,14 @@
 
 export { envRecord, envShape, envVar, readEnv } from './contract';
 export type { EnvShape, EnvVar } from './contract';
-export { booleanFlagSchema, brokerListSchema, parseEnv } from './parse';
+export {
+  booleanFlagSchema,
+  brokerListSchema,
+  environmentError,
+  parseEnv,
+  refineWith,
+} from './parse';
+export type { EnvProblem } from './parse';
 export {
   KafkaEnv,
   ProducerCompression,

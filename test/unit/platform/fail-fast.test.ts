@@ -4,6 +4,9 @@ import { EventBus } from '../../../shared/consumer/bus';
 import { createDlqRetryHandler } from '../../../functions/dlq-retry/handler';
 import { createPublishHandler } from '../../../functions/publish/handler';
 import { ConfigError } from '../../../shared/errors';
+import { checkFunctionEnvironment } from '../../../shared/kafka/check-settings';
+import { loadKafkaConnectionConfig } from '../../../shared/kafka/connection-config';
+import { loadProducerConfig } from '../../../shared/kafka/producer-config';
 import { createManagementHandler } from '../../../shared/management/app';
 import { platform } from '../../../shared/platform';
 import {
@@ -95,6 +98,41 @@ describe('every setting is validated at start', () => {
         }),
       ),
     ).toContain('KAFKA_PRODUCER_IDEMPOTENT');
+  });
+
+  const conflicting = { KAFKA_PRODUCER_ACKS: '1', KAFKA_PRODUCER_IDEMPOTENT: 'true' };
+  const saslWithoutUser = { KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_MECHANISM: 'PLAIN' };
+
+  it.each([
+    ['the producer', conflicting, 'KAFKA_PRODUCER_IDEMPOTENT'],
+    ['the connection', saslWithoutUser, 'KAFKA_SASL_USERNAME'],
+  ])(
+    "checks %s's rules across variables at each Lambda's init, though it builds it at first use",
+    (_group, vars, named) => {
+      expect(withProcessEnv(vars, () => failure(() => createPublishHandler({ logger })))).toContain(
+        named,
+      );
+      expect(
+        failure(() =>
+          createConsumerHandler({
+            consumer: 'conversation-log',
+            bus: new EventBus(),
+            logger,
+            env: vars,
+          }),
+        ),
+      ).toContain(named);
+      expect(failure(() => createManagementHandler({ logger, env: vars }))).toContain(named);
+      expect(
+        withProcessEnv(vars, () => failure(() => createDlqRetryHandler({ logger, platform }))),
+      ).toContain(named);
+    },
+  );
+
+  it('builds no connection or producer schema at init when none of their variables is set: their defaults satisfy the rules', () => {
+    expect(() => loadKafkaConnectionConfig({})).not.toThrow();
+    expect(() => loadProducerConfig({})).not.toThrow();
+    expect(() => checkFunctionEnvironment({})).not.toThrow();
   });
 
   it("fails the DLQ-retry Lambda's init", () => {
