@@ -66,8 +66,9 @@ const environmentProducer = (
  * const positions = await getProducer().send(records);
  * ```
  */
-export const getProducer = (logger: Logger = createLogger('xseven-producer')): KafkaProducer => {
-  containerProducer ??= environmentProducer(logger);
+export const getProducer = (logger?: Logger): KafkaProducer => {
+  // The default logger is made with the producer, not on each call (a call per publish).
+  containerProducer ??= environmentProducer(logger ?? createLogger('xseven-producer'));
   return containerProducer;
 };
 
@@ -80,10 +81,11 @@ export const getProducer = (logger: Logger = createLogger('xseven-producer')): K
  * const writer = createDlqWriter({ producer: getDlqProducer(logger), dlq: platform.dlq });
  * ```
  */
-export const getDlqProducer = (
-  logger: Logger = createLogger('xseven-dlq-producer'),
-): KafkaProducer => {
-  containerDlqProducer ??= environmentProducer(logger, dlqProducerConfig);
+export const getDlqProducer = (logger?: Logger): KafkaProducer => {
+  containerDlqProducer ??= environmentProducer(
+    logger ?? createLogger('xseven-dlq-producer'),
+    dlqProducerConfig,
+  );
   return containerDlqProducer;
 };
 
