@@ -5,7 +5,11 @@ import type { PendingRecord } from './msk-event';
 export interface BatcherOptions {
   /** Largest number of records per invocation (ESM BatchSize). */
   readonly batchSize: number;
-  /** How long a partial batch waits for more records (ESM MaximumBatchingWindow). */
+  /**
+   * How long a partial batch waits for more records (ESM
+   * MaximumBatchingWindow), counted from when its first record was written
+   * when that record is fresh (see {@link Batcher}).
+   */
   readonly windowMs: number;
   /** Largest event payload, estimated per record. */
   readonly maxPayloadBytes: number;
@@ -25,6 +29,8 @@ export interface BatcherOptions {
   /** Called after a batch is delivered, with the next offset to commit per partition. */
   readonly committed: (offsets: ReadonlyMap<string, PendingRecord>) => Promise<void>;
   readonly onError: (error: unknown) => void;
+  /** The clock records' timestamps are compared with. @default Date.now */
+  readonly now?: () => number;
 }
 
 /**
@@ -66,6 +72,13 @@ interface OpenBatch {
  * payload and batching window) and delivers them one at a time, in fetch
  * order, so each partition stays in order and a failing batch blocks what
  * follows it. Offsets are handed to `committed` only after delivery.
+ *
+ * A partial batch waits for the window from when its first record was
+ * written, if that record is fresh (written less than two windows ago):
+ * the record may have waited already, in the broker, which holds a fetch up
+ * to the window until bytes accumulate (consumer-esm.ts), so the window is
+ * not counted twice. A batch opened by an older record (a backlog, a
+ * restart) waits the whole window from now.
  *
  * @example
  * ```ts
@@ -123,7 +136,8 @@ export class Batcher {
         this.#seal();
       if (this.#open === undefined) {
         const created: OpenBatch = { records: [], bytes: overheadBytes };
-        if (windowMs > 0) created.timer = setTimeout(() => this.#sealIf(created), windowMs);
+        if (windowMs > 0)
+          created.timer = setTimeout(() => this.#sealIf(created), this.#windowLeft(record));
         else setImmediate(() => this.#sealIf(created));
         this.#open = created;
       }
@@ -176,6 +190,12 @@ export class Batcher {
     if (this.#open) this.#release(this.#open);
     this.#open = undefined;
     for (const wake of this.#roomWaiters.splice(0)) wake();
+  }
+
+  #windowLeft(first: PendingRecord): number {
+    const { windowMs, now = Date.now } = this.#options;
+    const waited = now() - first.timestamp;
+    return waited >= 0 && waited < 2 * windowMs ? Math.max(0, windowMs - waited) : windowMs;
   }
 
   #sealIf(batch: OpenBatch): void {

@@ -50,7 +50,7 @@ export interface LocalEsmOptions {
   readonly logger: Logger;
   /** Brokers, for the events' `bootstrapServers`. */
   readonly brokers: readonly string[];
-  /** The seed's KAFKA_CONSUMER_FETCH_MIN_BYTES (kafkajs `minBytes`). @default kafkajs' (1 byte) */
+  /** The seed's KAFKA_CONSUMER_FETCH_MIN_BYTES (kafkajs `minBytes`). @default `fetchMinBytes` of consumer-esm.ts (16 KiB with a batching window, else 1) */
   readonly fetchMinBytes?: number | undefined;
   /** Only these consumers (by name). @default every consumer of the definition */
   readonly consumers?: readonly string[];

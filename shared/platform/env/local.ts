@@ -161,7 +161,7 @@ export const LocalEnv = {
   ConsumerFetchMinBytes: envVar(
     'KAFKA_CONSUMER_FETCH_MIN_BYTES',
     () => z.coerce.number().int().min(1).max(52_428_800).optional(),
-    "The seed's consumer setting: the local ESM's fetch minimum (kafkajs `minBytes`); the broker waits up to the batching window for it",
+    "The seed's consumer setting: the local ESM's fetch minimum (kafkajs `minBytes`); the broker waits up to the batching window for it. Default: an eighth of XSEVEN_ESM_FETCH_MAX_BYTES_PER_PARTITION (16 KiB) for a consumer with a batching window, 1 byte without",
   ),
   ConsumerEnableAutoCommit: envVar(
     'KAFKA_CONSUMER_ENABLE_AUTO_COMMIT',

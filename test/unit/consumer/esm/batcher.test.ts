@@ -73,6 +73,39 @@ describe('Batcher', () => {
     expect(commits).toEqual([{ 't-0': 2 }, { 't-0': 3 }]);
   });
 
+  it("counts a fresh record's window from when it was written, a backlog record's from now", async () => {
+    jest.useFakeTimers();
+    try {
+      const now = 1_800_000_000_000;
+      const delivered: number[][] = [];
+      const batcher = new Batcher({
+        batchSize: 10,
+        windowMs: 500,
+        maxPayloadBytes: 6 * 1024 * 1024,
+        overheadBytes: 100,
+        maxBuffered: 1_000,
+        deliver: async (records) => void delivered.push(records.map((r) => r.offset)),
+        committed: async () => undefined,
+        onError: () => undefined,
+        now: () => now,
+      });
+      // Written 400 ms ago (held by the broker's fetch): 100 ms of the window are left.
+      batcher.add([pending(1, 0, { timestamp: now - 400 })]);
+      await jest.advanceTimersByTimeAsync(99);
+      expect(delivered).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(delivered).toEqual([[1]]);
+      // Written an hour ago (a backlog): the whole window, as if it had just come.
+      batcher.add([pending(2, 0, { timestamp: now - 3_600_000 })]);
+      await jest.advanceTimersByTimeAsync(499);
+      expect(delivered).toEqual([[1]]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(delivered).toEqual([[1], [2]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('mixes partitions in one batch and keeps each in order', async () => {
     const { batcher, delivered } = setup(10, 0);
     batcher.add([pending(0, 0), pending(1, 0)]);
