@@ -64,81 +64,53 @@ describe('every setting is validated at start', () => {
     expect(message).toContain('XSEVEN_HEALTH_TIMEOUT_MS');
   });
 
-  const bad = { KAFKA_PRODUCER_COMPRESSION_TYPE: 'zstd' };
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
-  it("fails the publish Lambda's init, not its first request", () => {
-    expect(withProcessEnv(bad, () => failure(() => createPublishHandler({ logger })))).toContain(
-      'KAFKA_PRODUCER_COMPRESSION_TYPE',
-    );
+  /** The ConfigError message of each Lambda's init with `vars` set (none may start). */
+  const initFailures = (vars: Record<string, string>): Record<string, string> => ({
+    publish: withProcessEnv(vars, () => failure(() => createPublishHandler({ logger }))),
+    consumer: failure(() =>
+      createConsumerHandler({
+        consumer: 'conversation-log',
+        bus: new EventBus(),
+        logger,
+        env: vars,
+      }),
+    ),
+    management: failure(() => createManagementHandler({ logger, env: vars })),
+    dlqRetry: withProcessEnv(vars, () =>
+      failure(() => createDlqRetryHandler({ logger, platform })),
+    ),
   });
-
-  it("fails a consumer Lambda's init", () => {
-    expect(
-      failure(() =>
-        createConsumerHandler({
-          consumer: 'conversation-log',
-          bus: new EventBus(),
-          logger,
-          env: { ...bad, XSEVEN_CONSUMER_RESERVE_MS: '100' },
-        }),
-      ),
-    ).toContain('KAFKA_PRODUCER_COMPRESSION_TYPE');
-  });
-
-  it("fails the management Lambda's init (the manual retry's producer settings too)", () => {
-    expect(failure(() => createManagementHandler({ logger, env: bad }))).toContain(
-      'KAFKA_PRODUCER_COMPRESSION_TYPE',
-    );
-    expect(
-      failure(() =>
-        createManagementHandler({
-          logger,
-          env: { KAFKA_PRODUCER_ACKS: '1', KAFKA_PRODUCER_IDEMPOTENT: 'true' },
-        }),
-      ),
-    ).toContain('KAFKA_PRODUCER_IDEMPOTENT');
-  });
-
-  const conflicting = { KAFKA_PRODUCER_ACKS: '1', KAFKA_PRODUCER_IDEMPOTENT: 'true' };
-  const saslWithoutUser = { KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_MECHANISM: 'PLAIN' };
 
   it.each([
-    ['the producer', conflicting, 'KAFKA_PRODUCER_IDEMPOTENT'],
-    ['the connection', saslWithoutUser, 'KAFKA_SASL_USERNAME'],
-  ])(
-    "checks %s's rules across variables at each Lambda's init, though it builds it at first use",
-    (_group, vars, named) => {
-      expect(withProcessEnv(vars, () => failure(() => createPublishHandler({ logger })))).toContain(
-        named,
-      );
-      expect(
-        failure(() =>
-          createConsumerHandler({
-            consumer: 'conversation-log',
-            bus: new EventBus(),
-            logger,
-            env: vars,
-          }),
-        ),
-      ).toContain(named);
-      expect(failure(() => createManagementHandler({ logger, env: vars }))).toContain(named);
-      expect(
-        withProcessEnv(vars, () => failure(() => createDlqRetryHandler({ logger, platform }))),
-      ).toContain(named);
-    },
-  );
+    [
+      'a bad variable',
+      { KAFKA_PRODUCER_COMPRESSION_TYPE: 'zstd' },
+      'KAFKA_PRODUCER_COMPRESSION_TYPE',
+    ],
+    // The rules across variables of settings each Lambda builds only at first use.
+    [
+      "the producer's rules",
+      { KAFKA_PRODUCER_ACKS: '1', KAFKA_PRODUCER_IDEMPOTENT: 'true' },
+      'KAFKA_PRODUCER_IDEMPOTENT',
+    ],
+    [
+      "the connection's rules",
+      { KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_MECHANISM: 'PLAIN' },
+      'KAFKA_SASL_USERNAME',
+    ],
+  ])("%s: every Lambda's init fails, naming it, not its first request", (_what, vars, named) => {
+    const failures = initFailures(vars);
+    expect(Object.keys(failures)).toEqual(['publish', 'consumer', 'management', 'dlqRetry']);
+    for (const [fn, message] of Object.entries(failures))
+      expect([fn, message]).toEqual([fn, expect.stringContaining(`${named}:`)]);
+  });
 
   it('builds no connection or producer schema at init when none of their variables is set: their defaults satisfy the rules', () => {
     expect(() => loadKafkaConnectionConfig({})).not.toThrow();
     expect(() => loadProducerConfig({})).not.toThrow();
     expect(() => checkFunctionEnvironment({})).not.toThrow();
-  });
-
-  it("fails the DLQ-retry Lambda's init", () => {
-    expect(
-      withProcessEnv(bad, () => failure(() => createDlqRetryHandler({ logger, platform }))),
-    ).toContain('KAFKA_PRODUCER_COMPRESSION_TYPE');
   });
 });
 

@@ -3,10 +3,16 @@ import { buildMskEvent, estimateRecordBytes, toMskRecord } from '../../../../loc
 import type { PendingRecord } from '../../../../local/esm/msk-event';
 import { pending } from './records';
 
-const setup = (batchSize: number, windowMs: number, maxPayloadBytes = 6 * 1024 * 1024) => {
+const setup = (
+  batchSize: number,
+  windowMs: number,
+  maxPayloadBytes = 6 * 1024 * 1024,
+  now?: () => number,
+) => {
   const delivered: number[][] = [];
   const commits: Record<string, number>[] = [];
   const batcher = new Batcher({
+    ...(now === undefined ? {} : { now }),
     batchSize,
     windowMs,
     maxPayloadBytes,
@@ -77,18 +83,7 @@ describe('Batcher', () => {
     jest.useFakeTimers();
     try {
       const now = 1_800_000_000_000;
-      const delivered: number[][] = [];
-      const batcher = new Batcher({
-        batchSize: 10,
-        windowMs: 500,
-        maxPayloadBytes: 6 * 1024 * 1024,
-        overheadBytes: 100,
-        maxBuffered: 1_000,
-        deliver: async (records) => void delivered.push(records.map((r) => r.offset)),
-        committed: async () => undefined,
-        onError: () => undefined,
-        now: () => now,
-      });
+      const { batcher, delivered } = setup(10, 500, undefined, () => now);
       // Written 400 ms ago (held by the broker's fetch): 100 ms of the window are left.
       batcher.add([pending(1, 0, { timestamp: now - 400 })]);
       await jest.advanceTimersByTimeAsync(99);
