@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka, PartitionMetadata, Producer } from 'kafkajs';
+import type { Admin, Kafka, Message, PartitionMetadata, Producer, RecordMetadata } from 'kafkajs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { KafkaUnavailableError } from '../errors';
 import { MetricName } from '../platform/metrics';
@@ -11,10 +11,12 @@ import { compressionCodec } from './producer-config';
 import type { ProducerConfig } from './producer-config';
 import { deliver } from './producer-delivery';
 import type { SendOutcome } from './producer-delivery';
-import { UnacknowledgedRecordsError } from './producer-errors';
 import { defaultPartitioner, groupByPartition, ProducerLanes } from './producer-lanes';
 import type { PartitionGroup, TopicPartitions } from './producer-lanes';
 import { LingerQueue } from './producer-linger';
+import { kafkajsSettlesEveryBrokerRequest } from './kafkajs-patch';
+import { PartitionRequests } from './producer-requests';
+import type { PartitionRequest } from './producer-requests';
 import { ProducerSessions } from './producer-sessions';
 import { placedPartitioner, toMessage } from './producer-records';
 import type { OutgoingRecord, RecordPosition } from './records';
@@ -55,11 +57,14 @@ export interface KafkaProducerOptions {
 /**
  * A Kafka producer for one Lambda container: created once (module scope),
  * connected lazily on the first send, reused by every warm invocation.
- * Idempotent with acks=all and gzip by default; sends per partition, one
- * request in flight per partition, and re-sends only the partitions Kafka
- * did not acknowledge, on the same session, with exponential backoff and
- * jitter, within `KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS` ({@link deliver});
- * records the producer metrics.
+ * Idempotent with acks=all and gzip by default; delivers per partition, one
+ * request in flight per partition (the partitions of one turn share a
+ * produce request: {@link PartitionRequests}, with the project's patch of
+ * kafkajs only, else one request per partition), and re-sends only the
+ * partitions Kafka did not acknowledge, on the same session, with
+ * exponential backoff and jitter, within
+ * `KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS` ({@link deliver}); records the
+ * producer metrics.
  *
  * @example
  * ```ts
@@ -72,6 +77,12 @@ export class KafkaProducer {
   private readonly clock: RetryClock;
   private readonly linger: LingerQueue<SendOutcome> | undefined;
   private readonly lanes = new ProducerLanes();
+  private readonly requests = new PartitionRequests<Producer>({
+    send: (producer, requests) => this.sendRequest(producer, requests),
+    unacknowledged: () => this.options.config.acks === 0,
+    share: kafkajsSettlesEveryBrokerRequest(),
+    now: () => this.clock.now(),
+  });
   /** Made on the first send (kafkajs is loaded then, not when the producer is built). */
   private partitioner: ReturnType<typeof defaultPartitioner> | undefined;
   private readonly metadata = new Map<string, { at: number; partitions: PartitionMetadata[] }>();
@@ -87,6 +98,10 @@ export class KafkaProducer {
   public constructor(options: KafkaProducerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    if (!kafkajsSettlesEveryBrokerRequest())
+      options.logger?.warn(
+        'kafkajs is not patched (patches/kafkajs+2.2.4.patch, applied by npm ci): one produce request per partition',
+      );
     this.linger =
       options.config.lingerMs > 0
         ? new LingerQueue<SendOutcome>({
@@ -200,32 +215,31 @@ export class KafkaProducer {
     return groupByPartition(records, metadata, this.partitioner);
   }
 
-  /** One produce request for one partition's records; resolves with its base offset. */
-  private async sendOn(
+  /** One produce request on `producer` for the records of some partitions; Kafka's answers. */
+  private sendRequest(
     producer: Producer,
-    group: PartitionGroup,
-    records: readonly OutgoingRecord[],
-    deadlineAt: number,
-  ): Promise<string> {
+    requests: readonly PartitionRequest<Producer>[],
+  ): Promise<RecordMetadata[]> {
     const { config } = this.options;
-    const metadata = await producer.sendBatch({
-      topicMessages: [
-        { topic: group.topic, messages: records.map((r) => toMessage(r, group.partition)) },
-      ],
+    const byTopic = new Map<string, Message[]>();
+    let deadlineAt = Number.POSITIVE_INFINITY;
+    for (const { group, records, deadlineAt: at } of requests) {
+      let messages = byTopic.get(group.topic);
+      if (messages === undefined) {
+        // kafkajs keeps one entry per topic (a second one would replace the first).
+        messages = [];
+        byTopic.set(group.topic, messages);
+      }
+      for (const record of records) messages.push(toMessage(record, group.partition));
+      deadlineAt = Math.min(deadlineAt, at);
+    }
+    return producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       acks: config.acks,
       // The broker answers before the delivery deadline rather than after it.
       timeout: Math.max(100, Math.min(config.timeoutMs, deadlineAt - this.clock.now())),
       compression: compressionCodec(config.compression),
     });
-    // acks=0 gets no offsets by design; otherwise a partition without one was not written.
-    if (config.acks === 0) return '-1';
-    const answer = metadata.find(
-      (m) => m.topicName === group.topic && m.partition === group.partition,
-    );
-    const offset = answer?.baseOffset ?? answer?.offset;
-    if (offset === undefined || offset === '-1')
-      throw new UnacknowledgedRecordsError(records.length);
-    return offset;
   }
 
   /** Delivers with the retry policy and the delivery timeout, without lingering. */
@@ -239,7 +253,7 @@ export class KafkaProducer {
       group: (batch) => this.group(batch),
       sessions: this.sessions,
       sendOn: (producer, group, batch, deadlineAt) =>
-        this.sendOn(producer, group, batch, deadlineAt),
+        this.requests.send({ producer, group, records: batch, deadlineAt }),
     });
   }
 

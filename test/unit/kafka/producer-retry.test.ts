@@ -39,14 +39,26 @@ type Script = (attempt: Attempt, index: number) => Error | Promise<never> | unde
 
 /**
  * A kafkajs client double: each producer() is a new session (producer id);
- * each sendBatch is one partition's request (the producer sends per
- * partition) and answers as the script says, else with base offset 100.
+ * each sendBatch is one produce request of one or more partitions (the
+ * producer puts the partitions of one turn in one request) and answers as
+ * kafkajs does: the script is asked per partition, the first error fails
+ * the whole request, else every partition gets base offset 100. With
+ * `brokers: 'per-partition'` each partition has its own leader, as the
+ * patched kafkajs answers a request spanning brokers: every broker's part
+ * settles, and a failed request carries the answers of the partitions
+ * written (`producedBeforeFailure`); with one broker a failure fails all.
  */
-const fakeKafka = (script: Script, refuseConnect: (session: number) => boolean = () => false) => {
+const fakeKafka = (
+  script: Script,
+  refuseConnect: (session: number) => boolean = () => false,
+  brokers: 'one' | 'per-partition' = 'one',
+) => {
   const state = {
     sessions: 0,
     disconnects: 0,
     attempts: [] as Attempt[],
+    /** The partitions of each request, in order. */
+    requests: [] as number[][],
     inFlight: 0,
     maxInFlight: 0,
   };
@@ -63,24 +75,43 @@ const fakeKafka = (script: Script, refuseConnect: (session: number) => boolean =
         return Promise.resolve();
       },
       sendBatch: async ({ topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> => {
-        const [{ topic, messages }] = topicMessages as [
-          { topic: string; messages: { partition?: number; value: unknown }[] },
-        ];
-        const partition = messages[0]?.partition ?? -1;
-        expect(messages.every((m) => m.partition === partition)).toBe(true);
-        const attempt: Attempt = {
-          session,
-          partition,
-          values: messages.map((m) => String(m.value)),
-        };
-        state.attempts.push(attempt);
+        const byPartition = new Map<number, string[]>();
+        for (const { topic, messages } of topicMessages) {
+          expect(topic).toBe('t');
+          for (const m of messages as { partition?: number; value: unknown }[]) {
+            const values = byPartition.get(m.partition ?? -1) ?? [];
+            values.push(String(m.value));
+            byPartition.set(m.partition ?? -1, values);
+          }
+        }
+        const partitions = [...byPartition.keys()];
+        state.requests.push(partitions);
+        const answers = [...byPartition].map(([partition, values]) => {
+          const attempt: Attempt = { session, partition, values };
+          state.attempts.push(attempt);
+          return script(attempt, state.attempts.length - 1);
+        });
         state.inFlight += 1;
         state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+        const written = (partition: number): RecordMetadata => ({
+          topicName: 't',
+          partition,
+          errorCode: 0,
+          baseOffset: '100',
+        });
         try {
-          const answer = script(attempt, state.attempts.length - 1);
-          if (answer instanceof Error) throw answer;
-          if (answer !== undefined) await answer;
-          return [{ topicName: topic, partition, errorCode: 0, baseOffset: '100' }];
+          const error = answers.find((a): a is Error => a instanceof Error);
+          if (error && brokers === 'per-partition') {
+            await Promise.all(answers.filter((a) => !(a instanceof Error)));
+            throw Object.assign(error, {
+              producedBeforeFailure: partitions
+                .filter((_, i) => answers[i] === undefined)
+                .map(written),
+            });
+          }
+          if (error) throw error;
+          await Promise.all(answers);
+          return partitions.map(written);
         } finally {
           state.inFlight -= 1;
         }
@@ -90,6 +121,11 @@ const fakeKafka = (script: Script, refuseConnect: (session: number) => boolean =
   };
   const kafka: Partial<Kafka> = { producer };
   return { kafka: kafka as Kafka, state };
+};
+
+/** Waits until the double has received `n` requests (a later send then gets a request of its own). */
+const requestsOut = async (state: { requests: unknown[] }, n: number): Promise<void> => {
+  while (state.requests.length < n) await new Promise((resolve) => process.nextTick(resolve));
 };
 
 const producerOf = (kafka: Kafka, clock: VirtualClock, overrides: Partial<ProducerConfig> = {}) =>
@@ -119,11 +155,20 @@ const deferred = () => {
 };
 
 describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not acknowledge', () => {
+  it('sends the partitions of one call in one produce request, each partition once', async () => {
+    const { kafka, state } = fakeKafka(() => undefined);
+
+    const positions = await producerOf(kafka, virtualClock()).send(spread);
+
+    expect(positions.map((p) => p.partition)).toEqual([0, 1, 2]);
+    expect(state.requests).toEqual([[0, 1, 2]]);
+  });
+
   it.each([
     ['a lost connection', new KafkaJSConnectionError('Connection error: read ECONNRESET')],
     ['a leader that moved', new KafkaJSProtocolError('NOT_LEADER_OR_FOLLOWER')],
   ])(
-    '%s: only the failed partition is re-sent, on the same producer session (its sequence numbers let Kafka deduplicate)',
+    '%s in a shared request: each of its partitions is re-sent alone at once, the same records on the same session (Kafka deduplicates those it wrote)',
     async (_, error) => {
       const { kafka, state } = fakeKafka((attempt, i) => (i === 0 ? error : undefined));
       const clock = virtualClock();
@@ -131,8 +176,88 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
       const positions = await producerOf(kafka, clock).send(spread);
 
       expect(positions.map((p) => p.partition)).toEqual([0, 1, 2]);
-      expect(state.attempts.map((a) => a.partition)).toEqual([0, 1, 2, 0]);
-      expect(state.attempts.map((a) => a.session)).toEqual([1, 1, 1, 1]);
+      expect(state.requests).toEqual([[0, 1, 2], [0], [1], [2]]);
+      expect(state.attempts.map((a) => a.session)).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(state.disconnects).toBe(0);
+      expect(clock.slept).toEqual([]);
+    },
+  );
+
+  it('a shared request spanning brokers fails on one: the partitions the others wrote keep their answers and are never sent again; the failed one is re-sent alone on its session', async () => {
+    const { kafka, state } = fakeKafka(
+      (attempt) =>
+        attempt.partition === 1 && state.requests.length === 1
+          ? new KafkaJSConnectionError('Connection error: read ECONNRESET')
+          : undefined,
+      undefined,
+      'per-partition',
+    );
+    const clock = virtualClock();
+
+    const positions = await producerOf(kafka, clock).send(spread);
+
+    expect(positions).toEqual(
+      [0, 1, 2].map((partition) => ({ topic: 't', partition, offset: '100' })),
+    );
+    // Partitions 0 and 2 were written by the shared request: a re-send would get new sequence numbers.
+    expect(state.requests).toEqual([[0, 1, 2], [1]]);
+    expect(new Set(state.attempts.map((a) => a.session))).toEqual(new Set([1]));
+    expect(clock.slept).toEqual([]);
+  });
+
+  it('a shared request spanning brokers that may have written a partition and gives up: only that partition fails ("may or may not") and moves to a new session; the ones written are reported written', async () => {
+    const timedOut = (): Error =>
+      new KafkaJSRequestTimeoutError('Request Produce(key: 0, version: 7) timed out');
+    const { kafka, state } = fakeKafka(
+      (attempt) => (attempt.partition === 1 && attempt.session === 1 ? timedOut() : undefined),
+      undefined,
+      'per-partition',
+    );
+    const producer = producerOf(kafka, virtualClock(), { retries: 1 });
+
+    const outcomes = await producer.sendEach(spread);
+
+    expect(outcomes[0]).toEqual({
+      ok: true,
+      position: { topic: 't', partition: 0, offset: '100' },
+    });
+    expect(outcomes[2]).toEqual({
+      ok: true,
+      position: { topic: 't', partition: 2, offset: '100' },
+    });
+    expect(outcomes[1]).toMatchObject({ ok: false, error: expect.any(DeliveryTimeoutError) });
+    // The shared request; partition 1 alone at once, then once more after a backoff: same records, same session.
+    expect(state.requests).toEqual([[0, 1, 2], [1], [1]]);
+    expect(
+      state.attempts.filter((a) => a.partition === 1).map((a) => [a.session, a.values]),
+    ).toEqual([
+      [1, ['1']],
+      [1, ['1']],
+      [1, ['1']],
+    ]);
+
+    // Given up after a try that may have been written: its next records never reuse those sequence numbers.
+    await producer.send([{ ...spread[1]!, value: 'next' }]);
+    expect(state.attempts.at(-1)).toEqual({ session: 2, partition: 1, values: ['next'] });
+  });
+
+  it.each([
+    ['a lost connection', new KafkaJSConnectionError('Connection error: read ECONNRESET')],
+    ['a leader that moved', new KafkaJSProtocolError('NOT_LEADER_OR_FOLLOWER')],
+  ])(
+    '%s on a partition sent alone: only the failed partition is re-sent, after a backoff, on the same producer session',
+    async (_, error) => {
+      // The shared request fails (partition 0), then partition 0 alone once more.
+      const { kafka, state } = fakeKafka((attempt, i) =>
+        attempt.partition === 0 && i < 4 ? error : undefined,
+      );
+      const clock = virtualClock();
+
+      const positions = await producerOf(kafka, clock).send(spread);
+
+      expect(positions.map((p) => p.partition)).toEqual([0, 1, 2]);
+      expect(state.requests).toEqual([[0, 1, 2], [0], [1], [2], [0]]);
+      expect(new Set(state.attempts.map((a) => a.session))).toEqual(new Set([1]));
       expect(state.disconnects).toBe(0);
       expect(clock.slept).toEqual([100]);
     },
@@ -145,16 +270,20 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
     'INVALID_PRODUCER_ID_MAPPING',
     'PRODUCER_FENCED',
   ])(
-    '%s (session refused, batch unwritten): that partition is re-sent on a new producer session',
+    '%s (session refused, batch unwritten): that partition is re-sent on a new producer session, the others of its shared request stay',
     async (type) => {
-      const { kafka, state } = fakeKafka((attempt, i) =>
-        i === 1 ? protocolError(type) : undefined,
+      const { kafka, state } = fakeKafka((attempt) =>
+        attempt.partition === 1 && attempt.session === 1 ? protocolError(type) : undefined,
       );
 
       const positions = await producerOf(kafka, virtualClock()).send(spread);
 
       expect(positions).toHaveLength(3);
+      // The shared request, each partition alone (partition 1 refused again), partition 1 on a new session.
       expect(state.attempts.map((a) => [a.partition, a.session])).toEqual([
+        [0, 1],
+        [1, 1],
+        [2, 1],
         [0, 1],
         [1, 1],
         [2, 1],
@@ -191,8 +320,10 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
     // kafkajs refreshes its metadata after a failed request and a refused connection there
     // replaces the request's own failure: the records may have been written.
     expect(outcomes[1]).toMatchObject({ ok: false, error: expect.any(DeliveryTimeoutError) });
-    expect(state.attempts.filter((a) => a.partition === 1)).toHaveLength(3);
-    expect(state.attempts.filter((a) => a.partition !== 1)).toHaveLength(2);
+    // The shared request, then alone at once and twice again after a backoff.
+    expect(state.attempts.filter((a) => a.partition === 1)).toHaveLength(4);
+    // The shared request, then alone: written, never re-sent after.
+    expect(state.attempts.filter((a) => a.partition !== 1)).toHaveLength(4);
     expect(new Set(state.attempts.filter((a) => a.partition === 1).map((a) => a.session))).toEqual(
       new Set([1]),
     );
@@ -239,6 +370,8 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
 
     const a = producer.send([spread[0]!]);
     const b = producer.send([{ ...spread[0]!, value: 'second' }]);
+    // Once a's request is out, c gets its own (made in the same turn, it would share a's).
+    await requestsOut(state, 1);
     const c = producer.send([spread[1]!]);
     await c; // another partition is not held up
     expect(state.attempts.map((x) => x.values[0])).toEqual(['0', '1']);
@@ -334,6 +467,7 @@ describe('KafkaProducer: never reuses the sequence numbers of a request that may
     const producer = producerOf(kafka, virtualClock());
 
     const inFlight = producer.send([spread[0]!]);
+    await requestsOut(state, 1);
     await producer.send([spread[1]!]); // refused on session 1, written on session 2
     expect(state.disconnects).toBe(0);
     slow.resolve();
