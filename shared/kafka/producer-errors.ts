@@ -32,12 +32,14 @@ export class TransactionAbortedError extends XsevenError {
 }
 
 /**
- * Kafka answered a send without an offset for some of its records: kafkajs'
- * in-session retry of `sendBatch` re-sends only to brokers that have not
- * answered yet, so the records of a partition whose new leader (after a
+ * Kafka answered a send without an offset for some of its records: kafkajs
+ * 2.2.4's in-session retry of `sendBatch` re-sends only to brokers that have
+ * not answered yet, so the records of a partition whose new leader (after a
  * broker loss) had already answered are never sent, yet the call resolves
- * (kafkajs 2.2.4, src/producer/sendMessages.js `brokersWithoutResponse`).
- * Retriable: a new attempt writes them; nothing is reported as written.
+ * (src/producer/sendMessages.js `brokersWithoutResponse`; the project's
+ * patch sends them, but a partition missing from kafkajs' metadata is still
+ * skipped). Retriable: a new attempt writes them; nothing is reported as
+ * written.
  *
  * @example
  * ```ts
@@ -50,6 +52,35 @@ export class UnacknowledgedRecordsError extends Error {
   public constructor(count: number) {
     super(`Kafka acknowledged no offset for ${count} record(s) of the send`);
     this.name = 'UnacknowledgedRecordsError';
+  }
+}
+
+/**
+ * A partition of a shared produce request (shared/kafka/producer-requests.ts)
+ * that failed without an answer for it, and whose delivery deadline has
+ * passed, so it is not sent again alone to learn its own outcome. The
+ * request's error (`requestError`) is the first failing broker's, maybe
+ * another partition's: a refusal there proves nothing about this
+ * partition, whose own broker may have written it. So this counts as "may
+ * have been written" ({@link mayHaveWritten}: no Kafka error type of its
+ * own): the send ends as "may or may not", and the partition's next
+ * records go on a new session.
+ *
+ * @example
+ * ```ts
+ * throw new SharedRequestFailedError(2, requestError);
+ * ```
+ */
+export class SharedRequestFailedError extends Error {
+  public readonly retriable = true;
+  public readonly requestError: unknown;
+
+  public constructor(count: number, requestError: unknown) {
+    super(
+      `the produce request shared with other partitions failed (${requestError instanceof Error ? requestError.message : 'unknown'}) without an answer for these ${count} record(s)`,
+    );
+    this.name = 'SharedRequestFailedError';
+    this.requestError = requestError;
   }
 }
 

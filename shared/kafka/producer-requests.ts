@@ -1,6 +1,6 @@
 import type { RecordMetadata } from 'kafkajs';
 import { producedBeforeFailure } from './kafkajs-patch';
-import { UnacknowledgedRecordsError } from './producer-errors';
+import { SharedRequestFailedError, UnacknowledgedRecordsError } from './producer-errors';
 import type { PartitionGroup } from './producer-lanes';
 import type { OutgoingRecord } from './records';
 
@@ -78,8 +78,9 @@ const answerOf = (
  * and it gets its own outcome otherwise. So one partition's failure never
  * reaches another's delivery (a refused session would move a partition
  * Kafka had written to a new session, which would write it twice). A
- * partition whose deadline has passed is not sent again: it fails with the
- * request's error, which says whether it may have been written.
+ * partition whose deadline has passed is not sent again: it fails as "may
+ * have been written" ({@link SharedRequestFailedError}), since the
+ * request's error may be another broker's.
  *
  * @example
  * ```ts
@@ -144,7 +145,9 @@ export class PartitionRequests<P> {
       await Promise.all(
         batch.map((w) => {
           if (answerOf(w, written) !== undefined) return this.settle(w, written);
-          return this.deps.now() < w.deadlineAt ? this.alone(w) : w.reject(error);
+          if (this.deps.now() < w.deadlineAt) return this.alone(w);
+          // Its own broker's failure is not known (the error is the first failing broker's).
+          return w.reject(new SharedRequestFailedError(w.records.length, error));
         }),
       );
       return;

@@ -100,15 +100,19 @@ const fakeKafka = (
           baseOffset: '100',
         });
         try {
-          const error = answers.find((a): a is Error => a instanceof Error);
-          if (error && brokers === 'per-partition') {
-            await Promise.all(answers.filter((a) => !(a instanceof Error)));
-            throw Object.assign(error, {
+          if (brokers === 'per-partition') {
+            const settled = await Promise.allSettled(
+              answers.map((a) => (a instanceof Error ? Promise.reject(a) : a)),
+            );
+            const failed = settled.find((r) => r.status === 'rejected');
+            if (failed === undefined) return partitions.map(written);
+            throw Object.assign(failed.reason as Error, {
               producedBeforeFailure: partitions
-                .filter((_, i) => answers[i] === undefined)
+                .filter((_, i) => settled[i]?.status === 'fulfilled')
                 .map(written),
             });
           }
+          const error = answers.find((a): a is Error => a instanceof Error);
           if (error) throw error;
           await Promise.all(answers);
           return partitions.map(written);
@@ -238,6 +242,36 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
 
     // Given up after a try that may have been written: its next records never reuse those sequence numbers.
     await producer.send([{ ...spread[1]!, value: 'next' }]);
+    expect(state.attempts.at(-1)).toEqual({ session: 2, partition: 1, values: ['next'] });
+  });
+
+  it("a shared request spanning brokers that fails after the deadline: a partition without an answer is taken as possibly written, whatever another broker's error says", async () => {
+    const clock = virtualClock();
+    const { kafka, state } = fakeKafka(
+      (attempt) =>
+        attempt.session > 1
+          ? undefined
+          : attempt.partition === 0
+            ? protocolError('MESSAGE_TOO_LARGE') // partition 0's broker refuses at once
+            : attempt.partition === 1
+              ? clock.sleep(25_000).then(() => {
+                  // partition 1's broker times out after the 20 s deadline: it may hold the records
+                  throw new KafkaJSRequestTimeoutError(
+                    'Request Produce(key: 0, version: 7) timed out',
+                  );
+                })
+              : undefined,
+      undefined,
+      'per-partition',
+    );
+    const producer = producerOf(kafka, clock);
+
+    const outcomes = await producer.sendEach(spread);
+    expect(outcomes[1]).toMatchObject({ ok: false, error: expect.any(DeliveryTimeoutError) });
+
+    // Partition 1's next records wait for its lane, then go on a new session: never its old sequence numbers.
+    await producer.send([{ ...spread[1]!, value: 'next' }]);
+    expect(state.requests).toEqual([[0, 1, 2], [1]]);
     expect(state.attempts.at(-1)).toEqual({ session: 2, partition: 1, values: ['next'] });
   });
 
