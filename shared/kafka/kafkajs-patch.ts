@@ -1,5 +1,5 @@
 import type { RecordMetadata } from 'kafkajs';
-import createSendMessages from 'kafkajs/src/producer/sendMessages';
+import { kafkajs } from './kafkajs';
 
 /**
  * Whether the kafkajs in use has the project's patch of its produce path
@@ -12,10 +12,14 @@ import createSendMessages from 'kafkajs/src/producer/sendMessages';
  * so a produce request of several partitions is only safe with the patch
  * (docs/publishing.md, "One produce request per call"). An install that
  * skipped scripts (`--ignore-scripts`) lacks it: the producer then sends
- * one partition per request.
+ * one partition per request. The patch puts the mark on kafkajs' entry,
+ * read from the patched module itself, since a Lambda loads kafkajs as one
+ * file of its own built from that entry (infra/bundling.ts). Loads kafkajs:
+ * call it at the first send, not at init.
  */
 export const kafkajsSettlesEveryBrokerRequest = (): boolean =>
-  createSendMessages.settlesEveryBrokerRequest === true;
+  (kafkajs() as { readonly settlesEveryBrokerRequest?: unknown }).settlesEveryBrokerRequest ===
+  true;
 
 const isRecordMetadata = (value: unknown): value is RecordMetadata =>
   typeof value === 'object' &&

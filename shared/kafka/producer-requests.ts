@@ -25,10 +25,11 @@ export interface PartitionRequestsDeps<P> {
   readonly unacknowledged: () => boolean;
   /**
    * Whether partitions may share a request: only with the project's patch
-   * of kafkajs ({@link kafkajsSettlesEveryBrokerRequest}), else one
-   * partition per request.
+   * of kafkajs (`kafkajsSettlesEveryBrokerRequest` of ./kafkajs-patch),
+   * else one partition per request. Asked once, at the first send (it
+   * loads kafkajs).
    */
-  readonly share: boolean;
+  readonly share: () => boolean;
   /** The producer's clock. */
   readonly now: () => number;
 }
@@ -87,7 +88,7 @@ const answerOf = (
  * const requests = new PartitionRequests({
  *   send,
  *   unacknowledged: () => false,
- *   share: kafkajsSettlesEveryBrokerRequest(),
+ *   share: kafkajsSettlesEveryBrokerRequest,
  *   now: Date.now,
  * });
  * const baseOffset = await requests.send({ producer, group, records, deadlineAt });
@@ -96,6 +97,7 @@ const answerOf = (
 export class PartitionRequests<P> {
   private readonly deps: PartitionRequestsDeps<P>;
   private waiting: Waiting<P>[] = [];
+  private shares: boolean | undefined;
 
   public constructor(deps: PartitionRequestsDeps<P>) {
     this.deps = deps;
@@ -108,7 +110,8 @@ export class PartitionRequests<P> {
       // tick runs once every callback queued meanwhile has run, so the
       // partitions of one call (and of calls made meanwhile) are all here.
       const waiting: Waiting<P> = { ...request, resolve, reject };
-      if (!this.deps.share) {
+      this.shares ??= this.deps.share();
+      if (!this.shares) {
         void this.alone(waiting);
         return;
       }

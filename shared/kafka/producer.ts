@@ -80,7 +80,14 @@ export class KafkaProducer {
   private readonly requests = new PartitionRequests<Producer>({
     send: (producer, requests) => this.sendRequest(producer, requests),
     unacknowledged: () => this.options.config.acks === 0,
-    share: kafkajsSettlesEveryBrokerRequest(),
+    share: () => {
+      const patched = kafkajsSettlesEveryBrokerRequest();
+      if (!patched)
+        this.options.logger?.warn(
+          'kafkajs is not patched (patches/kafkajs+2.2.4.patch, applied by npm ci): one produce request per partition',
+        );
+      return patched;
+    },
     now: () => this.clock.now(),
   });
   /** Made on the first send (kafkajs is loaded then, not when the producer is built). */
@@ -98,10 +105,6 @@ export class KafkaProducer {
   public constructor(options: KafkaProducerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
-    if (!kafkajsSettlesEveryBrokerRequest())
-      options.logger?.warn(
-        'kafkajs is not patched (patches/kafkajs+2.2.4.patch, applied by npm ci): one produce request per partition',
-      );
     this.linger =
       options.config.lingerMs > 0
         ? new LingerQueue<SendOutcome>({

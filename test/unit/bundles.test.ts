@@ -122,6 +122,20 @@ describe('Lambda bundles (built as the CDK stack builds them)', () => {
     120_000,
   );
 
+  it("sends with the patched kafkajs (patches/kafkajs+2.2.4.patch): the publish bundle's kafkajs file has it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xseven-bundle-'));
+    try {
+      await bundleLambda(join(ROOT, FunctionEntry.publish), join(dir, 'index.js'));
+      const file = join(dir, lazyPackageFile('kafkajs'));
+      const script = `process.stdout.write(String(require(${JSON.stringify(file)}).settlesEveryBrokerRequest))`;
+      expect(execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' })).toBe(
+        'true',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('detects a local/ module in a bundle (the rule is not vacuous)', async () => {
     const { inputs } = await bundleLambda(join(ROOT, 'local/provision.ts'));
     expect(inputs.filter((i) => NEVER.test(i))).toContain('local/provision.ts');

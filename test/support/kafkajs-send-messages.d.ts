@@ -1,8 +1,8 @@
 /**
  * kafkajs' internal module that sends a producer's batches (no typings of
- * its own). The project patches it (patches/kafkajs+2.2.4.patch, applied by
- * the root postinstall): {@link settlesEveryBrokerRequest} marks the patched
- * copy; its tests drive it with fake cluster and session objects.
+ * its own), as its tests drive it with fake cluster and session objects.
+ * The project patches it (patches/kafkajs+2.2.4.patch, applied by the root
+ * postinstall): {@link settlesEveryBrokerRequest} marks the patched copy.
  */
 declare module 'kafkajs/src/producer/sendMessages' {
   import type { Logger, Message, RecordMetadata } from 'kafkajs';
