@@ -19,6 +19,11 @@ export const LAMBDA_ESBUILD = {
   // Prefer packages' ES modules: esbuild can then drop what a function does
   // not use (zod's locales alone are ~250 KB of its CommonJS build).
   mainFields: ['module', 'main'],
+  // `import()` of a lazy package becomes `require()`: Node's ESM loader would
+  // see a lazy package's file (CommonJS built by esbuild) without its named
+  // exports, and the afterBundling hook finds the packages a handler loads
+  // by their `require("<name>")`.
+  supported: { 'dynamic-import': false },
 } as const satisfies BuildOptions;
 
 /**

@@ -66,6 +66,12 @@ export class PlatformFunction extends NodejsFunction {
         forceDockerBundling: false,
         mainFields: [...LAMBDA_ESBUILD.mainFields],
         externalModules: [...LAMBDA_ESBUILD.external, ...LAZY_PACKAGES],
+        esbuildArgs: Object.fromEntries(
+          Object.entries(LAMBDA_ESBUILD.supported).map(([feature, on]) => [
+            `--supported:${feature}`,
+            String(on),
+          ]),
+        ),
         // Each lazy package the handler references gets its own file beside it (infra/bundling.ts).
         commandHooks: {
           beforeBundling: () => [],

@@ -156,20 +156,33 @@ describe('the default stack (provisioned MSK)', () => {
     const outdir = synth.app.outdir;
     const bundles = readdirSync(outdir).filter((d) => existsSync(join(outdir, d, 'index.js.map')));
     expect(bundles).toHaveLength(platform.consumers.length + 3);
+    let traced = 0;
     for (const dir of bundles) {
       const code = readFileSync(join(outdir, dir, 'index.js'), 'utf8');
       // minified: long lines (only strings keep their newlines), then the source map link
       expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
       expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
-      // Each lazy package the handler references is built beside it (infra/bundling.ts), no other.
-      for (const name of LAZY_PACKAGES)
+      // Each lazy package the handler names is built beside it (infra/bundling.ts), no other,
+      // and the handler loads it with require (Node's ESM loader would miss its named exports).
+      const names = (name: string): boolean => code.includes(JSON.stringify(name));
+      for (const name of LAZY_PACKAGES) {
         expect([dir, name, existsSync(join(outdir, dir, lazyPackageFile(name)))]).toEqual([
           dir,
           name,
-          code.includes(lazyPackageReference(name)),
+          names(name),
         ]);
-      expect(code.includes(lazyPackageReference('kafkajs'))).toBe(true);
+        expect([dir, names(name)]).toEqual([dir, code.includes(lazyPackageReference(name))]);
+      }
+      // Every function reaches MSK, with IAM in AWS.
+      expect([dir, names('kafkajs'), names('aws-msk-iam-sasl-signer-js')]).toEqual([
+        dir,
+        true,
+        true,
+      ]);
+      if (names('@aws-lambda-powertools/tracer')) traced += 1;
     }
+    // X-Ray: every one of them loads Powertools Tracer at its first invocation.
+    expect(traced).toBe(bundles.length);
   });
 
   it('gives each function a log group with the configured retention', () => {

@@ -1,8 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleLambda, LAZY_PACKAGES, lazyPackageFile } from '../../infra/bundling';
+import {
+  bundleLambda,
+  LAZY_PACKAGES,
+  lazyPackageFile,
+  lazyPackageReference,
+} from '../../infra/bundling';
 import type { LazyPackage } from '../../infra/bundling';
 import { FunctionEntry, platform } from '../../shared/platform';
 
@@ -92,6 +97,12 @@ describe('Lambda bundles (built as the CDK stack builds them)', () => {
         const handlerFile = join(dir, 'index.js');
         const { lazy } = await bundleLambda(join(ROOT, entry), handlerFile);
         expect(lazy.map((l) => l.name).sort()).toEqual([...expected].sort());
+        // Loaded with require: Node's ESM loader would see a lazy file without its named exports.
+        const code = readFileSync(handlerFile, 'utf8');
+        for (const name of expected) {
+          expect([name, code.includes(`import(${JSON.stringify(name)})`)]).toEqual([name, false]);
+          expect([name, code.includes(lazyPackageReference(name))]).toEqual([name, true]);
+        }
         // A fresh node in the bundle's directory: the init, then each lazy package as Node finds it there.
         const script = `
           const before = new Set(Object.keys(require.cache));
