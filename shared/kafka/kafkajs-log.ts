@@ -1,4 +1,5 @@
 import { kafkajs } from './kafkajs';
+import { lazy } from '../lazy';
 import type { LogEntry } from 'kafkajs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 
@@ -48,13 +49,11 @@ const MAPPED: readonly {
   },
 ];
 
-let kafkajsLevels: Readonly<Record<number, Level>> | undefined;
 /** Built on the first entry: kafkajs is loaded by then (shared/kafka/kafkajs.ts). */
-const ownLevels = (): Readonly<Record<number, Level>> => {
+const ownLevels = lazy((): Readonly<Record<number, Level>> => {
   const { logLevel } = kafkajs();
-  kafkajsLevels ??= { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info' };
-  return kafkajsLevels;
-};
+  return { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info' };
+});
 
 /**
  * The level a kafkajs entry is written at: kafkajs' own, or the lower one of

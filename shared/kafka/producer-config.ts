@@ -6,6 +6,11 @@ import { ProducerEnv, envShape, parseEnv, refineWith } from '../platform/env';
 import type { EnvProblem, EnvShape } from '../platform/env';
 import type { ProducerCompression } from '../platform/env';
 
+const compressionCodecs = lazy((): Readonly<Record<ProducerCompression, CompressionTypes>> => {
+  const { CompressionTypes: codec } = kafkajs();
+  return { none: codec.None, gzip: codec.GZIP, lz4: codec.LZ4, snappy: codec.Snappy };
+});
+
 /**
  * The kafkajs codec of a {@link ProducerCompression} (read at send time:
  * kafkajs is loaded by then).
@@ -15,16 +20,8 @@ import type { ProducerCompression } from '../platform/env';
  * compressionCodec('gzip'); // CompressionTypes.GZIP
  * ```
  */
-export const compressionCodec = (compression: ProducerCompression): CompressionTypes => {
-  const { CompressionTypes: codec } = kafkajs();
-  const codecs: Readonly<Record<ProducerCompression, CompressionTypes>> = {
-    none: codec.None,
-    gzip: codec.GZIP,
-    lz4: codec.LZ4,
-    snappy: codec.Snappy,
-  };
-  return codecs[compression];
-};
+export const compressionCodec = (compression: ProducerCompression): CompressionTypes =>
+  compressionCodecs()[compression];
 
 /** The variables the producer's rules across variables read. */
 export const PRODUCER_RULE_VARIABLES = [

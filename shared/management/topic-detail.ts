@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { lazy } from '../lazy';
 import { kafkajs } from '../kafka/kafkajs';
 import type { PlatformDefinition } from '../platform';
 import { describeTopics } from './cluster';
@@ -22,11 +23,10 @@ export type ConfigSourceName =
   | 'default_config'
   | 'dynamic_broker_logger_config';
 
-let configSourceNames: Readonly<Record<number, ConfigSourceName>> | undefined;
-/** The name of a kafkajs `ConfigSource` (built on first use: kafkajs is loaded by then). */
-const configSourceName = (source: number): ConfigSourceName => {
+/** The name of each kafkajs `ConfigSource` (built on first use: kafkajs is loaded by then). */
+const configSourceNames = lazy((): Readonly<Record<number, ConfigSourceName>> => {
   const { ConfigSource } = kafkajs();
-  configSourceNames ??= {
+  return {
     [ConfigSource.UNKNOWN]: 'unknown',
     [ConfigSource.TOPIC_CONFIG]: 'dynamic_topic_config',
     [ConfigSource.DYNAMIC_BROKER_CONFIG]: 'dynamic_broker_config',
@@ -35,8 +35,10 @@ const configSourceName = (source: number): ConfigSourceName => {
     [ConfigSource.DEFAULT_CONFIG]: 'default_config',
     [ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG]: 'dynamic_broker_logger_config',
   };
-  return configSourceNames[source] ?? 'unknown';
-};
+});
+
+const configSourceName = (source: number): ConfigSourceName =>
+  configSourceNames()[source] ?? 'unknown';
 
 /** One config of a topic, whatever its source. */
 export interface ConfigEntry {
