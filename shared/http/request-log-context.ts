@@ -13,6 +13,8 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 const REQUEST_KEYS = ['correlation_id', 'trace_id'];
 
 const traces = new WeakMap<object, TraceContext>();
+/** Requests whose keys went on the logger itself (no request scope): removed once answered. */
+const onLogger = new WeakSet<object>();
 /** When a request began and the caller's span, for its server span (only while spans are wanted). */
 const starts = new WeakMap<object, { startMs: number; parentSpanId?: string }>();
 
@@ -53,7 +55,9 @@ export const requestLogContext = (options: {
   readonly logger: Logger;
 }): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => {
   const { logger } = options;
-  const clear = (): void => logger.removeKeys(REQUEST_KEYS);
+  const clear = (event: object): void => {
+    if (onLogger.delete(event)) logger.removeKeys(REQUEST_KEYS);
+  };
   // The request's own span (a child of the caller's), reported once answered.
   const finish = (event: APIGatewayProxyEventV2, status: number | undefined): void => {
     const started = starts.get(event);
@@ -106,16 +110,19 @@ export const requestLogContext = (options: {
       // Within a request scope (the local gateway's concurrent requests) the keys are the request's own;
       // otherwise (a Lambda container, one request at a time) the logger carries them until answered.
       const scoped = requestScopeKeys();
-      if (scoped === undefined) logger.appendKeys(keys);
-      else Object.assign(scoped, keys);
+      if (scoped !== undefined) Object.assign(scoped, keys);
+      else {
+        logger.appendKeys(keys);
+        onLogger.add(event);
+      }
     },
     after: function requestLogContextAfter(request): void {
       finish(request.event, request.response?.statusCode);
-      clear();
+      clear(request.event);
     },
     onError: function requestLogContextOnError(request): void {
       finish(request.event, request.response?.statusCode);
-      clear();
+      clear(request.event);
     },
   };
 };

@@ -1,5 +1,6 @@
 import type { ICustomPartitioner, PartitionMetadata } from 'kafkajs';
 import { kafkajs } from './kafkajs';
+import { ProducerSendError } from './producer-errors';
 import type { OutgoingRecord } from './records';
 
 /**
@@ -22,66 +23,177 @@ export interface LaneJob<T> {
   readonly cancel: () => boolean;
 }
 
-interface Lane {
-  tail: Promise<unknown>;
-  jobs: number;
+/** When a lane's records were handed over, and until when they may be tried. */
+export interface LaneTiming {
+  readonly started: number;
+  readonly deadlineAt: number;
 }
 
+/** Sends a partition's records in one request (with its retries); resolves with the first one's offset. */
+export type LaneSend = (records: readonly OutgoingRecord[], timing: LaneTiming) => Promise<string>;
+
+interface Part {
+  readonly records: readonly OutgoingRecord[];
+  readonly timing: LaneTiming;
+  readonly send: LaneSend;
+  readonly resolve: (baseOffset: string) => void;
+  readonly reject: (error: unknown) => void;
+  state: 'queued' | 'started' | 'cancelled';
+}
+
+interface Lane {
+  running: boolean;
+  readonly queue: Part[];
+}
+
+const bytesOf = (records: readonly OutgoingRecord[]): number => {
+  let bytes = 0;
+  for (const r of records)
+    bytes +=
+      (r.value === null ? 0 : Buffer.byteLength(r.value)) +
+      (r.key === null ? 0 : Buffer.byteLength(r.key));
+  return bytes;
+};
+
+/** The offset of the record `n` records after `base` (`-1` stays `-1`: acks=0 gets no offsets). */
+const offsetAfter = (base: string, n: number): string =>
+  n === 0 || base === '-1' ? base : (BigInt(base) + BigInt(n)).toString();
+
 /**
- * One job at a time per key (a topic-partition), in the order queued; a job
- * queued behind a stuck one can be cancelled before it starts. A lane is
- * held until its job's work settles, even when its caller gave up waiting.
+ * One produce request at a time per key (a topic-partition), in the order
+ * queued. Records queued behind a request in flight go together in the
+ * next one, up to `batchBytes` (the Java client's `batch.size`, whose
+ * batches fill the same way while a request is out): under concurrent
+ * publishing a partition gets one request per round trip, not one per
+ * call (issue #13 item 2). Each caller gets the offset of its own first
+ * record. When Kafka refuses a joined request for good (a record it will
+ * not take: nothing of it was written), each part is sent again on its
+ * own, so one caller's bad record never fails another's. A part queued
+ * behind a stuck request can be cancelled before it starts; a lane is held
+ * until its request settles, even when its callers gave up waiting.
  *
  * @example
  * ```ts
- * const lanes = new ProducerLanes();
- * const job = lanes.run('orders\u00000', () => producer.sendBatch(request));
- * const metadata = await job.result;
+ * const lanes = new ProducerLanes(16_384);
+ * const job = lanes.run('orders\u00000', records, { started, deadlineAt }, sendPartition);
+ * const baseOffset = await job.result;
  * ```
  */
 export class ProducerLanes {
   private readonly lanes = new Map<string, Lane>();
+  private readonly batchBytes: number;
 
-  /** Queues `work` on the lane `key`; it starts when every job queued before it has settled. */
-  public run<T>(key: string, work: () => Promise<T>): LaneJob<T> {
-    const lane = this.lanes.get(key) ?? { tail: Promise.resolve(), jobs: 0 };
-    this.lanes.set(key, lane);
-    lane.jobs += 1;
-    let state: 'queued' | 'started' | 'cancelled' = 'queued';
-    let release: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => {
-      release = resolve;
+  public constructor(batchBytes: number) {
+    this.batchBytes = batchBytes;
+  }
+
+  /** Queues `records` on the lane of `key`; `send` sends them (with any joined to them). */
+  public run(
+    key: string,
+    records: readonly OutgoingRecord[],
+    timing: LaneTiming,
+    send: LaneSend,
+  ): LaneJob<string> {
+    let lane = this.lanes.get(key);
+    if (lane === undefined) {
+      lane = { running: false, queue: [] };
+      this.lanes.set(key, lane);
+    }
+    let part: Part | undefined;
+    const result = new Promise<string>((resolve, reject) => {
+      part = { records, timing, send, resolve, reject, state: 'queued' };
     });
-    const gate = lane.tail;
-    lane.tail = done;
-    void done.then(() => {
-      lane.jobs -= 1;
-      if (lane.jobs === 0 && this.lanes.get(key) === lane) this.lanes.delete(key);
-    });
-    const result = gate.then(() => {
-      if (state === 'cancelled') {
-        // Its turn came: the next job may start; this one's result never settles.
-        release();
-        return new Promise<T>(() => undefined);
-      }
-      state = 'started';
-      const running = Promise.resolve().then(work);
-      void running.then(release, release);
-      return running;
-    });
+    const queued = part as Part;
+    lane.queue.push(queued);
+    if (!lane.running) {
+      lane.running = true;
+      // Started in a promise callback: the other partitions of the call (and
+      // of calls made meanwhile) are queued by then, and share a request
+      // (producer-requests.ts).
+      const started = lane;
+      void Promise.resolve().then(() => this.next(key, started));
+    }
     return {
       result,
       cancel: () => {
-        if (state !== 'queued') return false;
-        state = 'cancelled';
+        if (queued.state !== 'queued') return false;
+        queued.state = 'cancelled';
         return true;
       },
     };
   }
 
-  /** Lanes with a job queued or running (tests, diagnostics). */
+  /** Keys with a request in flight or queued. */
   public get busy(): number {
     return this.lanes.size;
+  }
+
+  /** Sends what is queued on `lane`, then the lane's next request, until it is empty. */
+  private async next(key: string, lane: Lane): Promise<void> {
+    for (;;) {
+      const parts = this.take(lane);
+      if (parts.length === 0) {
+        lane.running = false;
+        this.lanes.delete(key);
+        return;
+      }
+      await this.send(parts);
+    }
+  }
+
+  /** The queued parts of the next request: the first, then the next ones while they fit. */
+  private take(lane: Lane): Part[] {
+    const parts: Part[] = [];
+    let bytes = 0;
+    while (lane.queue.length > 0) {
+      const part = lane.queue[0] as Part;
+      if (part.state === 'cancelled') {
+        lane.queue.shift();
+        continue;
+      }
+      if (parts.length > 0) {
+        const size = bytesOf(part.records);
+        if (bytes + size > this.batchBytes) break;
+        bytes += size;
+      } else bytes = lane.queue.length > 1 ? bytesOf(part.records) : 0;
+      lane.queue.shift();
+      part.state = 'started';
+      parts.push(part);
+    }
+    return parts;
+  }
+
+  private async send(parts: readonly Part[]): Promise<void> {
+    const [first] = parts;
+    if (first === undefined) return;
+    if (parts.length === 1) {
+      await first.send(first.records, first.timing).then(first.resolve, first.reject);
+      return;
+    }
+    const timing: LaneTiming = {
+      started: Math.min(...parts.map((p) => p.timing.started)),
+      // The earliest caller's deadline bounds the joined request's tries.
+      deadlineAt: Math.min(...parts.map((p) => p.timing.deadlineAt)),
+    };
+    try {
+      const base = await first.send(
+        parts.flatMap((p) => p.records),
+        timing,
+      );
+      let n = 0;
+      for (const part of parts) {
+        part.resolve(offsetAfter(base, n));
+        n += part.records.length;
+      }
+    } catch (error) {
+      if (!(error instanceof ProducerSendError)) {
+        for (const part of parts) part.reject(error);
+        return;
+      }
+      // Refused for good, so nothing of it was appended: each part on its own.
+      for (const part of parts)
+        await part.send(part.records, part.timing).then(part.resolve, part.reject);
+    }
   }
 }
 

@@ -76,7 +76,7 @@ export class KafkaProducer {
   private readonly options: KafkaProducerOptions;
   private readonly clock: RetryClock;
   private readonly linger: LingerQueue<SendOutcome> | undefined;
-  private readonly lanes = new ProducerLanes();
+  private readonly lanes: ProducerLanes;
   private readonly requests = new PartitionRequests<Producer>({
     send: (producer, requests) => this.sendRequest(producer, requests),
     unacknowledged: () => this.options.config.acks === 0,
@@ -105,6 +105,7 @@ export class KafkaProducer {
   public constructor(options: KafkaProducerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    this.lanes = new ProducerLanes(options.config.batchSizeBytes);
     this.linger =
       options.config.lingerMs > 0
         ? new LingerQueue<SendOutcome>({

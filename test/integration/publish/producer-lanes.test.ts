@@ -57,7 +57,7 @@ describe('KafkaProducer per-partition sends on the real broker', () => {
     }
   });
 
-  it('concurrent calls to one partition are written one request at a time, each in order, none twice', async () => {
+  it('concurrent calls to one partition are written one request at a time (those queued together in one), each in order, none twice, each told its own offsets', async () => {
     const key = 'same-partition';
     const calls = await Promise.all(
       Array.from({ length: 8 }, (_, c) =>
@@ -70,6 +70,19 @@ describe('KafkaProducer per-partition sends on the real broker', () => {
       positions.forEach((p, i) =>
         expect(BigInt(p.offset)).toBe(BigInt(positions[0]?.offset ?? '0') + BigInt(i)),
       );
+    // What each caller was told is where its records are (the first test wrote 40 before).
+    const written = (await readMessages(kafka, [topic], 80)).filter((r) =>
+      r.message.value?.toString().startsWith('c'),
+    );
+    expect(written).toHaveLength(40);
+    for (const read of written) {
+      const [c, i] = (read.message.value?.toString().slice(1) ?? '').split('-').map(Number);
+      expect(calls[c ?? -1]?.[i ?? -1]).toEqual({
+        topic,
+        partition: read.partition,
+        offset: read.message.offset,
+      });
+    }
   });
 });
 
@@ -108,8 +121,12 @@ describe('KafkaProducer delivery timeout on a frozen broker (SIGSTOP)', () => {
     await producer.send([{ topic, key: 'k', value: 'before' }]);
     signal('SIGSTOP');
     const started = Date.now();
+    const sending = producer.sendEach([{ topic, key: 'k', value: 'in-flight' }]);
+    // The lane takes the first call's records in a promise callback: once they
+    // are taken, the second call queues behind that request instead of joining it.
+    await new Promise((resolve) => setImmediate(resolve));
     const [inFlight, queued] = await Promise.all([
-      producer.sendEach([{ topic, key: 'k', value: 'in-flight' }]),
+      sending,
       producer.sendEach([{ topic, key: 'k', value: 'queued' }]),
     ]);
     const elapsed = Date.now() - started;

@@ -403,9 +403,10 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
     const producer = producerOf(kafka, clock);
 
     const a = producer.send([spread[0]!]);
-    const b = producer.send([{ ...spread[0]!, value: 'second' }]);
-    // Once a's request is out, c gets its own (made in the same turn, it would share a's).
+    // Once a's request is out, b queues behind it (made in the same turn, it would join it)
+    // and c gets its own (made in the same turn as a, it would share a's request).
     await requestsOut(state, 1);
+    const b = producer.send([{ ...spread[0]!, value: 'second' }]);
     const c = producer.send([spread[1]!]);
     await c; // another partition is not held up
     expect(state.attempts.map((x) => x.values[0])).toEqual(['0', '1']);
@@ -423,6 +424,7 @@ describe('KafkaProducer: per-partition sends, re-sending only what Kafka did not
     const producer = producerOf(kafka, clock, { deliveryTimeoutMs: 20_000 });
 
     const inFlight = producer.sendEach([spread[0]!]);
+    await requestsOut(state, 1);
     const queued = producer.sendEach([{ ...spread[0]!, value: 'queued' }]);
     const [timedOut] = await inFlight;
     const [neverSent] = await queued;
