@@ -1,9 +1,9 @@
 /**
  * The bare server of `npm run bench http-publish`, in its own process as the
  * platform runs in its own (`npm start`): node:http + kafkajs, building the
- * same records as the publish routes (envelope, validation, key, CloudEvents
- * headers) and sending them (idempotent, gzip, acks=all) before answering
- * 200 with the offsets. Started by bench/http-publish.ts with an IPC channel:
+ * same records as the publish routes (envelope with each event's
+ * traceparent, validation, key, CloudEvents headers) and sending them
+ * (idempotent, gzip, acks=all) before answering 200 with the offsets. Started by bench/http-publish.ts with an IPC channel:
  * it sends `{ port }` once listening, and exits when the channel closes (the
  * bench ended, or died). `BARE_PORT` fixes its port (to profile it by hand).
  */
@@ -17,6 +17,8 @@ import { toEventRecord } from '../shared/events/record';
 import { validateEvent } from '../shared/events/validate';
 import { createKafka } from '../shared/kafka/client';
 import { loadPlatform, topicForEventType } from '../shared/platform';
+import { traceAttributes } from '../shared/publish/publish';
+import { startTrace } from '../shared/tracing/trace-context';
 
 interface WireEvent {
   readonly event_type: EventType;
@@ -37,8 +39,14 @@ const main = async (): Promise<void> => {
       const wire: WireEvent[] = req.url?.endsWith('/events/batch')
         ? (body.events as WireEvent[])
         : [{ event_type: 'conversation.message', data: body }];
+      // The platform's records carry each event's span of the request's trace (traceparent): these too.
+      const trace = startTrace();
       const messages = wire.map((e) => {
-        const input = { type: e.event_type, data: e.data } as unknown as NewEvent<EventType>;
+        const input = {
+          type: e.event_type,
+          data: e.data,
+          ...traceAttributes(trace),
+        } as unknown as NewEvent<EventType>;
         const record = toEventRecord(validateEvent(createEnvelope(input)), topic);
         return { key: record.key, value: record.value, headers: { ...record.headers } };
       });

@@ -5,7 +5,8 @@
  * Kafka client, logger and span export from the runtime's environment (the
  * worker's `process.env`), runs the mappings, and answers the main thread's
  * requests: pause and resume a group (the management API's offset reset),
- * its metric series, stop.
+ * its metric series, stop. It runs at a lower scheduling priority than the
+ * gateway (local/esm/thread-priority.ts).
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { startOtlpTracing } from '../tracing/otlp';
 import type { LambdaHandler } from './delivery';
 import { EsmConfigError } from './errors';
 import { startLocalEsmOf } from './service';
+import { lowerThreadPriority } from './thread-priority';
 import { FromWorker, SERIES_PUSH_MS, ToWorker } from './thread-messages';
 import type { EsmWorkerData, WorkerMessage, WorkerRequest } from './thread-messages';
 
@@ -47,6 +49,7 @@ const run = async (): Promise<void> => {
   const port = parentPort;
   if (port === null) throw new Error('local/esm/worker.ts runs as a worker thread only');
   const { platform, serviceName } = workerData as EsmWorkerData;
+  lowerThreadPriority();
   const env = process.env;
   const send = (message: WorkerMessage): void => port.postMessage(message);
   const logger = createLogger(serviceName);

@@ -25,19 +25,6 @@ export interface JsonRequestBodyOptions<E extends JsonBodyEvent = JsonBodyEvent>
 /** Deepest nesting accepted: deeper JSON would overflow the stack when serialized again. */
 export const MAX_JSON_DEPTH = 64;
 
-/** Whether a parsed JSON value nests deeper than `limit` (iterative: no recursion). */
-const nestsDeeperThan = (root: unknown, limit: number): boolean => {
-  const stack: [unknown, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop() as [unknown, number];
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth >= limit) return true;
-    for (const child of Array.isArray(value) ? value : Object.values(value))
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-  }
-  return false;
-};
-
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -88,9 +75,9 @@ export const jsonRequestBody = <E extends JsonBodyEvent>(
         `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    if (nestsDeeperThan(parsed, MAX_JSON_DEPTH))
+    const problem = jsonTextProblem(text, MAX_JSON_DEPTH);
+    if (problem?.kind === 'too-deep')
       throw new BadRequestError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
-    const problem = jsonTextProblem(text);
     if (problem?.kind === 'duplicate-key')
       throw new BadRequestError(`the body repeats the key "${problem.key}" in one object`);
     if (problem?.kind === 'lone-surrogate')
