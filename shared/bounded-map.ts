@@ -11,16 +11,23 @@ export interface BoundedMapOptions {
   readonly now?: () => number;
 }
 
-interface Slot<V> {
+/** An entry, linked in use order: `older` toward the least recently used. */
+interface Slot<K, V> {
+  readonly key: K;
   value: V;
   touchedAt: number;
+  older: Slot<K, V> | undefined;
+  newer: Slot<K, V> | undefined;
 }
 
 /**
- * A map bounded in size and age, with constant-time lookups: least recently
- * used first out (a JavaScript `Map` keeps insertion order, so re-inserting on
- * access keeps the oldest entry first), and entries idle longer than
- * `maxAgeMs` expire. The one bounded store of the platform: the handlers'
+ * A map bounded in size and age, with constant-time operations: least
+ * recently used first out, and entries idle longer than `maxAgeMs` expire.
+ * The use order is a linked list of its own, not the `Map`'s insertion
+ * order: V8 leaves a deleted `Map` entry as a hole that every iteration
+ * from the front walks over until the table is rebuilt, so finding the
+ * oldest entry of a full map through `keys().next()` cost up to ~200 µs
+ * (issue #13: it was most of the local conversation-log consumer's CPU). The one bounded store of the platform: the handlers'
  * dedupe sets and aggregates, the in-process metric series.
  *
  * @example
@@ -30,10 +37,13 @@ interface Slot<V> {
  * ```
  */
 export class BoundedMap<K, V> {
-  readonly #slots = new Map<K, Slot<V>>();
+  readonly #slots = new Map<K, Slot<K, V>>();
   readonly #maxEntries: number;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
+  /** The least and the most recently used entries. */
+  #oldest: Slot<K, V> | undefined;
+  #newest: Slot<K, V> | undefined;
   #evicted = 0;
 
   public constructor(options: BoundedMapOptions) {
@@ -66,13 +76,13 @@ export class BoundedMap<K, V> {
     if (slot === undefined) return undefined;
     const now = this.#now();
     if (now - slot.touchedAt > this.#maxAgeMs) {
-      this.#slots.delete(key);
+      this.#remove(slot);
       this.#evicted += 1;
       return undefined;
     }
     slot.touchedAt = now;
-    this.#slots.delete(key);
-    this.#slots.set(key, slot);
+    this.#unlink(slot);
+    this.#link(slot);
     return slot.value;
   }
 
@@ -100,8 +110,17 @@ export class BoundedMap<K, V> {
    */
   public set(key: K, value: V): this {
     const now = this.#now();
-    this.#slots.delete(key);
-    this.#slots.set(key, { value, touchedAt: now });
+    const slot = this.#slots.get(key);
+    if (slot === undefined) {
+      const added: Slot<K, V> = { key, value, touchedAt: now, older: undefined, newer: undefined };
+      this.#slots.set(key, added);
+      this.#link(added);
+    } else {
+      slot.value = value;
+      slot.touchedAt = now;
+      this.#unlink(slot);
+      this.#link(slot);
+    }
     this.#prune(now);
     return this;
   }
@@ -147,8 +166,8 @@ export class BoundedMap<K, V> {
   public entries(): [K, V][] {
     const now = this.#now();
     const out: [K, V][] = [];
-    for (const [key, slot] of this.#slots)
-      if (now - slot.touchedAt <= this.#maxAgeMs) out.push([key, slot.value]);
+    for (let slot = this.#oldest; slot !== undefined; slot = slot.newer)
+      if (now - slot.touchedAt <= this.#maxAgeMs) out.push([slot.key, slot.value]);
     return out;
   }
 
@@ -174,22 +193,42 @@ export class BoundedMap<K, V> {
    */
   public clear(): void {
     this.#slots.clear();
+    this.#oldest = undefined;
+    this.#newest = undefined;
   }
 
   /** Drops entries beyond the size bound, then expired ones from the old end (amortised O(1)). */
   #prune(now: number): void {
-    while (this.#slots.size > this.#maxEntries) this.#dropOldest();
-    for (const [key, slot] of this.#slots) {
-      if (now - slot.touchedAt <= this.#maxAgeMs) break;
-      this.#slots.delete(key);
+    while (this.#slots.size > this.#maxEntries && this.#oldest !== undefined) {
+      this.#remove(this.#oldest);
+      this.#evicted += 1;
+    }
+    while (this.#oldest !== undefined && now - this.#oldest.touchedAt > this.#maxAgeMs) {
+      this.#remove(this.#oldest);
       this.#evicted += 1;
     }
   }
 
-  #dropOldest(): void {
-    const oldest = this.#slots.keys().next();
-    if (oldest.done === true) return;
-    this.#slots.delete(oldest.value);
-    this.#evicted += 1;
+  /** Makes `slot` the most recently used. */
+  #link(slot: Slot<K, V>): void {
+    slot.older = this.#newest;
+    slot.newer = undefined;
+    if (this.#newest === undefined) this.#oldest = slot;
+    else this.#newest.newer = slot;
+    this.#newest = slot;
+  }
+
+  #unlink(slot: Slot<K, V>): void {
+    if (slot.older === undefined) this.#oldest = slot.newer;
+    else slot.older.newer = slot.newer;
+    if (slot.newer === undefined) this.#newest = slot.older;
+    else slot.newer.older = slot.older;
+    slot.older = undefined;
+    slot.newer = undefined;
+  }
+
+  #remove(slot: Slot<K, V>): void {
+    this.#unlink(slot);
+    this.#slots.delete(slot.key);
   }
 }
