@@ -8,6 +8,7 @@ import { producerPerfBench } from './producer-perf';
 import { publishBench } from './publish';
 import { latencyBench } from './latency';
 import { soakBench } from './soak';
+import { storesBench } from './stores';
 import type { BenchResult, BenchSuite } from './types';
 
 /**
@@ -21,6 +22,7 @@ const suites: readonly BenchSuite[] = [
   consumerBench,
   bundleBench,
   soakBench,
+  storesBench,
   latencyBench,
   burstBench,
 ];
