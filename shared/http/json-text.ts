@@ -37,75 +37,48 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const isSpace = (code: number): boolean =>
   code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 
-/** An object's keys so far: a list while short (no Set per small object), a Set beyond. */
-type Keys = string[] | Set<string>;
-const SHORT_KEYS = 16;
-
-/** Adds `key`; false when the object already had it. */
-const addKey = (open: Keys[], top: number, key: string): boolean => {
-  const keys = open[top] as Keys;
-  if (Array.isArray(keys)) {
-    if (keys.includes(key)) return false;
-    keys.push(key);
-    if (keys.length > SHORT_KEYS) open[top] = new Set(keys);
-    return true;
-  }
-  if (keys.has(key)) return false;
-  keys.add(key);
-  return true;
-};
-
 /**
  * Finds a duplicate object key, a lone surrogate or nesting deeper than
  * `maxDepth` containers in a JSON text that `JSON.parse` accepted, in one
- * linear pass (strings are skipped with `indexOf`; only keys and strings
- * holding an escape are sliced, and only those with an escape decoded).
- * Nesting too deep is reported before any other problem, wherever it is.
+ * linear pass (strings are skipped with `indexOf`; only strings holding an
+ * escape are decoded). Nesting too deep is reported before any other
+ * problem, wherever it is.
  *
  * @example
  * ```ts
- * jsonTextProblem('{"a":1,"a":2}'); // { kind: 'duplicate-key', key: 'a' }
- * jsonTextProblem('{"a":"\\ud800"}'); // { kind: 'lone-surrogate' }
+ * jsonTextProblem('{"a":1,"a":2}', 64); // { kind: 'duplicate-key', key: 'a' }
+ * jsonTextProblem('{"a":"\\ud800"}', 64); // { kind: 'lone-surrogate' }
  * jsonTextProblem('[[1]]', 1); // { kind: 'too-deep', limit: 1 }
  * ```
  */
-export const jsonTextProblem = (
-  text: string,
-  maxDepth = Number.POSITIVE_INFINITY,
-): JsonTextProblem | undefined => {
+export const jsonTextProblem = (text: string, maxDepth: number): JsonTextProblem | undefined => {
   // One entry per open container: the keys seen for an object, null for an array.
-  const open: (Keys | null)[] = [];
+  const open: (Set<string> | null)[] = [];
   const length = text.length;
   let found: JsonTextProblem | undefined;
-  // The first backslash at or after the current string (-1: none left): found once, not per string.
-  let slash = text.indexOf('\\');
   for (let i = 0; i < length; i += 1) {
     const code = text.charCodeAt(i);
     if (code === QUOTE) {
       const end = stringEnd(text, i);
-      const top = open.length - 1;
       if (found === undefined) {
-        if (slash !== -1 && slash < i) slash = text.indexOf('\\', i);
-        const escaped = slash !== -1 && slash < end;
-        let key = false;
-        if (open[top]) {
+        const raw = text.slice(i + 1, end);
+        const escaped = raw.includes('\\');
+        const value = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
+        if (escaped && LONE_SURROGATE.test(value)) found = { kind: 'lone-surrogate' };
+        const keys = open[open.length - 1];
+        if (keys && found === undefined) {
           let next = end + 1;
           while (next < length && isSpace(text.charCodeAt(next))) next += 1;
-          key = text.charCodeAt(next) === COLON;
-        }
-        if (escaped || key) {
-          const value = escaped
-            ? (JSON.parse(text.slice(i, end + 1)) as string)
-            : text.slice(i + 1, end);
-          if (escaped && LONE_SURROGATE.test(value)) found = { kind: 'lone-surrogate' };
-          else if (key && !addKey(open as Keys[], top, value))
-            found = { kind: 'duplicate-key', key: value };
+          if (text.charCodeAt(next) === COLON) {
+            if (keys.has(value)) found = { kind: 'duplicate-key', key: value };
+            else keys.add(value);
+          }
         }
       }
       i = end;
     } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
       // Once a problem is found only the depth is still looked for: no more keys are kept.
-      open.push(code === OPEN_BRACE && found === undefined ? [] : null);
+      open.push(code === OPEN_BRACE && found === undefined ? new Set() : null);
       if (open.length > maxDepth) return { kind: 'too-deep', limit: maxDepth };
     } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) open.pop();
   }
