@@ -8,7 +8,8 @@
  * them (idempotent, gzip, acks=all) before answering. The clients run in
  * this process. Batch route (100 events a request) and single-event route,
  * at 1, 4 and 16 concurrent keep-alive clients; the two servers run in
- * alternating slices of SLICE_MS, BENCH_ROUNDS rounds (3). Targets:
+ * alternating slices of SLICE_MS, BENCH_ROUNDS rounds (3); each route
+ * starts once the platform's consumers have caught up. Targets:
  * events/s >= 0.8x bare, p99 <= 1.5x bare.
  */
 import { spawn } from 'node:child_process';
@@ -172,8 +173,41 @@ const startPlatform = async (
   return { child: platform, api };
 };
 
+/** How long the platform's consumers may take to catch up between two routes. */
+const CATCH_UP_MS = 180_000;
+
+/**
+ * Waits until the conversation-log ESM has committed every record of the
+ * topic both servers publish to. Each route starts with the platform's
+ * consumers caught up, as the bare server (which has none) always is: a
+ * route's slices include consuming its own records, not the backlog the
+ * previous route left.
+ */
+const untilCaughtUp = async (def: PlatformDefinition): Promise<void> => {
+  const topic = topicForEventType(def, 'conversation.message');
+  const groupId = esmGroupId(getConsumer(def, 'conversation-log'), topic);
+  const kafka = createKafka({ clientId: 'bench-http-lag' });
+  const total = (offsets: readonly { offset: string }[]): number =>
+    offsets.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+  await withAdmin(kafka, async (admin) => {
+    const until = Date.now() + CATCH_UP_MS;
+    for (;;) {
+      const end = total(await admin.fetchTopicOffsets(topic));
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      if (total(committed?.partitions ?? []) >= end) return;
+      if (Date.now() > until)
+        throw new Error(`the platform's consumers did not catch up in ${CATCH_UP_MS} ms`);
+      await sleep(200);
+    }
+  });
+};
+
 /** Both servers in alternating slices, every route and concurrency: one ratio and one p99 line each. */
-const measure = async (platformApi: string, bareApi: string): Promise<BenchResult[]> => {
+const measure = async (
+  def: PlatformDefinition,
+  platformApi: string,
+  bareApi: string,
+): Promise<BenchResult[]> => {
   const results: BenchResult[] = [];
   // Warm-up: JIT, connections, metadata on both servers. The topics are
   // served by every broker already (benchDefinition provisions them and
@@ -181,7 +215,8 @@ const measure = async (platformApi: string, bareApi: string): Promise<BenchResul
   for (const route of ROUTES)
     for (const base of [platformApi, bareApi])
       await slice(`${base}${route.path}`, 4, route.events, route.body);
-  for (const route of ROUTES)
+  for (const route of ROUTES) {
+    await untilCaughtUp(def);
     for (const clients of CONCURRENCIES) {
       const ratios: number[] = [];
       const bareRates: number[] = [];
@@ -220,6 +255,7 @@ const measure = async (platformApi: string, bareApi: string): Promise<BenchResul
         },
       );
     }
+  }
   return results;
 };
 
@@ -232,7 +268,7 @@ const run = async (): Promise<readonly BenchResult[]> => {
   try {
     const platform = await startPlatform(def);
     try {
-      return await measure(platform.api, bare.api);
+      return await measure(def, platform.api, bare.api);
     } finally {
       await stopChild(platform.child, 'SIGINT');
     }
