@@ -47,27 +47,21 @@ export interface DeliveryDeps {
   ) => Promise<string>;
 }
 
-const SETTLED = 'settled';
-
 type Within<T> = { readonly settled: true; readonly value: T } | { readonly settled: false };
 
 /**
  * The deadline of one {@link deliver} call, on `clock`: every wait of the
- * call (the partition metadata, each partition's job) races the same timer,
- * one timer and one abort signal per call rather than per wait (they were
- * ~4% of the gateway's CPU per single-event request, issue #13 item 2).
+ * call (the partition metadata, each partition's job) races the same
+ * cancellable timer, one per call rather than one per wait.
  */
 const callDeadline = (ms: number, clock: RetryClock) => {
-  const timer = new AbortController();
-  const expired = clock
-    .sleep(Math.max(0, ms), timer.signal)
-    .then((): Within<never> => ({ settled: false }));
+  const timer = clock.timer(Math.max(0, ms));
+  const expired = timer.expired.then((): Within<never> => ({ settled: false }));
   return {
     /** Waits for `promise` until the deadline; a rejection is rethrown. */
     within: <T>(promise: Promise<T>): Promise<Within<T>> =>
       Promise.race([promise.then((value): Within<T> => ({ settled: true, value })), expired]),
-    // A fixed reason: abort() without one builds a DOMException, once per send on the publish path.
-    end: (): void => timer.abort(SETTLED),
+    end: timer.cancel,
   };
 };
 

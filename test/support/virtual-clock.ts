@@ -1,8 +1,8 @@
-import type { RetryClock } from '../../shared/retry';
+import type { ClockTimer, RetryClock } from '../../shared/retry';
 
 /** A {@link RetryClock} on virtual time, and what slept on it. */
 export interface VirtualClock extends RetryClock {
-  /** Durations of the sleeps that ran to their end (a deadline aborted early is not one). */
+  /** Durations of the sleeps and timers that ran to their end (a cancelled deadline is not one). */
   readonly slept: number[];
 }
 
@@ -46,31 +46,34 @@ export const virtualClock = (): VirtualClock => {
     scheduled = true;
     setImmediate(tick);
   };
+  const timer = (ms: number): ClockTimer => {
+    seq += 1;
+    let entry: Timer | undefined;
+    const expired = new Promise<void>((resolve) => {
+      entry = {
+        at: now + ms,
+        seq,
+        resolve: () => {
+          slept.push(ms);
+          resolve();
+        },
+      };
+    });
+    const set = entry as Timer;
+    timers.push(set);
+    schedule();
+    return {
+      expired,
+      cancel: () => {
+        const index = timers.indexOf(set);
+        if (index >= 0) timers.splice(index, 1);
+      },
+    };
+  };
   return {
     slept,
     now: () => now,
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve) => {
-        seq += 1;
-        const timer: Timer = {
-          at: now + ms,
-          seq,
-          resolve: () => {
-            slept.push(ms);
-            resolve();
-          },
-        };
-        timers.push(timer);
-        signal?.addEventListener(
-          'abort',
-          () => {
-            const index = timers.indexOf(timer);
-            if (index >= 0) timers.splice(index, 1);
-            resolve();
-          },
-          { once: true },
-        );
-        schedule();
-      }),
+    sleep: (ms) => timer(ms).expired,
+    timer,
   };
 };

@@ -3,7 +3,7 @@ import type { RetryClock } from '../../../shared/retry';
 import { KafkaUnavailableError, ValidationError } from '../../../shared/errors';
 
 /** A clock that never waits: sleeping advances time. */
-const fakeClock = (): RetryClock & { readonly sleeps: number[] } => {
+const fakeClock = (): Pick<RetryClock, 'now' | 'sleep'> & { readonly sleeps: number[] } => {
   let now = 0;
   const sleeps: number[] = [];
   return {
