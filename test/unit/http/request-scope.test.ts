@@ -92,4 +92,44 @@ describe('log keys of concurrent requests in one process (the local gateway)', (
       ['a', undefined],
     ]);
   });
+
+  it('a request served alone keeps its keys on the logger; requests overlapping it get scopes, whichever answers first', async () => {
+    const logger = createLogger('scope-test');
+    const context = requestLogContext({ logger });
+    const before = context.before as NonNullable<typeof context.before>;
+    const after = context.after as NonNullable<typeof context.after>;
+    const bMayLog = gate();
+    const cStarted = gate();
+    const serve = async (id: string, steps: () => Promise<void>): Promise<void> => {
+      const request = requestWith(id);
+      await before(request);
+      await steps();
+      logger.info('handled', { request: id });
+      await after(request);
+    };
+    // a alone (no scope), b overlapping a; a answers first, then c overlaps b; b logs last.
+    const a = withRequestScope(() => serve('a', () => Promise.resolve()));
+    const b = withRequestScope(() => serve('b', () => bMayLog.opened));
+    await a;
+    const c = withRequestScope(() =>
+      serve('c', async () => {
+        cStarted.open();
+      }),
+    );
+    await cStarted.opened;
+    await c;
+    bMayLog.open();
+    await b;
+    const handled = lines.filter((line) => line.message === 'handled');
+    expect(handled.map((l) => [l.request, l.correlation_id])).toEqual([
+      ['a', 'a'],
+      ['c', 'c'],
+      ['b', 'b'],
+    ]);
+    // Once nothing is in flight, the next request is served alone again, and its keys leave with it.
+    await withRequestScope(() => serve('d', () => Promise.resolve()));
+    logger.info('after every request');
+    expect(lines.at(-2)).toMatchObject({ request: 'd', correlation_id: 'd' });
+    expect(lines.at(-1)?.correlation_id).toBeUndefined();
+  });
 });
