@@ -46,12 +46,19 @@ interface Lane {
   readonly queue: Part[];
 }
 
+const sizeOf = (data: string | Buffer | null): number =>
+  data === null ? 0 : Buffer.byteLength(data);
+
+/** Bytes of records as a produce request carries them: keys, values, header names and values. */
 const bytesOf = (records: readonly OutgoingRecord[]): number => {
   let bytes = 0;
-  for (const r of records)
-    bytes +=
-      (r.value === null ? 0 : Buffer.byteLength(r.value)) +
-      (r.key === null ? 0 : Buffer.byteLength(r.key));
+  for (const { key, value, headers = {} } of records) {
+    bytes += sizeOf(key) + sizeOf(value);
+    for (const [name, header] of Object.entries(headers))
+      bytes +=
+        name.length +
+        (Array.isArray(header) ? header.reduce((n, v) => n + sizeOf(v), 0) : sizeOf(header));
+  }
   return bytes;
 };
 
@@ -62,10 +69,9 @@ const offsetAfter = (base: string, n: number): string =>
 /**
  * One produce request at a time per key (a topic-partition), in the order
  * queued. Records queued behind a request in flight go together in the
- * next one, up to `batchBytes` (the Java client's `batch.size`, whose
- * batches fill the same way while a request is out): under concurrent
- * publishing a partition gets one request per round trip, not one per
- * call (issue #13 item 2). Each caller gets the offset of its own first
+ * next one, up to `batchBytes` (as the Java client's batches fill while a
+ * request is out): under concurrent publishing a partition gets one
+ * request per round trip, not one per call (issue #13 item 2). Each caller gets the offset of its own first
  * record. When Kafka refuses a joined request for good (a record it will
  * not take: nothing of it was written), each part is sent again on its
  * own, so one caller's bad record never fails another's. A part queued
@@ -74,7 +80,7 @@ const offsetAfter = (base: string, n: number): string =>
  *
  * @example
  * ```ts
- * const lanes = new ProducerLanes(16_384);
+ * const lanes = new ProducerLanes(MAX_RECORD_BYTES);
  * const job = lanes.run('orders\u00000', records, { started, deadlineAt }, sendPartition);
  * const baseOffset = await job.result;
  * ```

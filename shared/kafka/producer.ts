@@ -14,6 +14,7 @@ import type { SendOutcome } from './producer-delivery';
 import { defaultPartitioner, groupByPartition, ProducerLanes } from './producer-lanes';
 import type { PartitionGroup, TopicPartitions } from './producer-lanes';
 import { LingerQueue } from './producer-linger';
+import { MAX_RECORD_BYTES } from '../platform/limits';
 import { kafkajsSettlesEveryBrokerRequest } from './kafkajs-patch';
 import { PartitionRequests } from './producer-requests';
 import type { PartitionRequest } from './producer-requests';
@@ -105,7 +106,10 @@ export class KafkaProducer {
   public constructor(options: KafkaProducerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
-    this.lanes = new ProducerLanes(options.config.batchSizeBytes);
+    // A joined request carries at most what one call may send in one (a
+    // publish call's chunk); a topic with a lower max.message.bytes refuses
+    // it, and the lanes send each call's records again on their own.
+    this.lanes = new ProducerLanes(MAX_RECORD_BYTES);
     this.linger =
       options.config.lingerMs > 0
         ? new LingerQueue<SendOutcome>({

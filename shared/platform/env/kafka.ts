@@ -156,7 +156,7 @@ export const ProducerEnv = {
   BatchSize: envVar(
     'KAFKA_PRODUCER_BATCH_SIZE',
     () => int(1, 1_000_000).default(16_384),
-    "Bytes of records one produce request to a partition carries at most when it joins several sends: a lingering batch flushes at once when it reaches them, and sends queued behind a partition's request in flight go together up to them (at most 1,000,000: under the broker's 1 MiB message limit)",
+    "Bytes of pending records that flush a lingering batch at once (at most 1,000,000: under the broker's 1 MiB message limit)",
   ),
   LingerMs: envVar(
     'KAFKA_PRODUCER_LINGER_MS',

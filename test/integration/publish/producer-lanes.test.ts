@@ -6,6 +6,8 @@ import { KafkaProducer } from '../../../shared/kafka/producer';
 import { loadProducerConfig } from '../../../shared/kafka/producer-config';
 import { platform, withNamespace } from '../../../shared/platform';
 import type { PlatformDefinition } from '../../../shared/platform';
+import { randomBytes } from 'node:crypto';
+import { createTopicsAndWait } from '../../../shared/kafka/topic-readiness';
 import { provisionedPlatform, readMessages, testKafka, uniquePrefix } from '../../support/kafka';
 import { privateBroker } from '../../support/private-broker';
 
@@ -82,6 +84,35 @@ describe('KafkaProducer per-partition sends on the real broker', () => {
         partition: read.partition,
         offset: read.message.offset,
       });
+    }
+  });
+
+  it("sends each call's records on their own when Kafka refuses the request they were joined in (a topic whose max.message.bytes one call fits, the joined ones do not)", async () => {
+    const small = `${uniquePrefix('small')}records`;
+    await createTopicsAndWait(admin, [
+      {
+        topic: small,
+        numPartitions: 1,
+        configEntries: [{ name: 'max.message.bytes', value: '1500' }],
+      },
+    ]);
+    // Random text barely compresses: ~800 bytes a call once gzipped, ~3,200 joined.
+    const value = (): string => randomBytes(600).toString('base64');
+    const calls = await Promise.all(
+      Array.from({ length: 4 }, (_, c) =>
+        producer.sendEach([{ topic: small, key: 'k', value: `${c}:${value()}` }]),
+      ),
+    );
+    expect(calls.map((outcomes) => outcomes.map((o) => o.ok))).toEqual([
+      [true],
+      [true],
+      [true],
+      [true],
+    ]);
+    const reads = await readMessages(kafka, [small], 4);
+    for (const read of reads) {
+      const c = Number(read.message.value?.toString().split(':')[0]);
+      expect(calls[c]?.[0]).toMatchObject({ ok: true, position: { offset: read.message.offset } });
     }
   });
 });
