@@ -33,7 +33,12 @@ const fakePartition = () => {
   const sent = async (n: number): Promise<void> => {
     while (requests.length < n) await new Promise((resolve) => setImmediate(resolve));
   };
-  return { requests, send, sent };
+  /** Waits for the lane's `n`th request, then answers it (an error rejects it). */
+  const answer = async (n: number, error?: Error): Promise<void> => {
+    await sent(n);
+    requests[n - 1]?.answer(error);
+  };
+  return { requests, send, sent, answer };
 };
 
 describe('producer lanes: one request in flight per partition', () => {
@@ -50,7 +55,7 @@ describe('producer lanes: one request in flight per partition', () => {
       ['a0', 'a1'],
       ['b0', 'b1', 'b2', 'c0'],
     ]);
-    partition.requests[1]?.answer();
+    await partition.answer(2);
     await expect(Promise.all([a.result, b.result, c.result])).resolves.toEqual(['0', '2', '5']);
     expect(lanes.busy).toBe(0);
   });
@@ -66,10 +71,7 @@ describe('producer lanes: one request in flight per partition', () => {
       lanes.run(KEY, records('d', 1), timing, partition.send),
       lanes.run(KEY, records('e', 1, 40), timing, partition.send),
     ];
-    for (let n = 1; n <= 4; n += 1) {
-      await partition.sent(n);
-      partition.requests[n - 1]?.answer();
-    }
+    for (let n = 1; n <= 4; n += 1) await partition.answer(n);
     await Promise.all([first.result, ...queued.map((j) => j.result)]);
     expect(partition.requests.map((r) => r.values.length)).toEqual([1, 2, 1, 1]);
   });
@@ -82,12 +84,9 @@ describe('producer lanes: one request in flight per partition', () => {
     const good = lanes.run(KEY, records('good', 2), timing, partition.send);
     const bad = lanes.run(KEY, records('bad', 1), timing, partition.send);
     partition.requests[0]?.answer();
-    await partition.sent(2);
-    partition.requests[1]?.answer(new ProducerSendError('INVALID_RECORD'));
-    await partition.sent(3);
-    partition.requests[2]?.answer();
-    await partition.sent(4);
-    partition.requests[3]?.answer(new ProducerSendError('INVALID_RECORD'));
+    await partition.answer(2, new ProducerSendError('INVALID_RECORD'));
+    await partition.answer(3);
+    await partition.answer(4, new ProducerSendError('INVALID_RECORD'));
     await expect(first.result).resolves.toBe('0');
     await expect(good.result).resolves.toBe('1');
     await expect(bad.result).rejects.toBeInstanceOf(ProducerSendError);
@@ -102,9 +101,8 @@ describe('producer lanes: one request in flight per partition', () => {
     const b = lanes.run(KEY, records('b', 1), timing, partition.send);
     const c = lanes.run(KEY, records('c', 1), timing, partition.send);
     partition.requests[0]?.answer();
-    await partition.sent(2);
     const down = new KafkaUnavailableError('down');
-    partition.requests[1]?.answer(down);
+    await partition.answer(2, down);
     await expect(first.result).resolves.toBe('0');
     await expect(b.result).rejects.toBe(down);
     await expect(c.result).rejects.toBe(down);
