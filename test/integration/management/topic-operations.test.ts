@@ -338,7 +338,8 @@ describe('management API: a topic in detail, changed and browsed, on the real br
         pathParameters: { name: topic },
         query: { partition: '1', limit: '2' },
       });
-      expect(first.statusCode).toBe(200);
+      // The whole answer, so a failure shows the problem's detail.
+      expect(first).toMatchObject({ statusCode: 200 });
       const page = pageSchema.parse(bodyOf(first));
       expect(page).toMatchObject({
         topic,
