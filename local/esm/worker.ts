@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createKafka } from '../../shared/kafka/client';
+import { gzipOnThisThread } from '../../shared/kafka/codecs';
 import { loadKafkaConnectionConfig } from '../../shared/kafka/connection-config';
 import { getEsmControl } from '../../shared/management/runtime-hooks';
 import { createLogger } from '../../shared/observability/logger';
@@ -50,6 +51,8 @@ const run = async (): Promise<void> => {
   if (port === null) throw new Error('local/esm/worker.ts runs as a worker thread only');
   const { platform, serviceName } = workerData as EsmWorkerData;
   lowerThreadPriority();
+  // Decompressing fetched batches at that priority too, not on the process's shared thread pool.
+  gzipOnThisThread();
   const env = process.env;
   const send = (message: WorkerMessage): void => port.postMessage(message);
   const logger = createLogger(serviceName);

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaMskEventSchema } from '@aws-lambda-powertools/parser/schemas/kafka';
+import { CompressionTypes } from 'kafkajs';
 import type { Admin, Kafka, Message } from 'kafkajs';
 import type { MSKEvent } from 'aws-lambda';
 import { createTopicsAndWait } from '../../../shared/kafka/topic-readiness';
@@ -148,11 +149,16 @@ export const startEsm = (
   });
 
 /** Produces messages with a connected idempotent producer. */
-export const produce = async (kafka: Kafka, topic: string, messages: Message[]): Promise<void> => {
+export const produce = async (
+  kafka: Kafka,
+  topic: string,
+  messages: Message[],
+  compression: CompressionTypes = CompressionTypes.None,
+): Promise<void> => {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
-    await producer.send({ topic, messages, acks: -1 });
+    await producer.send({ topic, messages, acks: -1, compression });
   } finally {
     await producer.disconnect();
   }

@@ -1,3 +1,4 @@
+import { CompressionTypes } from 'kafkajs';
 import type { Admin, Kafka } from 'kafkajs';
 import { getCountersRefresh, getEsmControl } from '../../../shared/management/runtime-hooks';
 import { metricSnapshot } from '../../../shared/observability/metrics';
@@ -54,7 +55,8 @@ describe("npm start's local ESMs in their worker thread", () => {
         message_content: `hello ${n}`,
         message_type: 'user',
       }).message;
-    await produce(kafka, topic, [message(1), message(2), message(3)]);
+    // gzip, as the platform's producers write: the thread decompresses on itself (gzipOnThisThread).
+    await produce(kafka, topic, [message(1), message(2), message(3)], CompressionTypes.GZIP);
     // The main thread's counters include the thread's once refreshed (as the management API reads them).
     await eventually(async () => {
       await getCountersRefresh()?.();
