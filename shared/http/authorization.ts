@@ -36,9 +36,31 @@ const jwtContext = lazy(() =>
     scopes: z.array(z.string()).nullish(),
   }),
 );
-const authorizerSchema = lazy(() =>
-  z.union([z.object({ iam: iamContext() }), z.object({ jwt: jwtContext() })]),
-);
+const iamAuthorizer = lazy(() => z.object({ iam: iamContext() }));
+const jwtAuthorizer = lazy(() => z.object({ jwt: jwtContext() }));
+
+type Authorizer =
+  z.output<ReturnType<typeof iamAuthorizer>> | z.output<ReturnType<typeof jwtAuthorizer>>;
+
+const has = (value: unknown, key: string): boolean =>
+  typeof value === 'object' && value !== null && key in value;
+
+/**
+ * The authorizer context as the union of both shapes parses it (IAM first),
+ * each shape tried only when its key is there: a JWT request no longer
+ * builds the IAM branch's failure first (this runs per request).
+ */
+const parseAuthorizer = (authorizer: unknown): Authorizer | undefined => {
+  if (has(authorizer, 'iam')) {
+    const iam = iamAuthorizer().safeParse(authorizer);
+    if (iam.success) return iam.data;
+  }
+  if (has(authorizer, 'jwt')) {
+    const jwt = jwtAuthorizer().safeParse(authorizer);
+    if (jwt.success) return jwt.data;
+  }
+  return undefined;
+};
 
 /** IAM: `iam`; JWT: `jwt` (the `apiAuth` modes of the stack and of the local gateway). */
 export const PrincipalKind = { Iam: 'iam', Jwt: 'jwt' } as const;
@@ -65,11 +87,11 @@ export type Principal =
  */
 export const principalOf = (event: Pick<APIGatewayProxyEventV2, 'requestContext'>): Principal => {
   const context = event.requestContext as unknown as { authorizer?: unknown };
-  const parsed = authorizerSchema().safeParse(context.authorizer);
-  if (!parsed.success)
+  const parsed = parseAuthorizer(context.authorizer);
+  if (parsed === undefined)
     throw new UnauthorizedError('the request carries no IAM or JWT principal (no authorizer ran)');
-  if ('iam' in parsed.data) return { kind: PrincipalKind.Iam, id: parsed.data.iam.userArn };
-  const { claims, scopes } = parsed.data.jwt;
+  if ('iam' in parsed) return { kind: PrincipalKind.Iam, id: parsed.iam.userArn };
+  const { claims, scopes } = parsed.jwt;
   const fromClaim = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
   return {
     kind: PrincipalKind.Jwt,

@@ -233,21 +233,38 @@ export const groupByPartition = (
   metadata: TopicPartitions,
   partitioner: ReturnType<ICustomPartitioner>,
 ): PartitionGroup[] => {
-  const groups = new Map<string, { topic: string; partition: number; indexes: number[] }>();
-  records.forEach((record, index) => {
+  // Per record only the partitioner and a lookup by partition number (this runs per record of
+  // every call): the topic's metadata and groups are looked up when the topic changes.
+  const groups: { topic: string; partition: number; indexes: number[] }[] = [];
+  const byTopic = new Map<string, Map<number, (typeof groups)[number]>>();
+  let topic: string | undefined;
+  let partitions: PartitionMetadata[] = [];
+  let topicGroups = new Map<number, (typeof groups)[number]>();
+  for (let index = 0; index < records.length; index += 1) {
+    const record = records[index] as OutgoingRecord;
+    if (record.topic !== topic) {
+      topic = record.topic;
+      // A copy per topic: kafkajs' partitioner takes a mutable array.
+      partitions = [...(metadata.get(topic) ?? [])];
+      topicGroups = byTopic.get(topic) ?? new Map();
+      byTopic.set(topic, topicGroups);
+    }
     const partition =
       record.partition ??
       partitioner({
-        topic: record.topic,
-        partitionMetadata: [...(metadata.get(record.topic) ?? [])],
+        topic,
+        partitionMetadata: partitions,
         message: { key: record.key, value: record.value },
       });
-    const key = laneKey(record.topic, partition);
-    const group = groups.get(key) ?? { topic: record.topic, partition, indexes: [] };
-    groups.set(key, group);
+    let group = topicGroups.get(partition);
+    if (group === undefined) {
+      group = { topic, partition, indexes: [] };
+      topicGroups.set(partition, group);
+      groups.push(group);
+    }
     group.indexes.push(index);
-  });
-  return [...groups.values()];
+  }
+  return groups;
 };
 
 /** kafkajs' default partitioner, one per producer (its round-robin counters). */
