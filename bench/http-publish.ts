@@ -32,12 +32,10 @@ const SLICE_MS = 2_000;
 const CONCURRENCIES = [1, 4, 16] as const;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 /**
- * Warm-up slices of each server before a route is measured. A running
- * platform has long passed V8's optimization of its request path; one
- * 2-second slice had not: the platform's single-event rate still rose by
- * a third over the next four slices, the bare server's by little (its
- * path is a few functions). Measured then, the line compared a cold
- * platform with a warm baseline.
+ * Warm-up slices of each server before a route is measured: a running
+ * platform has long passed V8's optimization of its request path, which
+ * one slice did not reach (the bare server's few functions did), so the
+ * lines compared a cold platform with a warm baseline (docs/performance.md).
  */
 const WARM_UP_SLICES = 3;
 

@@ -116,11 +116,10 @@ const inThreadGzip: Codec = {
  * worker (local/esm/worker.ts, local/esm/thread-priority.ts). On the pool
  * (four threads per process, at the process's priority) the worker's
  * decompression of every fetched batch ran at the gateway's priority and
- * queued with the gateway's own compression: through `npm start` the
- * single-event route at one client ran at 0.66–0.81x of the bare server
- * (mean 0.74x, five runs), and at 0.73–0.85x (mean 0.82x) with this
- * (docs/performance.md). Per thread: a worker thread loads its own kafkajs,
- * so the gateway's producer keeps the pool.
+ * queued with the gateway's own compression, which slowed the API's answers
+ * (docs/performance.md, "the ESM thread decompresses on itself"). Per
+ * thread: a worker thread loads its own kafkajs, so the gateway's producer
+ * keeps the pool.
  *
  * @example
  * ```ts
