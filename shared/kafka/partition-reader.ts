@@ -1,4 +1,5 @@
 import type { IHeaders, Kafka } from 'kafkajs';
+import { recordBytes } from './records';
 
 /**
  * Reads a range of one partition without a trace: kafkajs has no
@@ -43,16 +44,6 @@ export interface PartitionRead {
   readonly maxBytes: number;
   readonly timeoutMs: number;
 }
-
-const sizeOf = (r: ReadRecord): number =>
-  (r.key?.length ?? 0) +
-  (r.value?.length ?? 0) +
-  Object.entries(r.headers).reduce((n, [name, v]) => {
-    const values = Array.isArray(v) ? v : [v];
-    return (
-      n + name.length + values.reduce((m, x) => m + (x === undefined ? 0 : Buffer.byteLength(x)), 0)
-    );
-  }, 0);
 
 /**
  * Reads `[from, to)` of one partition (read_committed: what consumers see;
@@ -121,7 +112,7 @@ export const readPartition = async (
               value: message.value,
               headers: message.headers ?? {},
             };
-            const size = sizeOf(record);
+            const size = recordBytes(record);
             if (records.length > 0 && bytes + size > read.maxBytes) return finish(ReadStop.Bytes);
             records.push(record);
             bytes += size;

@@ -1,6 +1,7 @@
 import type { ICustomPartitioner, PartitionMetadata } from 'kafkajs';
 import { kafkajs } from './kafkajs';
 import { ProducerSendError } from './producer-errors';
+import { recordsBytes } from './records';
 import type { OutgoingRecord } from './records';
 
 /**
@@ -45,22 +46,6 @@ interface Lane {
   running: boolean;
   readonly queue: Part[];
 }
-
-const sizeOf = (data: string | Buffer | null): number =>
-  data === null ? 0 : Buffer.byteLength(data);
-
-/** Bytes of records as a produce request carries them: keys, values, header names and values. */
-const bytesOf = (records: readonly OutgoingRecord[]): number => {
-  let bytes = 0;
-  for (const { key, value, headers = {} } of records) {
-    bytes += sizeOf(key) + sizeOf(value);
-    for (const [name, header] of Object.entries(headers))
-      bytes +=
-        name.length +
-        (Array.isArray(header) ? header.reduce((n, v) => n + sizeOf(v), 0) : sizeOf(header));
-  }
-  return bytes;
-};
 
 /** The offset of the record `n` records after `base` (`-1` stays `-1`: acks=0 gets no offsets). */
 const offsetAfter = (base: string, n: number): string =>
@@ -158,10 +143,10 @@ export class ProducerLanes {
         continue;
       }
       if (parts.length > 0) {
-        const size = bytesOf(part.records);
+        const size = recordsBytes(part.records);
         if (bytes + size > this.batchBytes) break;
         bytes += size;
-      } else bytes = lane.queue.length > 1 ? bytesOf(part.records) : 0;
+      } else bytes = lane.queue.length > 1 ? recordsBytes(part.records) : 0;
       lane.queue.shift();
       part.state = 'started';
       parts.push(part);

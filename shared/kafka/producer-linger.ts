@@ -1,3 +1,4 @@
+import { recordsBytes } from './records';
 import type { OutgoingRecord } from './records';
 
 /** Options of {@link LingerQueue}. */
@@ -15,15 +16,6 @@ interface Waiting<R> {
   readonly resolve: (results: R[]) => void;
   readonly reject: (error: unknown) => void;
 }
-
-const sizeOf = (records: readonly OutgoingRecord[]): number =>
-  records.reduce(
-    (total, r) =>
-      total +
-      (r.value === null ? 0 : Buffer.byteLength(r.value)) +
-      (r.key === null ? 0 : Buffer.byteLength(r.key)),
-    0,
-  );
 
 /**
  * Coalesces concurrent sends into one produce request, as the Java
@@ -58,7 +50,7 @@ export class LingerQueue<R> {
    * ```
    */
   public add(records: readonly OutgoingRecord[]): Promise<R[]> {
-    const size = sizeOf(records);
+    const size = recordsBytes(records);
     // Never let a flush grow past the batch size because of these records:
     // send what waits first (a broker refuses record batches over its limit).
     if (this.waiting.length > 0 && this.bytes + size > this.options.batchSizeBytes)

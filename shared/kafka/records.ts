@@ -1,8 +1,9 @@
 /**
  * The record shapes of the Kafka client layer: what the producer writes
  * ({@link OutgoingRecord}), where it landed ({@link RecordPosition}) and one
- * header of a consumed record ({@link RecordHeader}). Every area writes
- * records in these shapes, whatever client sends them.
+ * header of a consumed record ({@link RecordHeader}), and their size in
+ * bytes ({@link recordBytes}). Every area writes records in these shapes,
+ * whatever client sends them.
  */
 
 /** A header value as written: text, bytes, or repeated values. */
@@ -21,6 +22,39 @@ export interface OutgoingRecord {
   /** Record time, epoch milliseconds as a decimal string. @default the send time */
   readonly timestamp?: string;
 }
+
+const bytesOf = (data: string | Buffer | null | undefined): number =>
+  data === null || data === undefined ? 0 : Buffer.byteLength(data);
+
+/**
+ * Bytes of a record as a produce request carries them: key, value, header
+ * names and values (what the broker's message size limit counts, framing
+ * aside). One count for the producer's lingering and joined requests and
+ * the partition reader's page bound.
+ *
+ * @example
+ * ```ts
+ * recordBytes({ key: 'k', value: '{}', headers: { ce_id: 'e1' } }); // 10
+ * ```
+ */
+export const recordBytes = (record: {
+  readonly key?: string | Buffer | null;
+  readonly value: string | Buffer | null;
+  readonly headers?: Readonly<Record<string, HeaderValue | undefined>>;
+}): number => {
+  let bytes = bytesOf(record.key) + bytesOf(record.value);
+  for (const name in record.headers) {
+    const header = record.headers[name];
+    bytes +=
+      name.length +
+      (Array.isArray(header) ? header.reduce((n, v) => n + bytesOf(v), 0) : bytesOf(header));
+  }
+  return bytes;
+};
+
+/** {@link recordBytes} of several records together. */
+export const recordsBytes = (records: readonly OutgoingRecord[]): number =>
+  records.reduce((n, record) => n + recordBytes(record), 0);
 
 /** A record whose topic is chosen by the code that sends it (e.g. a DLQ record). */
 export type OutgoingMessage = Omit<OutgoingRecord, 'topic'>;

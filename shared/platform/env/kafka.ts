@@ -156,7 +156,7 @@ export const ProducerEnv = {
   BatchSize: envVar(
     'KAFKA_PRODUCER_BATCH_SIZE',
     () => int(1, 1_000_000).default(16_384),
-    "Bytes of pending records that flush a lingering batch at once (at most 1,000,000: under the broker's 1 MiB message limit)",
+    "Bytes of pending records (keys, values and headers) that flush a lingering batch at once (at most 1,000,000: under the broker's 1 MiB message limit)",
   ),
   LingerMs: envVar(
     'KAFKA_PRODUCER_LINGER_MS',
