@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import { regexes } from 'zod/v4/core';
 import { lazy } from '../lazy';
 import { EVENT_TYPES } from './event-types';
 import type { EventType } from './event-types';
@@ -6,14 +6,19 @@ import type { NewEnvelope } from './envelope';
 
 const TYPES: ReadonlySet<string> = new Set<string>(EVENT_TYPES);
 
-/** The envelope schema's check of `time`, built on first use (cold start). */
-const isoTime = lazy(() => z.iso.datetime({ offset: true }));
+/**
+ * The envelope schema's check of `time`: `z.iso.datetime({ offset: true })`
+ * tests exactly this regular expression of zod's (zod/v4/core `regexes`),
+ * tested here without zod's parse around it (~10 µs a call on a loaded
+ * machine, once per millisecond, i.e. on every single-event request).
+ */
+const isoTime = lazy(() => regexes.datetime({ offset: true }));
 /** The last `time` that passed: the events of one batch share it (one per millisecond). */
 let lastTime: string | undefined;
 
 const timeIsValid = (time: unknown): boolean => {
   if (time === lastTime) return true;
-  if (typeof time !== 'string' || !isoTime().safeParse(time).success) return false;
+  if (typeof time !== 'string' || !isoTime().test(time)) return false;
   lastTime = time;
   return true;
 };

@@ -50,6 +50,29 @@ describe('the plain-code envelope check of the publish path', () => {
     );
   });
 
+  it('accepts a time exactly when the envelope schema does', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          fc
+            .tuple(
+              fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4e12) }),
+              fc.constantFrom('Z', '+01:00', '-23:59', '+24:00', '', '+0100', 'z'),
+              fc.constantFrom('', '.1', '.123456', '.'),
+            )
+            .map(([d, zone, fraction]) => `${d.toISOString().slice(0, 19)}${fraction}${zone}`),
+          fc.string({ maxLength: 30 }),
+        ),
+        (time) => {
+          const envelope = { ...base(), time };
+          expect(passesEnvelopeSchema(envelope)).toBe(envelopeSchema().safeParse(envelope).success);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('accepts what createEnvelope builds, and gives what validateNewEvent gives, to the byte', () => {
     const input = {
       type: 'user.action' as const,
