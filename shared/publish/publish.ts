@@ -10,6 +10,7 @@ import { XsevenError } from '../errors';
 import { topicForEventType } from '../platform/queries';
 import type { PlatformDefinition } from '../platform';
 import { MAX_RECORD_BYTES } from '../platform/limits';
+import { recordBytes } from '../kafka/records';
 import { defaultPublishContext } from './context';
 import type { PublishContext } from './context';
 import { EventTooLargeError } from './errors';
@@ -76,18 +77,9 @@ export type BatchItemResult =
   | { readonly index: number; readonly ok: true; readonly published: PublishedEvent }
   | { readonly index: number; readonly ok: false; readonly error: XsevenError };
 
-/** Bytes a record adds to a Kafka record batch, headers and framing included. */
-const recordBytes = (record: EventRecord): number => {
-  // One UTF-8 count over the key and every header name and value (this runs per event).
-  let text = record.key;
-  let headers = 0;
-  for (const name in record.headers) {
-    text += name;
-    text += record.headers[name] ?? '';
-    headers += 1;
-  }
-  return Buffer.byteLength(record.value) + Buffer.byteLength(text) + 32 + 8 * headers;
-};
+/** Bytes a record adds to a Kafka record batch: its {@link recordBytes} and the framing of it and of each header. */
+const batchBytes = (record: EventRecord): number =>
+  recordBytes(record) + 32 + 8 * Object.keys(record.headers).length;
 
 /** C0 and C1 control characters (CR and LF included): never in an id, a key or a header value. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -144,7 +136,7 @@ export const prepareEvent = <T extends EventType>(
   const event = validateCreatedEnvelope(envelope, dataValidated);
   const record = toEventRecord(event, topicForEventType(def, event.type));
   refuseControlCharacters(event, record.key);
-  const bytes = recordBytes(record);
+  const bytes = batchBytes(record);
   if (bytes > maxRecordBytes) throw new EventTooLargeError(bytes, maxRecordBytes);
   return { event, record, bytes };
 };
