@@ -22,7 +22,7 @@ import {
   defaultConnectionLimits,
 } from './config';
 import type { ConnectionLimits } from './config';
-import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from './event';
+import { fromHttpApiResult, lambdaContext, requestTarget, toHttpApiEvent } from './event';
 import type { GatewayResponse } from './event';
 import { withRequestScope } from '../../shared/observability/request-scope';
 
@@ -182,7 +182,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
 
   const invoke = async (request: IncomingMessage): Promise<GatewayResponse> => {
     const method = request.method ?? 'GET';
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const { path } = requestTarget(request.url ?? '/');
     const found = match(method, path);
     // As API Gateway does: a request no route matches goes to the `$default`
     // route's function (which answers 404, or 405 with Allow).
