@@ -257,8 +257,9 @@ export const groupByPartition = (
  * kafkajs' default partitioner, one per producer (its round-robin counters
  * for records without a key), with keyed records placed by
  * {@link murmur2} in 32-bit arithmetic: the partition kafkajs (and the
- * Java client) would choose, without kafkajs' 64-bit emulation (~4 µs a
- * key here) and its copy of the partition list per record.
+ * Java client) would choose, without kafkajs' 64-bit emulation and its
+ * copy of the partition list per record (docs/performance.md, "placement
+ * in 32-bit arithmetic").
  */
 export const defaultPartitioner = (): ReturnType<ICustomPartitioner> => {
   const kafkajsPartitioner = kafkajs().Partitioners.DefaultPartitioner();
