@@ -68,7 +68,13 @@ export interface RequestTarget {
  */
 export const requestTarget = (target: string): RequestTarget => {
   if (PLAIN_PATH.test(target)) return { path: target, rawQuery: '', query: undefined };
-  const url = new URL(target, 'http://localhost');
+  // An origin-form target (RFC 9112: `/` and a path, `//x` included) is the
+  // path of the request's own origin, not a URL reference (resolved, `//x`
+  // would name the host x); anything else (absolute-form, `*`) is parsed as
+  // a URL and may be refused (a TypeError the gateway answers 400).
+  const url = target.startsWith('/')
+    ? new URL(`http://localhost${target}`)
+    : new URL(target, 'http://localhost');
   return { path: url.pathname, rawQuery: url.search.replace(/^\?/, ''), query: url.searchParams };
 };
 

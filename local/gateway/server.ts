@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { ForbiddenError } from '../../shared/http/errors';
+import { BadRequestError, ForbiddenError } from '../../shared/http/errors';
 import { problemResponse } from '../../shared/http/problem';
 import { DEFAULT_ROUTE_KEY, routeMatcher } from '../../shared/http/router';
 import {
@@ -152,7 +152,8 @@ const write = (response: ServerResponse, result: GatewayResponse, logger: Logger
  * known principal goes without one, and the function refuses it (401).
  * Like API Gateway it sends a request no route matches to the `$default`
  * route's function (`DEFAULT_ROUTE_FUNCTION`: 404, or 405 with Allow), and
- * answers 413 above 10 MB, 503 after 30 s, and 500 when the function fails.
+ * answers 413 above 10 MB, 503 after 30 s, and 500 when the function fails;
+ * a request target that is no URL path is answered 400 (problem+json).
  *
  * @example
  * ```ts
@@ -182,7 +183,14 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
 
   const invoke = async (request: IncomingMessage): Promise<GatewayResponse> => {
     const method = request.method ?? 'GET';
-    const { path } = requestTarget(request.url ?? '/');
+    let path: string;
+    try {
+      ({ path } = requestTarget(request.url ?? '/'));
+    } catch {
+      return fromHttpApiResult(
+        problemResponse(new BadRequestError('the request target is not a URL path')),
+      );
+    }
     const found = match(method, path);
     // As API Gateway does: a request no route matches goes to the `$default`
     // route's function (which answers 404, or 405 with Allow).

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -129,6 +130,33 @@ describe('local API gateway', () => {
       body: 'x'.repeat(10 * 1024 * 1024 + 1),
     });
     expect(tooLarge.status).toBe(413);
+  });
+
+  it('answers a request target that is no URL path 400, and an empty path segment 404, both problem+json', async () => {
+    const answer = (path: string) =>
+      new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+        const req = request(gateway.url, { path }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              type: res.headers['content-type'],
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const invalid = await answer('http://[');
+    expect(invalid).toMatchObject({ status: 400, type: 'application/problem+json' });
+    expect(JSON.parse(invalid.body)).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    // `//` is an origin-form path with empty segments (as a URL reference it would name a host).
+    for (const path of ['//', '//api/v1/kafka/health']) {
+      const empty = await answer(path);
+      expect(empty).toMatchObject({ status: 404, type: 'application/problem+json' });
+    }
   });
 
   it('passes problem+json errors of the handler through unchanged', async () => {
