@@ -1,5 +1,5 @@
-import type { Logger } from 'kafkajs';
 import RequestQueue from 'kafkajs/src/network/requestQueue';
+import { silentKafkajsLogger } from '../../support/kafkajs-logger';
 
 /**
  * kafkajs' per-connection request queue as the project patches it
@@ -9,14 +9,7 @@ import RequestQueue from 'kafkajs/src/network/requestQueue';
  * a throttled queue still sends what waits.
  */
 
-const silent: Logger = {
-  info: () => undefined,
-  error: () => undefined,
-  warn: () => undefined,
-  debug: () => undefined,
-  namespace: () => silent,
-  setLogLevel: () => undefined,
-} as unknown as Logger;
+const silent = silentKafkajsLogger;
 
 const queue = (maxInFlightRequests: number | null) =>
   new RequestQueue({

@@ -1,11 +1,12 @@
 import { KafkaJSConnectionError, KafkaJSProtocolError } from 'kafkajs';
-import type { Logger, RecordMetadata } from 'kafkajs';
+import type { RecordMetadata } from 'kafkajs';
 import createSendMessages from 'kafkajs/src/producer/sendMessages';
 import createRetry from 'kafkajs/src/retry';
 import {
   kafkajsSettlesEveryBrokerRequest,
   producedBeforeFailure,
 } from '../../../shared/kafka/kafkajs-patch';
+import { silentKafkajsLogger } from '../../support/kafkajs-logger';
 
 /**
  * kafkajs' produce path (src/producer/sendMessages.js) as the project
@@ -53,14 +54,7 @@ class BrokerLock {
   }
 }
 
-const silent: Logger = {
-  info: () => undefined,
-  error: () => undefined,
-  warn: () => undefined,
-  debug: () => undefined,
-  namespace: () => silent,
-  setLogLevel: () => undefined,
-};
+const silent = silentKafkajsLogger;
 
 /**
  * A send of one record to each partition of `leaders` (partition -> leader
