@@ -22,6 +22,8 @@ export interface GatewayRequest {
   readonly now?: Date;
   /** `requestContext.authorizer` (local/gateway/auth.ts); absent: a route without authorizer. */
   readonly authorizer?: Readonly<Record<string, unknown>>;
+  /** `url` already split by {@link requestTarget} (the gateway routes by it first). @default split here */
+  readonly target?: RequestTarget;
 }
 
 /** An HTTP response to write back. */
@@ -94,7 +96,7 @@ export const requestTarget = (target: string): RequestTarget => {
  * ```
  */
 export const toHttpApiEvent = (request: GatewayRequest): APIGatewayProxyEventV2 => {
-  const target = requestTarget(request.url);
+  const target = request.target ?? requestTarget(request.url);
   const headers: Record<string, string> = {};
   let cookies: string[] = [];
   for (const [name, value] of Object.entries(request.headers)) {

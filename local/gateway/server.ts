@@ -23,7 +23,7 @@ import {
 } from './config';
 import type { ConnectionLimits } from './config';
 import { fromHttpApiResult, lambdaContext, requestTarget, toHttpApiEvent } from './event';
-import type { GatewayResponse } from './event';
+import type { GatewayResponse, RequestTarget } from './event';
 import { withRequestScope } from '../../shared/observability/request-scope';
 
 /** An HTTP API handler (payload 2.0). */
@@ -183,14 +183,15 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
 
   const invoke = async (request: IncomingMessage): Promise<GatewayResponse> => {
     const method = request.method ?? 'GET';
-    let path: string;
+    let target: RequestTarget;
     try {
-      ({ path } = requestTarget(request.url ?? '/'));
+      target = requestTarget(request.url ?? '/');
     } catch {
       return fromHttpApiResult(
         problemResponse(new BadRequestError('the request target is not a URL path')),
       );
     }
+    const { path } = target;
     const found = match(method, path);
     // As API Gateway does: a request no route matches goes to the `$default`
     // route's function (which answers 404, or 405 with Allow).
@@ -226,6 +227,7 @@ export const startGateway = async (options: GatewayOptions): Promise<RunningGate
     const event = toHttpApiEvent({
       method,
       url: request.url ?? '/',
+      target,
       headers: request.headers,
       body,
       routeKey: matched.routeKey,

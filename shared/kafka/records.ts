@@ -29,8 +29,8 @@ const bytesOf = (data: string | Buffer | null | undefined): number =>
 /**
  * Bytes of a record as a produce request carries them: key, value, header
  * names and values (what the broker's message size limit counts, framing
- * aside). One count for the producer's lingering and joined requests and
- * the partition reader's page bound.
+ * aside). One count for the producer's lingering and joined requests, the
+ * partition reader's page bound and publishEvents' chunks (framing added).
  *
  * @example
  * ```ts
