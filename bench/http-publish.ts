@@ -3,12 +3,16 @@
  * start` as a child process (gateway, local ESMs in their worker thread
  * consuming what is published, scheduler: what a user runs), against a bare
  * node:http + kafkajs server in a child process of its own
- * (bench/bare-http-server.ts) on the same broker and topic, which builds the
- * same records (envelope, validation, key, CloudEvents headers) and sends
- * them (idempotent, gzip, acks=all) before answering. The clients run in
+ * (bench/bare-http-server.ts) on the same broker, which builds the same
+ * records (envelope, validation, key, CloudEvents headers) and sends them
+ * (idempotent, gzip, acks=all) before answering, to topics of its own (the
+ * same definition under a prefix of its own): nothing consumes them, as
+ * nothing consumes what a bare server writes, so the platform's consumers
+ * work only in the platform's slices (on one topic they consumed the bare
+ * server's records in its slices, on the same cores). The clients run in
  * this process. Batch route (100 events a request) and single-event route,
  * at 1, 4 and 16 concurrent keep-alive clients; the two servers run in
- * alternating slices of SLICE_MS, BENCH_ROUNDS rounds (3); each route
+ * alternating slices of SLICE_MS, BENCH_ROUNDS rounds (5); each route
  * starts once the platform's consumers have caught up. Targets:
  * events/s >= 0.8x bare, p99 <= 1.5x bare.
  */
@@ -17,9 +21,12 @@ import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
+import { provisionTopics } from '../local/provision';
 import { withAdmin } from '../shared/kafka/admin';
 import { createKafka } from '../shared/kafka/client';
-import { esmGroupId, getConsumer, topicForEventType } from '../shared/platform';
+import { esmGroupId, getConsumer, loadPlatform, topicForEventType } from '../shared/platform';
+import { PlatformEnv } from '../shared/platform/env';
 import type { PlatformDefinition } from '../shared/platform';
 import { freePort } from './http';
 import { benchDefinition } from './platform';
@@ -30,7 +37,7 @@ const ROOT = join(__dirname, '..');
 const BATCH = 100;
 const SLICE_MS = 2_000;
 const CONCURRENCIES = [1, 4, 16] as const;
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 /**
  * Warm-up slices of each server before a route is measured: a running
  * platform has long passed V8's optimization of its request path, which
@@ -137,11 +144,17 @@ const stopChild = async (proc: ChildProcess, signal: NodeJS.Signals): Promise<vo
   await exited;
 };
 
-/** The bare server's child, once it listens: its base URL. */
+/**
+ * The bare server's child on the bench's definition under a prefix of its
+ * own (its topics provisioned first), once it listens: its base URL.
+ */
 const startBare = async (
+  kafka: Kafka,
   def: PlatformDefinition,
 ): Promise<{ child: ChildProcess; api: string }> => {
-  const bare = child('bench/bare-http-server.ts', {}, true);
+  const env = { [PlatformEnv.TopicPrefix.name]: `${loadPlatform().prefix}bare-` };
+  await withAdmin(kafka, (admin) => provisionTopics(admin, loadPlatform(env).platform));
+  const bare = child('bench/bare-http-server.ts', env, true);
   const port = await new Promise<number>((resolve, reject) => {
     bare.once('message', (m) => resolve((m as { port: number }).port));
     bare.once('exit', (code) => reject(new Error(`the bare server exited with ${code}`)));
@@ -272,7 +285,7 @@ const run = async (): Promise<readonly BenchResult[]> => {
   // Provisions the bench's topics (XSEVEN_TOPIC_PREFIX, inherited by both
   // children) and waits until every broker serves them.
   const def = await benchDefinition(kafka);
-  const bare = await startBare(def);
+  const bare = await startBare(kafka, def);
   try {
     const platform = await startPlatform(def);
     try {
