@@ -198,10 +198,10 @@ const CATCH_UP_MS = 180_000;
 
 /**
  * Waits until the conversation-log ESM has committed every record of the
- * topic both servers publish to. Each route starts with the platform's
- * consumers caught up, as the bare server (which has none) always is: a
- * route's slices include consuming its own records, not the backlog the
- * previous route left.
+ * platform's topic (the bare server writes to its own). Each route starts
+ * with the platform's consumers caught up, as the bare server (which has
+ * none) always is: a route's slices include consuming its own records, not
+ * the backlog the previous route left.
  */
 const untilCaughtUp = async (def: PlatformDefinition): Promise<void> => {
   const topic = topicForEventType(def, 'conversation.message');
