@@ -49,5 +49,6 @@ export const passesEnvelopeSchema = (envelope: NewEnvelope<EventType>): boolean 
   (envelope.dataschema === undefined || text(envelope.dataschema, 1, 2048)) &&
   (envelope.subject === undefined || text(envelope.subject, 0, 1024)) &&
   (envelope.correlationid === undefined || text(envelope.correlationid, 1, 256)) &&
-  Number.isInteger(envelope.dataversion) &&
+  // zod's `int()` is a safe integer: 2 ** 53 is an integer it refuses.
+  Number.isSafeInteger(envelope.dataversion) &&
   envelope.dataversion >= 1;

@@ -37,7 +37,13 @@ describe('the plain-code envelope check of the publish path', () => {
             attribute,
           ),
           specversion: fc.oneof(fc.constant('1.0'), attribute),
-          dataversion: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.double(), attribute),
+          dataversion: fc.oneof(
+            fc.integer({ min: -1, max: 3 }),
+            fc.double(),
+            // Around the largest safe integer, where "an integer" and zod's int() part.
+            fc.integer({ min: -2, max: 2 }).map((d) => Number.MAX_SAFE_INTEGER + d),
+            attribute,
+          ),
           datacontenttype: fc.oneof(fc.constant('application/json'), attribute),
         }),
         (overrides) => {
@@ -48,6 +54,14 @@ describe('the plain-code envelope check of the publish path', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('refuses a dataversion beyond the safe integers, as the schema does', () => {
+    for (const dataversion of [Number.MAX_SAFE_INTEGER, 2 ** 53, 2 ** 60]) {
+      const envelope = { ...base(), dataversion };
+      expect(passesEnvelopeSchema(envelope)).toBe(envelopeSchema().safeParse(envelope).success);
+    }
+    expect(passesEnvelopeSchema({ ...base(), dataversion: 2 ** 53 })).toBe(false);
   });
 
   it('accepts a time exactly when the envelope schema does', () => {
