@@ -3,7 +3,8 @@
  * platform runs in its own (`npm start`): node:http + kafkajs, building the
  * same records as the publish routes (envelope with each event's
  * traceparent, validation, key, CloudEvents headers) and sending them
- * (idempotent, gzip, acks=all) before answering 200 with the offsets. Started by bench/http-publish.ts with an IPC channel:
+ * (idempotent, gzip, acks=all) with a stock kafkajs (bench/stock-kafkajs.ts)
+ * before answering 200 with the offsets. Started by bench/http-publish.ts with an IPC channel:
  * it sends `{ port }` once listening, and exits when the channel closes (the
  * bench ended, or died). `BARE_PORT` fixes its port (to profile it by hand).
  */
@@ -15,10 +16,10 @@ import type { NewEvent } from '../shared/events/envelope';
 import type { EventType } from '../shared/events/event-types';
 import { toEventRecord } from '../shared/events/record';
 import { validateEvent } from '../shared/events/validate';
-import { createKafka } from '../shared/kafka/client';
 import { loadPlatform, topicForEventType } from '../shared/platform';
 import { traceAttributes } from '../shared/publish/publish';
 import { startTrace } from '../shared/tracing/trace-context';
+import { stockKafka } from './stock-kafkajs';
 
 interface WireEvent {
   readonly event_type: EventType;
@@ -28,7 +29,7 @@ interface WireEvent {
 const main = async (): Promise<void> => {
   const def = loadPlatform().platform;
   const topic = topicForEventType(def, 'conversation.message');
-  const kafka = createKafka({ clientId: 'bench-http-bare' });
+  const kafka = stockKafka('bench-http-bare');
   const producer = kafka.producer({ idempotent: true, retry: { retries: 1 } });
   await producer.connect();
   const server = createServer((req, res) => {

@@ -110,6 +110,72 @@ const inThreadGzip: Codec = {
 };
 
 /**
+ * Record batches up to this many bytes are gzipped on the calling thread
+ * by {@link gzipSmallBatchesInThread}. A hop to libuv's pool costs ~70 µs
+ * of wall time and ~90 µs of CPU whatever the size, more than compressing
+ * a batch of this size on the thread takes (~12 µs for 1 KiB, ~130 µs for
+ * 64 KiB, measured on the 2-core machine of docs/performance.md); a larger
+ * batch still goes to the pool, so the event loop is never held for long.
+ */
+export const IN_THREAD_GZIP_MAX_BYTES = 64 * 1024;
+
+/**
+ * A gzip codec that compresses batches of at most `maxBytes` on the calling
+ * thread and hands larger ones, and every decompression, to `pool`.
+ *
+ * @example
+ * ```ts
+ * const codec = sizedGzip(kafkajsGzip, IN_THREAD_GZIP_MAX_BYTES);
+ * await codec.compress({ buffer: Buffer.from('{}') }); // gzipped in place of the pool
+ * ```
+ */
+export const sizedGzip = (pool: Codec, maxBytes: number): Codec => ({
+  compress: (encoder) =>
+    encoder.buffer.length <= maxBytes
+      ? Promise.resolve(gzipSync(encoder.buffer))
+      : pool.compress(encoder),
+  decompress: (buffer) => pool.decompress(buffer),
+});
+
+/** How this thread's kafkajs runs gzip (kafkajs is loaded once per thread, and so is this module). */
+const GzipPlacement = {
+  /** kafkajs' codec: libuv's thread pool. */
+  Pool: 'pool',
+  /** Small batches compressed on the thread ({@link gzipSmallBatchesInThread}). */
+  SmallInThread: 'small-in-thread',
+  /** Everything on the thread ({@link gzipOnThisThread}). */
+  InThread: 'in-thread',
+} as const;
+type GzipPlacement = (typeof GzipPlacement)[keyof typeof GzipPlacement];
+
+let placement: GzipPlacement = GzipPlacement.Pool;
+
+/**
+ * Makes this thread's kafkajs compress record batches of at most
+ * {@link IN_THREAD_GZIP_MAX_BYTES} on the thread itself (larger ones, and
+ * decompression, stay on libuv's pool): every producer of the platform
+ * (the publish path, the DLQ, a Lambda's container) calls it when it
+ * connects. A publish of one event compresses ~1 KiB, for which the pool's
+ * hop cost more than the compression; the HTTP publish routes answered
+ * ~10-20 % faster without it (issue #13 item 2, docs/performance.md).
+ * Idempotent; does not undo {@link gzipOnThisThread}.
+ *
+ * @example
+ * ```ts
+ * gzipSmallBatchesInThread();
+ * await producer.send({ topic, messages, compression: CompressionTypes.GZIP });
+ * ```
+ */
+export const gzipSmallBatchesInThread = (): void => {
+  if (placement !== GzipPlacement.Pool) return;
+  placement = GzipPlacement.SmallInThread;
+  const { CompressionCodecs, CompressionTypes } = kafkajs();
+  const pool = (CompressionCodecs[CompressionTypes.GZIP] as () => Codec)();
+  const codec = sizedGzip(pool, IN_THREAD_GZIP_MAX_BYTES);
+  CompressionCodecs[CompressionTypes.GZIP] = () => codec;
+};
+
+/**
  * Makes this thread's kafkajs compress and decompress gzip on the thread
  * itself instead of libuv's thread pool, for a thread that has nothing
  * else to do meanwhile and runs at a lower priority: the local ESMs'
@@ -119,7 +185,7 @@ const inThreadGzip: Codec = {
  * queued with the gateway's own compression, which slowed the API's answers
  * (docs/performance.md, "the ESM thread decompresses on itself"). Per
  * thread: a worker thread loads its own kafkajs, so the gateway's producer
- * keeps the pool.
+ * keeps {@link gzipSmallBatchesInThread}.
  *
  * @example
  * ```ts
@@ -128,6 +194,7 @@ const inThreadGzip: Codec = {
  * ```
  */
 export const gzipOnThisThread = (): void => {
+  placement = GzipPlacement.InThread;
   const { CompressionCodecs, CompressionTypes } = kafkajs();
   CompressionCodecs[CompressionTypes.GZIP] = () => inThreadGzip;
 };

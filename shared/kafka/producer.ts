@@ -7,6 +7,7 @@ import { recordMetric } from '../observability/metrics';
 import { systemClock } from '../retry';
 import type { RetryClock } from '../retry';
 import { DeliveryTimeoutError } from './errors';
+import { gzipSmallBatchesInThread } from './codecs';
 import { compressionCodec } from './producer-config';
 import type { ProducerConfig } from './producer-config';
 import { deliver } from './producer-delivery';
@@ -133,6 +134,8 @@ export class KafkaProducer {
 
   private connectProducer(transactionalId?: string): Promise<Producer> {
     const { config } = this.options;
+    // Before the first batch is compressed (kafkajs is loaded by now).
+    gzipSmallBatchesInThread();
     const producer = this.kafka().producer({
       idempotent: transactionalId !== undefined || config.idempotent,
       // Topics come from the definition: a write to a missing topic fails, never creates it.

@@ -2,18 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import type { Kafka } from 'kafkajs';
 import { withAdmin } from '../../../shared/kafka/admin';
+import { IN_THREAD_GZIP_MAX_BYTES } from '../../../shared/kafka/codecs';
 import { loadProducerConfig } from '../../../shared/kafka/producer-config';
 import { KafkaProducer } from '../../../shared/kafka/producer';
 import { createTopicsAndWait } from '../../../shared/kafka/topic-readiness';
 import { readMessages, testKafka } from '../../support/kafka';
 
+type Codec = {
+  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
+  decompress(buffer: Buffer): Promise<Buffer>;
+};
+
 /** Counts what a registered codec compresses and decompresses (kafkajs looks codecs up per batch). */
 const countCalls = (type: CompressionTypes.LZ4 | CompressionTypes.Snappy) => {
   const counts = { compressed: 0, decompressed: 0 };
-  const original = CompressionCodecs[type] as () => {
-    compress(encoder: { buffer: Buffer }): Promise<Buffer>;
-    decompress(buffer: Buffer): Promise<Buffer>;
-  };
+  const original = CompressionCodecs[type] as () => Codec;
   CompressionCodecs[type] = () => {
     const codec = original();
     return {
@@ -86,6 +89,55 @@ describe.each([
       expect(decodedByBroker.map((r) => r.message.value?.toString())).toEqual(values);
     } finally {
       calls.restore();
+      await producer.disconnect();
+    }
+  }, 60_000);
+});
+
+describe("the platform producer's gzip on the real broker (small batches compressed on the calling thread)", () => {
+  it('writes small and large batches that kafkajs and the broker read back intact', async () => {
+    const kafka = testKafka();
+    const asWritten = `compression-gzip-${randomUUID().slice(0, 8)}`;
+    const recompressed = `${asWritten}-lz4`;
+    await withAdmin(kafka, (admin) =>
+      createTopicsAndWait(admin, [
+        { topic: asWritten, numPartitions: 1, replicationFactor: 1 },
+        {
+          topic: recompressed,
+          numPartitions: 1,
+          replicationFactor: 1,
+          configEntries: [{ name: 'compression.type', value: 'lz4' }],
+        },
+      ]),
+    );
+    const producer = new KafkaProducer({ kafka, config: loadProducerConfig({}) });
+    try {
+      await producer.connect();
+      // Connecting made kafkajs' gzip compress a small batch before the call returns (no pool).
+      const codec = (CompressionCodecs[CompressionTypes.GZIP] as () => Codec)();
+      let compressed = false;
+      void codec.compress({ buffer: Buffer.from('{}') }).then(() => (compressed = true));
+      for (let turn = 0; turn < 5; turn += 1) await Promise.resolve();
+      expect(compressed).toBe(true);
+      // One small event (compressed on the thread), then a batch above
+      // IN_THREAD_GZIP_MAX_BYTES (compressed on the pool).
+      const small = [JSON.stringify({ id: randomUUID(), text: 'one event' })];
+      const large = Array.from({ length: 40 }, (_, i) =>
+        JSON.stringify({ i, id: randomUUID(), text: `words ${i % 5} `.repeat(300) }),
+      );
+      expect(large.join('').length).toBeGreaterThan(IN_THREAD_GZIP_MAX_BYTES);
+      for (const values of [small, large])
+        await producer.send(
+          [asWritten, recompressed].flatMap((topic) =>
+            values.map((value, i) => ({ topic, key: `k${i}`, value })),
+          ),
+        );
+      const values = [...small, ...large];
+      const read = await readMessages(kafka, [asWritten], values.length);
+      expect(read.map((r) => r.message.value?.toString())).toEqual(values);
+      const decodedByBroker = await readMessages(kafka, [recompressed], values.length);
+      expect(decodedByBroker.map((r) => r.message.value?.toString())).toEqual(values);
+    } finally {
       await producer.disconnect();
     }
   }, 60_000);

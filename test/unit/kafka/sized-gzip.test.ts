@@ -1,0 +1,102 @@
+import { gzipSync, unzipSync } from 'node:zlib';
+import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import {
+  IN_THREAD_GZIP_MAX_BYTES,
+  gzipOnThisThread,
+  gzipSmallBatchesInThread,
+  sizedGzip,
+} from '../../../shared/kafka/codecs';
+
+type Codec = {
+  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
+  decompress(buffer: Buffer): Promise<Buffer>;
+};
+
+const gzipCodec = (): Codec => (CompressionCodecs[CompressionTypes.GZIP] as () => Codec)();
+
+/** Whether `work` settles within a few microtask turns, i.e. without waiting for the thread pool. */
+const settlesAtOnce = async (work: Promise<unknown>): Promise<boolean> => {
+  let settled = false;
+  void work.then(() => (settled = true));
+  for (let turn = 0; turn < 5; turn += 1) await Promise.resolve();
+  return settled;
+};
+
+/** Exactly `bytes` bytes of JSON-like text. */
+const payloadOf = (bytes: number): Buffer => {
+  const text = Buffer.from(`{"text":"${'an event of the platform '.repeat(bytes / 25 + 1)}`);
+  const payload = text.subarray(0, bytes);
+  expect(payload.length).toBe(bytes);
+  return payload;
+};
+
+/** A pool codec that records what it was given. */
+const recordingPool = () => {
+  const calls = { compressed: [] as number[], decompressed: 0 };
+  const pool: Codec = {
+    compress: async ({ buffer }) => {
+      calls.compressed.push(buffer.length);
+      return gzipSync(buffer);
+    },
+    decompress: async (buffer) => {
+      calls.decompressed += 1;
+      return unzipSync(buffer);
+    },
+  };
+  return { pool, calls };
+};
+
+describe('sizedGzip', () => {
+  it('compresses a batch of at most maxBytes on the calling thread, into gzip any reader reads', async () => {
+    const { pool, calls } = recordingPool();
+    const codec = sizedGzip(pool, 1024);
+    const payload = payloadOf(1024);
+    const written = codec.compress({ buffer: payload });
+    expect(await settlesAtOnce(written)).toBe(true);
+    expect(unzipSync(await written)).toEqual(payload);
+    expect(calls.compressed).toEqual([]);
+  });
+
+  it('hands a larger batch, and every decompression, to the pool', async () => {
+    const { pool, calls } = recordingPool();
+    const codec = sizedGzip(pool, 1024);
+    const payload = payloadOf(1025);
+    expect(unzipSync(await codec.compress({ buffer: payload }))).toEqual(payload);
+    expect(calls.compressed).toEqual([1025]);
+    expect(await codec.decompress(gzipSync(payload))).toEqual(payload);
+    expect(calls.decompressed).toBe(1);
+  });
+});
+
+describe('gzipSmallBatchesInThread (every producer of the platform)', () => {
+  const original = CompressionCodecs[CompressionTypes.GZIP];
+  afterAll(() => {
+    CompressionCodecs[CompressionTypes.GZIP] = original;
+  });
+
+  it("makes kafkajs' gzip compress small batches at once, and large ones and reads on the pool", async () => {
+    gzipSmallBatchesInThread();
+    gzipSmallBatchesInThread(); // idempotent: one wrapper, not two
+    const codec = gzipCodec();
+    const small = payloadOf(IN_THREAD_GZIP_MAX_BYTES);
+    const written = codec.compress({ buffer: small });
+    expect(await settlesAtOnce(written)).toBe(true);
+    expect(unzipSync(await written)).toEqual(small);
+
+    const large = payloadOf(IN_THREAD_GZIP_MAX_BYTES + 1);
+    const pooled = codec.compress({ buffer: large });
+    expect(await settlesAtOnce(pooled)).toBe(false);
+    expect(unzipSync(await pooled)).toEqual(large);
+
+    const read = codec.decompress(gzipSync(small));
+    expect(await settlesAtOnce(read)).toBe(false);
+    expect(await read).toEqual(small);
+  });
+
+  it("does not undo gzipOnThisThread (the ESM worker's producer keeps reading on its thread)", async () => {
+    gzipOnThisThread();
+    gzipSmallBatchesInThread();
+    const read = gzipCodec().decompress(gzipSync(payloadOf(100)));
+    expect(await settlesAtOnce(read)).toBe(true);
+  });
+});
