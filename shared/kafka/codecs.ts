@@ -125,15 +125,13 @@ export const IN_THREAD_GZIP_MAX_BYTES = 64 * 1024;
  *
  * @example
  * ```ts
- * const codec = sizedGzip(kafkajsGzip, IN_THREAD_GZIP_MAX_BYTES);
- * await codec.compress({ buffer: Buffer.from('{}') }); // gzipped in place of the pool
+ * const codec = sizedGzip(kafkajsOwnGzipCodec, IN_THREAD_GZIP_MAX_BYTES);
+ * await codec.compress({ buffer: Buffer.from('{}') }); // gzipped on this thread
  * ```
  */
 export const sizedGzip = (pool: Codec, maxBytes: number): Codec => ({
-  compress: (encoder) =>
-    encoder.buffer.length <= maxBytes
-      ? Promise.resolve(gzipSync(encoder.buffer))
-      : pool.compress(encoder),
+  compress: async (encoder) =>
+    encoder.buffer.length <= maxBytes ? gzipSync(encoder.buffer) : pool.compress(encoder),
   decompress: (buffer) => pool.decompress(buffer),
 });
 
@@ -156,8 +154,9 @@ let placement: GzipPlacement = GzipPlacement.Pool;
  * decompression, stay on libuv's pool): every producer of the platform
  * (the publish path, the DLQ, a Lambda's container) calls it when it
  * connects. A publish of one event compresses ~1 KiB, for which the pool's
- * hop cost more than the compression; the HTTP publish routes answered
- * ~10-20 % faster without it (issue #13 item 2, docs/performance.md).
+ * hop cost more than the compression; the HTTP publish routes served
+ * ~5-20 % more requests without it at one client (issue #13 item 2,
+ * docs/performance.md).
  * Idempotent; does not undo {@link gzipOnThisThread}.
  *
  * @example
