@@ -6,12 +6,9 @@ import { IN_THREAD_GZIP_MAX_BYTES } from '../../../shared/kafka/codecs';
 import { loadProducerConfig } from '../../../shared/kafka/producer-config';
 import { KafkaProducer } from '../../../shared/kafka/producer';
 import { createTopicsAndWait } from '../../../shared/kafka/topic-readiness';
+import { gzipCodec, settlesAtOnce } from '../../support/codecs';
+import type { Codec } from '../../support/codecs';
 import { readMessages, testKafka } from '../../support/kafka';
-
-type Codec = {
-  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
-  decompress(buffer: Buffer): Promise<Buffer>;
-};
 
 /** Counts what a registered codec compresses and decompresses (kafkajs looks codecs up per batch). */
 const countCalls = (type: CompressionTypes.LZ4 | CompressionTypes.Snappy) => {
@@ -33,6 +30,29 @@ const countCalls = (type: CompressionTypes.LZ4 | CompressionTypes.Snappy) => {
   return { counts, restore: () => (CompressionCodecs[type] = original) };
 };
 
+/**
+ * A topic that keeps batches as the producer wrote them, and one whose
+ * `compression.type` makes the broker decompress them and write them
+ * again with `codec`.
+ */
+const createTopicPair = (
+  kafka: Kafka,
+  asWritten: string,
+  recompressed: string,
+  codec: string,
+): Promise<void> =>
+  withAdmin(kafka, (admin) =>
+    createTopicsAndWait(admin, [
+      { topic: asWritten, numPartitions: 1, replicationFactor: 1 },
+      {
+        topic: recompressed,
+        numPartitions: 1,
+        replicationFactor: 1,
+        configEntries: [{ name: 'compression.type', value: codec }],
+      },
+    ]),
+  ).then(() => undefined);
+
 describe.each([
   ['lz4', CompressionTypes.LZ4],
   ['snappy', CompressionTypes.Snappy],
@@ -46,17 +66,7 @@ describe.each([
   it('round-trips through kafkajs, and the broker itself decodes it (re-compressing it to gzip)', async () => {
     const asWritten = `compression-${name}-${randomUUID().slice(0, 8)}`;
     const recompressed = `${asWritten}-gzip`;
-    await withAdmin(kafka, (admin) =>
-      createTopicsAndWait(admin, [
-        { topic: asWritten, numPartitions: 1, replicationFactor: 1 },
-        {
-          topic: recompressed,
-          numPartitions: 1,
-          replicationFactor: 1,
-          configEntries: [{ name: 'compression.type', value: 'gzip' }],
-        },
-      ]),
-    );
+    await createTopicPair(kafka, asWritten, recompressed, 'gzip');
     const calls = countCalls(type);
     const producer = new KafkaProducer({
       kafka,
@@ -99,26 +109,12 @@ describe("the platform producer's gzip on the real broker (small batches compres
     const kafka = testKafka();
     const asWritten = `compression-gzip-${randomUUID().slice(0, 8)}`;
     const recompressed = `${asWritten}-lz4`;
-    await withAdmin(kafka, (admin) =>
-      createTopicsAndWait(admin, [
-        { topic: asWritten, numPartitions: 1, replicationFactor: 1 },
-        {
-          topic: recompressed,
-          numPartitions: 1,
-          replicationFactor: 1,
-          configEntries: [{ name: 'compression.type', value: 'lz4' }],
-        },
-      ]),
-    );
+    await createTopicPair(kafka, asWritten, recompressed, 'lz4');
     const producer = new KafkaProducer({ kafka, config: loadProducerConfig({}) });
     try {
       await producer.connect();
       // Connecting made kafkajs' gzip compress a small batch before the call returns (no pool).
-      const codec = (CompressionCodecs[CompressionTypes.GZIP] as () => Codec)();
-      let compressed = false;
-      void codec.compress({ buffer: Buffer.from('{}') }).then(() => (compressed = true));
-      for (let turn = 0; turn < 5; turn += 1) await Promise.resolve();
-      expect(compressed).toBe(true);
+      expect(await settlesAtOnce(gzipCodec().compress({ buffer: Buffer.from('{}') }))).toBe(true);
       // One small event (compressed on the thread), then a batch above
       // IN_THREAD_GZIP_MAX_BYTES (compressed on the pool).
       const small = [JSON.stringify({ id: randomUUID(), text: 'one event' })];

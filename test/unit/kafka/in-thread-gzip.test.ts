@@ -1,21 +1,7 @@
 import { gzipSync, unzipSync } from 'node:zlib';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import { gzipOnThisThread } from '../../../shared/kafka/codecs';
-
-type Codec = {
-  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
-  decompress(buffer: Buffer): Promise<Buffer>;
-};
-
-const gzipCodec = (): Codec => (CompressionCodecs[CompressionTypes.GZIP] as () => Codec)();
-
-/** Whether `work` settles within a few microtask turns, i.e. without waiting for the thread pool. */
-const settlesAtOnce = async (work: Promise<unknown>): Promise<boolean> => {
-  let settled = false;
-  void work.then(() => (settled = true));
-  for (let turn = 0; turn < 5; turn += 1) await Promise.resolve();
-  return settled;
-};
+import { gzipCodec, settlesAtOnce } from '../../support/codecs';
 
 describe('gzip on the calling thread (the local ESM worker)', () => {
   const original = CompressionCodecs[CompressionTypes.GZIP];

@@ -6,21 +6,8 @@ import {
   gzipSmallBatchesInThread,
   sizedGzip,
 } from '../../../shared/kafka/codecs';
-
-type Codec = {
-  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
-  decompress(buffer: Buffer): Promise<Buffer>;
-};
-
-const gzipCodec = (): Codec => (CompressionCodecs[CompressionTypes.GZIP] as () => Codec)();
-
-/** Whether `work` settles within a few microtask turns, i.e. without waiting for the thread pool. */
-const settlesAtOnce = async (work: Promise<unknown>): Promise<boolean> => {
-  let settled = false;
-  void work.then(() => (settled = true));
-  for (let turn = 0; turn < 5; turn += 1) await Promise.resolve();
-  return settled;
-};
+import { gzipCodec, settlesAtOnce } from '../../support/codecs';
+import type { Codec } from '../../support/codecs';
 
 /** Exactly `bytes` bytes of JSON-like text. */
 const payloadOf = (bytes: number): Buffer => {
