@@ -23,7 +23,9 @@ let stock: typeof KafkaJS | undefined;
  * kafkajs (no dependencies of its own, patched by npm ci as the platform's)
  * loaded from a copy of its files, made once per installed version (the
  * bench and its bare server's process may make it at once: each copies
- * apart, the first rename wins).
+ * apart, the first rename wins). `npm ci` makes a fresh node_modules, and
+ * with it a fresh copy; a patch applied by hand afterwards needs the copy
+ * removed.
  */
 const loadStock = (): typeof KafkaJS => {
   const source = dirname(require.resolve('kafkajs/package.json'));
