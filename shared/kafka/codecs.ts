@@ -135,18 +135,8 @@ export const sizedGzip = (pool: Codec, maxBytes: number): Codec => ({
   decompress: (buffer) => pool.decompress(buffer),
 });
 
-/** How this thread's kafkajs runs gzip (kafkajs is loaded once per thread, and so is this module). */
-const GzipPlacement = {
-  /** kafkajs' codec: libuv's thread pool. */
-  Pool: 'pool',
-  /** Small batches compressed on the thread ({@link gzipSmallBatchesInThread}). */
-  SmallInThread: 'small-in-thread',
-  /** Everything on the thread ({@link gzipOnThisThread}). */
-  InThread: 'in-thread',
-} as const;
-type GzipPlacement = (typeof GzipPlacement)[keyof typeof GzipPlacement];
-
-let placement: GzipPlacement = GzipPlacement.Pool;
+/** Whether this thread's gzip was moved off kafkajs' pool codec (kafkajs, and this module, load once per thread). */
+let gzipPlaced = false;
 
 /**
  * Makes this thread's kafkajs compress record batches of at most
@@ -166,8 +156,8 @@ let placement: GzipPlacement = GzipPlacement.Pool;
  * ```
  */
 export const gzipSmallBatchesInThread = (): void => {
-  if (placement !== GzipPlacement.Pool) return;
-  placement = GzipPlacement.SmallInThread;
+  if (gzipPlaced) return;
+  gzipPlaced = true;
   const { CompressionCodecs, CompressionTypes } = kafkajs();
   const pool = (CompressionCodecs[CompressionTypes.GZIP] as () => Codec)();
   const codec = sizedGzip(pool, IN_THREAD_GZIP_MAX_BYTES);
@@ -193,7 +183,7 @@ export const gzipSmallBatchesInThread = (): void => {
  * ```
  */
 export const gzipOnThisThread = (): void => {
-  placement = GzipPlacement.InThread;
+  gzipPlaced = true;
   const { CompressionCodecs, CompressionTypes } = kafkajs();
   CompressionCodecs[CompressionTypes.GZIP] = () => inThreadGzip;
 };

@@ -63,7 +63,7 @@ describe('gzipSmallBatchesInThread (every producer of the platform)', () => {
 
   it("makes kafkajs' gzip compress small batches at once, and large ones and reads on the pool", async () => {
     gzipSmallBatchesInThread();
-    gzipSmallBatchesInThread(); // idempotent: one wrapper, not two
+    gzipSmallBatchesInThread(); // calling it again changes nothing
     const codec = gzipCodec();
     const small = payloadOf(IN_THREAD_GZIP_MAX_BYTES);
     const written = codec.compress({ buffer: small });
