@@ -145,11 +145,14 @@ start_jvm() {
 
 launch_node() { # node-id: the broker's JVM, on its existing config and storage
   local heap="${XSEVEN_KAFKA_HEAP:-768m}"
-  # A restarted node appends to its old log: remember where this run starts
-  # so readiness looks for *this* run's "Kafka Server started".
-  local lines=0
-  [ -f "$STATE/node-$1/logs/server.log" ] && lines="$(wc -l <"$STATE/node-$1/logs/server.log")"
-  echo "$lines" >"$STATE/node-$1/log-start"
+  # A restarted node would append to its old log, which log4j may roll over
+  # during start-up (a storage of many partitions logs tens of MB loading
+  # them): the previous run's logs move aside, so every server.log* is this
+  # run's and readiness finds *this* run's "Kafka Server started" in any.
+  local logs="$STATE/node-$1/logs"
+  mkdir -p "$logs/previous-run"
+  rm -f "$logs/previous-run"/server.log*
+  for f in "$logs"/server.log*; do if [ -e "$f" ]; then mv "$f" "$logs/previous-run/"; fi; done
   nohup java -Xms256m -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$HERE/log4j.properties" -Dkafka.logs.dir="$STATE/node-$1/logs" \
     -cp "$LIBS/*" kafka.Kafka "$STATE/node-$1/server.properties" >"$STATE/node-$1/logs/stdout.log" 2>&1 &
@@ -157,9 +160,7 @@ launch_node() { # node-id: the broker's JVM, on its existing config and storage
 }
 
 node_started() { # node-id: this run of the node logged "Kafka Server started"
-  local from
-  from="$(cat "$STATE/node-$1/log-start" 2>/dev/null || echo 0)"
-  tail -n +"$((from + 1))" "$STATE/node-$1/logs/server.log" 2>/dev/null | grep -q "Kafka Server started"
+  grep -qs "Kafka Server started" "$STATE/node-$1/logs"/server.log*
 }
 
 wait_ready() {
