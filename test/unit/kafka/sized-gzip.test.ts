@@ -3,6 +3,7 @@ import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import {
   IN_THREAD_GZIP_MAX_BYTES,
   gzipOnThisThread,
+  gzipOptionsFor,
   gzipSmallBatchesInThread,
   sizedGzip,
 } from '../../../shared/kafka/codecs';
@@ -53,6 +54,35 @@ describe('sizedGzip', () => {
     expect(await codec.decompress(gzipSync(payload))).toEqual(payload);
     expect(calls.decompressed).toBe(1);
   });
+});
+
+describe('gzipOptionsFor', () => {
+  it("sizes the window to span the whole input, from zlib's smallest (512 bytes) to its default (32 KiB)", () => {
+    // zlib keeps 262 bytes of lookahead beyond the window.
+    expect(gzipOptionsFor(0)).toMatchObject({ windowBits: 9, memLevel: 2, chunkSize: 64 });
+    expect(gzipOptionsFor(600)).toMatchObject({ windowBits: 10, memLevel: 3, chunkSize: 664 });
+    expect(gzipOptionsFor(2 ** 14 - 262)).toMatchObject({
+      windowBits: 14,
+      memLevel: 7,
+      chunkSize: 2 ** 14 - 198,
+    });
+    expect(gzipOptionsFor(2 ** 14 - 261)).toMatchObject({ windowBits: 15, memLevel: 8 });
+    expect(gzipOptionsFor(10 * 1024 * 1024)).toMatchObject({
+      windowBits: 15,
+      memLevel: 8,
+      chunkSize: 16 * 1024,
+    });
+  });
+
+  it.each([0, 1, 600, 5_000, 40_000, 200_000])(
+    'gzips %i bytes into what zlib reads back, no larger than with its defaults',
+    (bytes) => {
+      const payload = payloadOf(bytes);
+      const sized = gzipSync(payload, gzipOptionsFor(bytes));
+      expect(unzipSync(sized)).toEqual(payload);
+      expect(sized.length).toBeLessThanOrEqual(gzipSync(payload).length);
+    },
+  );
 });
 
 describe('gzipSmallBatchesInThread (every producer of the platform)', () => {
