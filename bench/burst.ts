@@ -20,6 +20,7 @@ import {
 } from '../shared/platform';
 import { freePort, postJson } from './http';
 import type { BenchResult, BenchSuite } from './types';
+import { benchPrefix } from './prefix';
 
 const EVENTS = Math.max(100, Number(process.env.BENCH_BURST_EVENTS ?? 18_000));
 const PER_REQUEST = 20;
@@ -78,7 +79,7 @@ const body = (first: number): string =>
   });
 
 const run = async (): Promise<readonly BenchResult[]> => {
-  const prefix = `bench-burst-${Date.now()}-`;
+  const prefix = benchPrefix('burst');
   const def = withNamespace(platform, prefix);
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {

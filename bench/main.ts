@@ -9,6 +9,7 @@ import { publishBench } from './publish';
 import { latencyBench } from './latency';
 import { soakBench } from './soak';
 import { storesBench } from './stores';
+import { deleteBenchTopics } from './topics';
 import type { BenchResult, BenchSuite } from './types';
 
 /**
@@ -39,6 +40,8 @@ const ratioLine = (r: BenchResult): string => {
 const main = async (): Promise<void> => {
   const only = process.argv[2];
   let missed = 0;
+  const earlier = await deleteBenchTopics();
+  if (earlier > 0) console.log(`# deleted ${earlier} topic(s) earlier bench runs left`);
   for (const suite of suites.filter((s) => only === undefined || s.name === only)) {
     console.log(`# ${suite.name}`);
     for (const result of await suite.run()) {
@@ -47,6 +50,7 @@ const main = async (): Promise<void> => {
       console.log(line);
     }
   }
+  await deleteBenchTopics();
   console.log(missed === 0 ? 'all targets met' : `${missed} target(s) missed`);
 };
 

@@ -17,6 +17,7 @@ import { provisionTopics, topicConfigs } from '../local/provision';
 import type { LocalService, RunningService } from '../local/runtime/service';
 import { inThreadLocalServices } from '../local/services';
 import { freePort } from './http';
+import { benchPrefix } from './prefix';
 
 /** The platform as the bench started it. */
 export interface BenchPlatform {
@@ -50,7 +51,7 @@ export const benchDefinition = (kafka: Kafka): Promise<PlatformDefinition> => {
   provisioned ??= (async () => {
     // Set by bench/prefix.ts before any function module read it; a suite
     // run on its own (tsx bench/soak.ts) gets one here, before it starts.
-    process.env.XSEVEN_TOPIC_PREFIX ??= `bench-platform-${Date.now()}-`;
+    process.env.XSEVEN_TOPIC_PREFIX ??= benchPrefix('platform');
     const def = loadPlatform().platform;
     await withAdmin(kafka, (admin) => provisionTopics(admin, def));
     registerTopicConfigPolicy(topicConfigs);

@@ -1,3 +1,20 @@
+/**
+ * Every topic a bench run creates begins with this: they are scratch,
+ * and bench/topics.ts deletes them when a run begins and ends.
+ */
+export const BENCH_TOPIC_PREFIX = 'bench-';
+
+/**
+ * A fresh topic prefix for one suite's topics.
+ *
+ * @example
+ * ```ts
+ * withNamespace(platform, benchPrefix('burst')); // bench-burst-1796300000000-
+ * ```
+ */
+export const benchPrefix = (suite: string): string =>
+  `${BENCH_TOPIC_PREFIX}${suite}-${Date.now()}-`;
+
 // Imported by bench/main.ts before any suite: the publish function builds its
 // container context (the definition under XSEVEN_TOPIC_PREFIX) when its module
 // is imported, and bench/publish.ts imports it statically. Set later, the
@@ -5,4 +22,4 @@
 // which would write to unprefixed topics that do not exist ("This server does
 // not host this topic-partition", 503). Suites needing other topics use
 // withNamespace with their own prefix.
-process.env.XSEVEN_TOPIC_PREFIX ??= `bench-platform-${Date.now()}-`;
+process.env.XSEVEN_TOPIC_PREFIX ??= benchPrefix('platform');

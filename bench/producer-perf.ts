@@ -39,6 +39,7 @@ import type { PublishContext } from '../shared/publish/context';
 import { bareMessages, events } from './publish';
 import { median } from './stats';
 import type { BenchResult, BenchSuite } from './types';
+import { benchPrefix } from './prefix';
 
 const run = promisify(execFile);
 const KAFKA_DIR = join(__dirname, '..', 'local', 'kafka');
@@ -133,7 +134,7 @@ const nodeRate = async (
 const measure = async (kafka: Kafka, tools: string): Promise<BenchResult[]> => {
   const admin = kafka.admin();
   await admin.connect();
-  const def = withNamespace(platform, `bench-perf-${Date.now()}-`);
+  const def = withNamespace(platform, benchPrefix('perf'));
   await provisionTopics(admin, def);
   await admin.disconnect();
   const topic = topicForEventType(def, 'conversation.message');
