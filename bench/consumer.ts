@@ -40,7 +40,7 @@ import { startLocalEsm } from '../local/esm/local-esm';
 import type { LambdaHandler } from '../local/esm/delivery';
 import { median } from './stats';
 import type { BenchResult, BenchSuite } from './types';
-import { BENCH_TOPIC_PREFIX } from './prefix';
+import { benchPrefix } from './prefix';
 
 const RECORDS = 1_000;
 const logger = createLogger('bench-consumer');
@@ -330,7 +330,7 @@ export const pipelineThroughput = async (): Promise<BenchResult[]> => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const id = randomUUID().slice(0, 8);
       const defs = (['raw', 'same', 'esm'] as const).map((variant) =>
-        withNamespace(platform, `${BENCH_TOPIC_PREFIX}${id}-${variant}-`),
+        withNamespace(platform, benchPrefix(`${id}-${variant}`)),
       );
       const [rawDef, sameDef, esmDef] = defs as [
         PlatformDefinition,

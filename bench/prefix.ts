@@ -1,19 +1,18 @@
 /**
- * Every topic a bench run creates begins with this: they are scratch,
- * and bench/topics.ts deletes them when a run begins and ends.
- */
-export const BENCH_TOPIC_PREFIX = 'bench-';
-
-/**
- * A fresh topic prefix for one suite's topics.
+ * A fresh topic prefix for one suite's topics: `bench-<name>-<ms since
+ * the epoch>-`. Every topic a bench run creates has one ({@link
+ * isBenchTopic}): they are scratch, and bench/topics.ts deletes them when a
+ * run begins and ends.
  *
  * @example
  * ```ts
  * withNamespace(platform, benchPrefix('burst')); // bench-burst-1796300000000-
  * ```
  */
-export const benchPrefix = (suite: string): string =>
-  `${BENCH_TOPIC_PREFIX}${suite}-${Date.now()}-`;
+export const benchPrefix = (name: string): string => `bench-${name}-${Date.now()}-`;
+
+/** Whether a topic has a {@link benchPrefix}. */
+export const isBenchTopic = (topic: string): boolean => /^bench-[\w-]+?-\d{13}-/.test(topic);
 
 // Imported by bench/main.ts before any suite: the publish function builds its
 // container context (the definition under XSEVEN_TOPIC_PREFIX) when its module
