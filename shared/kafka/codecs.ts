@@ -116,12 +116,12 @@ const LOOKAHEAD = 262;
  * spans the whole input, a hash table to match, and an output buffer no
  * larger than the input needs. zlib's defaults set up a 32 KiB window,
  * zero 128 KiB of hash heads and allocate 16 KiB of output for every
- * stream, a third of what a record batch of one event (~600 bytes)
- * cost: with cold caches, as in the gateway, ~22 µs instead of ~32
- * (docs/performance.md). The output is zlib's default's
- * byte for byte on almost every input (118 of 119 sizes from 1 byte to
- * 70 KB; the other 0.5 % larger), and any gzip reader reads it: the
- * window size is not part of the gzip format.
+ * stream: a third of the cost of gzipping a record batch of one event
+ * (~600 bytes), which takes ~22 µs sized and ~32 with the defaults when
+ * caches are cold, as in the gateway (docs/performance.md). The output is
+ * zlib's default's byte for byte on almost every input (118 of 119 sizes
+ * from 1 byte to 70 KB; the other 0.5 % larger), and any gzip reader
+ * reads it: the window size is not part of the gzip format.
  *
  * @example
  * ```ts
@@ -134,6 +134,7 @@ export const gzipOptionsFor = (length: number): ZlibOptions => {
     Math.max(MIN_WINDOW_BITS, Math.ceil(Math.log2(length + LOOKAHEAD))),
   );
   // zlib's hash table has 2^(memLevel + 7) heads; its default memLevel 8 goes with the 32 KiB window.
+  // 64 bytes over the input hold gzip's header and trailer even when the input does not compress.
   return { windowBits, memLevel: windowBits - 7, chunkSize: Math.min(DEFAULT_CHUNK, length + 64) };
 };
 
