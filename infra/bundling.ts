@@ -35,7 +35,8 @@ export const LAMBDA_ESBUILD = {
  * compiled when required. kafkajs is needed at the first send (a consumer's
  * usually never: only its dead letters are sent), Tracer only when X-Ray is
  * on, the MSK IAM signer at the first connection, prom-client by one
- * management route. Our code reaches them only through `require` or
+ * management route, the LZ4 and Snappy codecs by a client reading or
+ * writing that compression (shared/kafka/codecs.ts). Our code reaches them only through `require` or
  * `import()` inside functions (the bundle tests check it).
  */
 export const LAZY_PACKAGES = [
@@ -43,6 +44,8 @@ export const LAZY_PACKAGES = [
   '@aws-lambda-powertools/tracer',
   'aws-msk-iam-sasl-signer-js',
   'prom-client',
+  'lz4js',
+  'kafkajs-snappy',
 ] as const;
 export type LazyPackage = (typeof LAZY_PACKAGES)[number];
 

@@ -1,7 +1,20 @@
-import { gzipSync, unzipSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type { ZlibOptions } from 'node:zlib';
 import { kafkajs } from './kafkajs';
 import type * as Lz4 from 'lz4js';
+
+let zlibModule: typeof Zlib | undefined;
+/**
+ * node:zlib, required when kafkajs first compresses or decompresses: like
+ * kafkajs (shared/kafka/kafkajs.ts) it is no part of a handler's init,
+ * and a consumer Lambda, which gets its records decompressed from the
+ * event source mapping, loads it only to send a dead letter.
+ */
+const zlib = (): typeof Zlib => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  zlibModule ??= require('node:zlib') as typeof Zlib;
+  return zlibModule;
+};
 
 /**
  * A kafkajs codec: what `CompressionCodecs[type]` must return.
@@ -18,10 +31,14 @@ const LZ4_MAGIC = 0x184d2204;
 const LZ4_FLG = 0x60;
 /** BD: 64 KiB blocks, as Kafka's own writer (KafkaLZ4BlockOutputStream). */
 const LZ4_BD = 4 << 4;
+/**
+ * HC: the second byte of the xxHash32 (seed 0) of FLG and BD, which never
+ * change here; the frame format's header checksum, as Kafka's writer and
+ * the lz4 tool write it (`04 22 4D 18 60 40 82`). A test computes it.
+ */
+const LZ4_HC = 0x82;
 const LZ4_BLOCK = 64 * 1024;
 const LZ4_UNCOMPRESSED = 0x80000000;
-
-type Xxh32 = { hash(seed: number, src: Uint8Array, index: number, length: number): number };
 
 /**
  * LZ4 in the frame format Kafka reads (independent blocks, header checksum),
@@ -33,8 +50,6 @@ type Xxh32 = { hash(seed: number, src: Uint8Array, index: number, length: number
 const lz4Codec = (): Codec => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lz4 = require('lz4js') as typeof Lz4;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const xxh32 = require('lz4js/xxh32.js') as Xxh32;
   const hashTable = new Uint32Array(1 << 16);
   const compress = (src: Buffer): Buffer => {
     const blocks = Math.max(1, Math.ceil(src.length / LZ4_BLOCK));
@@ -42,7 +57,7 @@ const lz4Codec = (): Codec => {
     out.writeUInt32LE(LZ4_MAGIC, 0);
     out[4] = LZ4_FLG;
     out[5] = LZ4_BD;
-    out[6] = (xxh32.hash(0, out, 4, 2) >>> 8) & 0xff;
+    out[6] = LZ4_HC;
     let at = 7;
     const block = Buffer.alloc(lz4.compressBound(LZ4_BLOCK));
     for (let start = 0; start < src.length; start += LZ4_BLOCK) {
@@ -139,13 +154,13 @@ export const gzipOptionsFor = (length: number): ZlibOptions => {
 };
 
 /** gzip on the calling thread, sized to the input ({@link gzipOptionsFor}). */
-const gzipHere = (buffer: Buffer): Buffer => gzipSync(buffer, gzipOptionsFor(buffer.length));
+const gzipHere = (buffer: Buffer): Buffer => zlib().gzipSync(buffer, gzipOptionsFor(buffer.length));
 
 /** gzip on the calling thread: zlib's synchronous calls (kafkajs' own codec uses the thread pool). */
 const inThreadGzip: Codec = {
   compress: async ({ buffer }) => gzipHere(buffer),
   // unzip, as kafkajs' codec: it reads gzip and zlib streams alike.
-  decompress: async (buffer) => unzipSync(buffer),
+  decompress: async (buffer) => zlib().unzipSync(buffer),
 };
 
 /**
