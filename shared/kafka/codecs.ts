@@ -33,8 +33,9 @@ const LZ4_FLG = 0x60;
 const LZ4_BD = 4 << 4;
 /**
  * HC: the second byte of the xxHash32 (seed 0) of FLG and BD, which never
- * change here; the frame format's header checksum, as Kafka's writer and
- * the lz4 tool write it (`04 22 4D 18 60 40 82`). A test computes it.
+ * change here: the frame format's header checksum, so the header is
+ * always `04 22 4D 18 60 40 82`. A unit test computes it, and the broker
+ * checks it when it reads our LZ4 (test/integration/publish/compression).
  */
 const LZ4_HC = 0x82;
 const LZ4_BLOCK = 64 * 1024;
