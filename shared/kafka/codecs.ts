@@ -1,20 +1,17 @@
 import type * as Zlib from 'node:zlib';
 import type { ZlibOptions } from 'node:zlib';
+import { lazy } from '../lazy';
 import { kafkajs } from './kafkajs';
 import type * as Lz4 from 'lz4js';
 
-let zlibModule: typeof Zlib | undefined;
 /**
  * node:zlib, required when kafkajs first compresses or decompresses: like
  * kafkajs (shared/kafka/kafkajs.ts) it is no part of a handler's init,
  * and a consumer Lambda, which gets its records decompressed from the
  * event source mapping, loads it only to send a dead letter.
  */
-const zlib = (): typeof Zlib => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  zlibModule ??= require('node:zlib') as typeof Zlib;
-  return zlibModule;
-};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const zlib = lazy(() => require('node:zlib') as typeof Zlib);
 
 /**
  * A kafkajs codec: what `CompressionCodecs[type]` must return.
