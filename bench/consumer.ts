@@ -1,7 +1,7 @@
 /**
  * Consumer benchmarks (issue #4):
  * 1. the consumer handler's decode + validate + route per record, in µs,
- *    against JSON.parse of the same base64 buffers (target <= 10 µs/record);
+ *    against JSON.parse of the same base64 buffers (target <= 5 µs/record);
  * 2. local ESM -> handler -> commit throughput against a bare kafkajs
  *    eachBatch consumer on the same broker (target >= 0.8x), on realistic
  *    records (issue #13, item 4): written by publishEvents as the publish
@@ -43,6 +43,8 @@ import type { BenchResult, BenchSuite } from './types';
 import { benchPrefix } from './prefix';
 
 const RECORDS = 1_000;
+/** The brief's bound on the consumer handler's own work per record (../shared/BRIEF.md, "How good it must be"). */
+const HANDLER_TARGET_MICROS = 5;
 const logger = createLogger('bench-consumer');
 // Both sides of the pipeline figures run without info logs.
 logger.setLogLevel('WARN');
@@ -126,12 +128,12 @@ const handlerCost = async (): Promise<BenchResult> => {
   );
   const value = await microsPerRecord(() => handler(event, context), RECORDS, 50);
   return {
-    name: `consumer handler decode+validate+route per record (${value.toFixed(2)} µs; target <= 10 µs) vs JSON.parse of the same buffers`,
+    name: `consumer handler decode+validate+route per record (${value.toFixed(2)} µs; target <= ${HANDLER_TARGET_MICROS} µs) vs JSON.parse of the same buffers`,
     unit: 'µs/record',
     baseline,
     value,
     higherIsBetter: false,
-    target: Number((10 / baseline).toFixed(2)),
+    target: Number((HANDLER_TARGET_MICROS / baseline).toFixed(2)),
   };
 };
 
@@ -384,13 +386,17 @@ export const pipelineThroughput = async (): Promise<BenchResult[]> => {
       higherIsBetter: true,
       target: 0.8,
     },
+    // A distance, not a goal: the brief and issue #13 (item 4) set the 0.8x
+    // against a consumer doing the same work; this one shows what that work
+    // (decode, validation, the handlers) costs on top of JSON.parse.
     {
       name: name('doing JSON.parse only'),
       unit: 'records/s',
       baseline: median(figures.raw),
       value: against(figures.raw),
       higherIsBetter: true,
-      target: 0.8,
+      target: 1,
+      reference: true,
     },
   ];
 };

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { EventEnvelope } from '../events/envelope';
 import { EventValidationError, UnknownSchemaVersionError } from '../events/errors';
-import { validateEvent } from '../events/validate';
+import { validateParsedEvent } from '../events/validate';
 import { MAX_RECORD_BYTES } from '../platform/limits';
 import { RecordDeserializationError, RecordSchemaError, RecordUnknownVersionError } from './errors';
 
@@ -45,7 +45,7 @@ export const parseEventValue = (
     );
   }
   try {
-    return validateEvent(json);
+    return validateParsedEvent(json);
   } catch (error) {
     if (error instanceof UnknownSchemaVersionError)
       throw new RecordUnknownVersionError(error.message, {
