@@ -14,11 +14,11 @@
  * Target >= 0.9x for 2; 3 and 4 are reference lines (the routes' target is
  * issue #13 item 2's, against a bare HTTP server doing the same work).
  * Baseline and ours run in alternating slices (which of the two goes first
- * alternates too); the median of the slice-pair
- * ratios counts (a shared machine is noisy). Both sides start from their
- * input ready: the bare send from serialized messages, the Lambda from the
- * API Gateway event (built by API Gateway in AWS, by the local gateway on a
- * laptop), built before its slice starts.
+ * alternates too); the median of the slice-pair ratios counts (a shared
+ * machine is noisy). Both sides start from their input ready: the bare send
+ * from serialized messages, the Lambda from the API Gateway event (built by
+ * API Gateway in AWS, by the local gateway on a laptop), built before its
+ * slice starts.
  */
 import { CompressionTypes } from 'kafkajs';
 import type { Kafka, Message, Producer } from 'kafkajs';

@@ -87,7 +87,7 @@ export const validateEvent = (input: unknown): EventEnvelope => readData(parseEn
  * the schema runs only when that check fails (to fill a default, or to
  * name the failing paths). zod's walk of the envelope was the largest
  * part of a consumer's validation of each record (issue #13,
- * docs/performance.md). Same results and errors as {@link validateEvent}.
+ * docs/consumers.md). Same results and errors as {@link validateEvent}.
  *
  * @example
  * ```ts
