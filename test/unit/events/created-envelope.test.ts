@@ -5,19 +5,10 @@ import type { NewEnvelope } from '../../../shared/events/envelope';
 import type { EventType } from '../../../shared/events/event-types';
 import { EventValidationError } from '../../../shared/events/errors';
 import { validateCreatedEnvelope, validateNewEvent } from '../../../shared/events/validate';
+import { attribute } from '../../support/envelope-arbitraries';
 
 const base = (): NewEnvelope<EventType> =>
   createEnvelope({ type: 'user.action', data: { user_id: 'u1', action: 'login' } });
-
-/** An attribute value: often valid, often not (empty, too long, another type). */
-const attribute = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ minLength: 250, maxLength: 2100 }),
-  fc.constant(''),
-  fc.integer(),
-  fc.constant(undefined),
-  fc.constant(null),
-);
 
 describe('the plain-code envelope check of the publish path', () => {
   it('never accepts an envelope the envelope schema refuses', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { createEnvelope } from '../../../shared/events/envelope';
 import { validateEvent, validateParsedEvent } from '../../../shared/events/validate';
+import { attribute } from '../../support/envelope-arbitraries';
 
 /** A received record's value as JSON text: what a consumer parses. */
 const wire = (overrides: Record<string, unknown>): string =>
@@ -22,16 +23,6 @@ const outcome = (validate: () => unknown): unknown => {
     return { error: name, issues };
   }
 };
-
-/** An attribute value: often valid, often not (empty, too long, another type, absent). */
-const attribute = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ minLength: 250, maxLength: 2100 }),
-  fc.constant(''),
-  fc.integer(),
-  fc.constant(undefined),
-  fc.constant(null),
-);
 
 describe('validateParsedEvent, the consumer side of validateEvent', () => {
   it('gives what validateEvent gives, event or error, for any envelope', () => {
