@@ -6,6 +6,7 @@ import {
   gzipOptionsFor,
   gzipSmallBatchesInThread,
   sizedGzip,
+  unzipOptionsFor,
 } from '../../../shared/kafka/codecs';
 import { gzipCodec, settlesAtOnce } from '../../support/codecs';
 import type { Codec } from '../../support/codecs';
@@ -83,6 +84,15 @@ describe('gzipOptionsFor', () => {
       expect(sized.length).toBeLessThanOrEqual(gzipSync(payload).length);
     },
   );
+});
+
+describe('unzipOptionsFor', () => {
+  it("gives an output buffer of about what the input inflates to, from 1 KiB to zlib's 16 KiB", () => {
+    expect(unzipOptionsFor(20).chunkSize).toBe(1024);
+    expect(unzipOptionsFor(600).chunkSize).toBe(2400);
+    expect(unzipOptionsFor(4096).chunkSize).toBe(16 * 1024);
+    expect(unzipOptionsFor(1_000_000).chunkSize).toBe(16 * 1024);
+  });
 });
 
 describe('gzipSmallBatchesInThread (every producer of the platform)', () => {
