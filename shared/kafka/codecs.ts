@@ -177,6 +177,18 @@ export const unzipOptionsFor = (length: number): ZlibOptions => ({
 /** gzip on the calling thread, sized to the input ({@link gzipOptionsFor}). */
 const gzipHere = (buffer: Buffer): Buffer => zlib().gzipSync(buffer, gzipOptionsFor(buffer.length));
 
+/**
+ * gunzip on libuv's pool, as kafkajs' own codec, with the output buffer
+ * sized as {@link unzipOptionsFor}: a consumer on a thread that also serves
+ * (a Lambda's, the in-process ESMs of the benches) reads there.
+ */
+const unzipOnPool = (buffer: Buffer): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    zlib().unzip(buffer, unzipOptionsFor(buffer.length), (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+
 /** gzip on the calling thread: zlib's synchronous calls (kafkajs' own codec uses the thread pool). */
 const inThreadGzip: Codec = {
   compress: async ({ buffer }) => gzipHere(buffer),
@@ -235,7 +247,10 @@ export const gzipSmallBatchesInThread = (): void => {
   gzipPlaced = true;
   const { CompressionCodecs, CompressionTypes } = kafkajs();
   const pool = (CompressionCodecs[CompressionTypes.GZIP] as () => Codec)();
-  const codec = sizedGzip(pool, IN_THREAD_GZIP_MAX_BYTES);
+  const codec = sizedGzip(
+    { compress: (encoder) => pool.compress(encoder), decompress: unzipOnPool },
+    IN_THREAD_GZIP_MAX_BYTES,
+  );
   CompressionCodecs[CompressionTypes.GZIP] = () => codec;
 };
 

@@ -118,6 +118,13 @@ describe('gzipSmallBatchesInThread (every producer of the platform)', () => {
     const read = codec.decompress(gzipSync(small));
     expect(await settlesAtOnce(read)).toBe(false);
     expect(await read).toEqual(small);
+
+    // Read with an output buffer sized to the batch (unzipOptionsFor), not a 16 KiB one of its own.
+    const oneEvent = payloadOf(700);
+    const readSmall = codec.decompress(gzipSync(oneEvent));
+    expect(await settlesAtOnce(readSmall)).toBe(false);
+    expect(await readSmall).toEqual(oneEvent);
+    expect((await readSmall).buffer.byteLength).toBeLessThan(16 * 1024);
   });
 
   it("does not undo gzipOnThisThread (the ESM worker's producer keeps reading on its thread)", async () => {
