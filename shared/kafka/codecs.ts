@@ -179,8 +179,9 @@ const gzipHere = (buffer: Buffer): Buffer => zlib().gzipSync(buffer, gzipOptions
 
 /**
  * gunzip on libuv's pool, as kafkajs' own codec, with the output buffer
- * sized as {@link unzipOptionsFor}: a consumer on a thread that also serves
- * (a Lambda's, the in-process ESMs of the benches) reads there.
+ * sized as {@link unzipOptionsFor}: the reads of every thread but the ESM
+ * worker's (the management API's message reads, the DLQ retry function,
+ * the in-process ESMs of the soak and latency benches).
  */
 const unzipOnPool = (buffer: Buffer): Promise<Buffer> =>
   new Promise((resolve, reject) => {
