@@ -179,9 +179,9 @@ const gzipHere = (buffer: Buffer): Buffer => zlib().gzipSync(buffer, gzipOptions
 
 /**
  * gunzip on libuv's pool, as kafkajs' own codec, with the output buffer
- * sized as {@link unzipOptionsFor}: the reads of every thread but the ESM
- * worker's (the management API's message reads, the DLQ retry function,
- * the in-process ESMs of the soak and latency benches).
+ * sized as {@link unzipOptionsFor}: the reads of a thread other than the
+ * ESM worker once one of its producers has connected (the DLQ mover, the
+ * in-process ESMs of the soak and latency benches).
  */
 const unzipOnPool = (buffer: Buffer): Promise<Buffer> =>
   new Promise((resolve, reject) => {
