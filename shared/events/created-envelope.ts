@@ -51,4 +51,6 @@ export const passesEnvelopeSchema = (envelope: NewEnvelope<EventType>): boolean 
   (envelope.correlationid === undefined || text(envelope.correlationid, 1, 256)) &&
   // zod's `int()` is a safe integer: 2 ** 53 is an integer it refuses.
   Number.isSafeInteger(envelope.dataversion) &&
-  envelope.dataversion >= 1;
+  envelope.dataversion >= 1 &&
+  // The schema's `data` is any value but a missing one (a record's JSON without `data`).
+  envelope.data !== undefined;

@@ -64,6 +64,14 @@ describe('validateParsedEvent, the consumer side of validateEvent', () => {
     );
   });
 
+  it('refuses an envelope without data as validateEvent does (the schema, naming data)', () => {
+    // Found by the property above (seed 359770357): the plain check let it through to the data's reader.
+    const text = wire({ data: undefined });
+    expect(outcome(() => validateParsedEvent(JSON.parse(text)))).toEqual(
+      outcome(() => validateEvent(JSON.parse(text))),
+    );
+  });
+
   it('refuses what is not an object as validateEvent does', () => {
     for (const text of ['null', '[]', '"event"', '42', 'true', '[{"id":"e1"}]'])
       expect(outcome(() => validateParsedEvent(JSON.parse(text)))).toEqual(
